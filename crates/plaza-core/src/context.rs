@@ -1,0 +1,73 @@
+//! Everything an operation needs: storage, URLs and settings. No globals, so several instances
+//! can live in one process (the federation tests rely on it).
+
+use std::time::Duration;
+
+use plaza_db::{DbPool, instance, site};
+
+use crate::{CoreError, CoreResult, Urls};
+
+/// Settings the core reads.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The site name given to a new instance.
+    pub instance_name: String,
+    /// How long an API token stays valid.
+    pub token_lifetime: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            instance_name: "Plaza".to_owned(),
+            token_lifetime: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// The shared state of one Plaza instance.
+#[derive(Clone)]
+pub struct Context {
+    /// Storage.
+    pub db: DbPool,
+    /// Public URLs.
+    pub urls: Urls,
+    /// Settings.
+    pub settings: Settings,
+    local_instance_id: i64,
+}
+
+impl Context {
+    /// Opens the instance: creates the site row on first start and refuses a database that
+    /// belongs to another domain (every stored id would point at the wrong host).
+    pub async fn open(db: DbPool, urls: Urls, settings: Settings) -> CoreResult<Self> {
+        let mut pooled = db.get().await?;
+        let conn = &mut pooled.conn();
+        match site::get(conn).await? {
+            Some(existing) if existing.domain != urls.domain() => {
+                return Err(CoreError::Config(format!(
+                    "this database belongs to {}, but the public URL says {}: ActivityPub ids cannot change domain, so use the original public URL or a new database",
+                    existing.domain,
+                    urls.domain()
+                )));
+            }
+            Some(_) => {}
+            None => {
+                site::create(conn, urls.domain(), &settings.instance_name).await?;
+            }
+        }
+        let local = instance::upsert(conn, urls.domain()).await?;
+        drop(pooled);
+        Ok(Self {
+            db,
+            urls,
+            settings,
+            local_instance_id: local.id,
+        })
+    }
+
+    /// The `instances` row of this instance.
+    pub fn local_instance_id(&self) -> i64 {
+        self.local_instance_id
+    }
+}

@@ -1,0 +1,140 @@
+//! Groups: creating them and reading them.
+
+use plaza_db::event::{EventKind, NewEvent};
+use plaza_db::group::{GroupView, NewGroup};
+use plaza_db::person::PersonBrief;
+use plaza_db::{DbError, Page, event, group, now, transaction};
+
+use crate::limits::{GROUP_DESCRIPTION_MAX, GROUP_TITLE_MAX, check_body, check_line, check_name};
+use crate::{Account, Context, CoreError, CoreResult, Listing, keys, markdown};
+
+/// What a new group needs.
+#[derive(Debug, Clone, Default)]
+pub struct NewGroupInput {
+    /// Name (handle and URL: `!name@domain`, `/g/name`).
+    pub name: String,
+    /// Display title.
+    pub title: String,
+    /// Markdown description.
+    pub description: Option<String>,
+    /// Only moderators may start threads.
+    pub posting_restricted_to_mods: bool,
+}
+
+/// A group with its moderators.
+#[derive(Debug, Clone)]
+pub struct GroupDetails {
+    /// The group and its counts.
+    pub view: GroupView,
+    /// Its moderators.
+    pub moderators: Vec<PersonBrief>,
+}
+
+/// Creates a group by an account's request: administrators only. The creator moderates it.
+pub async fn create_by(
+    ctx: &Context,
+    account: &Account,
+    input: NewGroupInput,
+) -> CoreResult<GroupDetails> {
+    if !account.admin {
+        return Err(CoreError::Forbidden(
+            "only administrators can create groups".into(),
+        ));
+    }
+    create(ctx, input, &[account.person_id]).await
+}
+
+/// Creates a group with the given moderators, with no permission check (the operator's CLI).
+pub async fn create(
+    ctx: &Context,
+    input: NewGroupInput,
+    moderator_ids: &[i64],
+) -> CoreResult<GroupDetails> {
+    check_name("name", &input.name)?;
+    let title = check_line("title", &input.title, GROUP_TITLE_MAX)?;
+    let description = input
+        .description
+        .as_deref()
+        .map(|d| check_body("description", d, GROUP_DESCRIPTION_MAX, false))
+        .transpose()?
+        .flatten();
+    let description_html = description.as_deref().map(markdown::render);
+    let keys = keys::generate().await?;
+    let name = input.name;
+    let ap_id = ctx.urls.group(&name);
+    let inbox = ctx.urls.group_inbox(&name);
+    let followers = ctx.urls.group_followers(&name);
+    let shared_inbox = ctx.urls.shared_inbox();
+    let instance_id = ctx.local_instance_id();
+    let result = transaction!(&ctx.db, CoreError, |conn| {
+        if group::find_local(conn, &name).await?.is_some() {
+            return Err(CoreError::Conflict(format!(
+                "a group named '{name}' exists"
+            )));
+        }
+        let row = group::insert(
+            conn,
+            &NewGroup {
+                ap_id: &ap_id,
+                instance_id,
+                name: &name,
+                title: &title,
+                description_source: description.as_deref(),
+                description_html: description_html.as_deref(),
+                local: true,
+                inbox_url: &inbox,
+                shared_inbox_url: Some(&shared_inbox),
+                followers_url: Some(&followers),
+                public_key: &keys.public_pem,
+                private_key: Some(&keys.private_pem),
+                posting_restricted_to_mods: input.posting_restricted_to_mods,
+                created_at: now(),
+            },
+        )
+        .await?;
+        for person_id in moderator_ids {
+            group::add_moderator(conn, row.id, *person_id).await?;
+        }
+        event::record(
+            conn,
+            EventKind::GroupCreated,
+            NewEvent {
+                actor_id: moderator_ids.first().copied(),
+                group_id: Some(row.id),
+                ..NewEvent::default()
+            },
+        )
+        .await?;
+        Ok(GroupDetails {
+            view: group::view(conn, row.id).await?,
+            moderators: group::moderators(conn, row.id).await?,
+        })
+    });
+    result.map_err(|e| match e {
+        CoreError::Db(DbError::Unique(_)) => {
+            CoreError::Conflict(format!("a group named '{name}' exists"))
+        }
+        other => other,
+    })
+}
+
+/// Reads a local group by name, with its moderators.
+pub async fn get(ctx: &Context, name: &str) -> CoreResult<GroupDetails> {
+    let mut pooled = ctx.db.get().await?;
+    let conn = &mut pooled.conn();
+    let row = group::find_local(conn, name)
+        .await?
+        .filter(|g| !g.deleted)
+        .ok_or(CoreError::NotFound("group"))?;
+    Ok(GroupDetails {
+        view: group::view(conn, row.id).await?,
+        moderators: group::moderators(conn, row.id).await?,
+    })
+}
+
+/// Lists local groups.
+pub async fn list(ctx: &Context, page: Page) -> CoreResult<Listing<GroupView>> {
+    let mut pooled = ctx.db.get().await?;
+    let rows = group::list_local(&mut pooled.conn(), page).await?;
+    Ok(Listing::from_rows(rows, page))
+}

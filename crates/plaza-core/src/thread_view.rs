@@ -1,0 +1,148 @@
+//! A whole thread in one read: the opening post, its group, and the full comment tree.
+
+use std::collections::HashMap;
+
+use plaza_db::comment::CommentRow;
+use plaza_db::group::GroupView;
+use plaza_db::person::PersonBrief;
+use plaza_db::post::PostRow;
+use plaza_db::{comment, group, post, vote};
+
+use crate::{Account, Context, CoreError, CoreResult};
+
+/// The order of sibling comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CommentSort {
+    /// Highest score first, older first among equals.
+    #[default]
+    Top,
+    /// Newest first.
+    New,
+    /// Oldest first (reading order).
+    Old,
+}
+
+/// A comment with its replies.
+#[derive(Debug, Clone)]
+pub struct CommentNode {
+    /// The comment.
+    pub comment: CommentRow,
+    /// Its author.
+    pub author: PersonBrief,
+    /// The caller's vote.
+    pub my_vote: Option<i16>,
+    /// Direct replies, sorted.
+    pub replies: Vec<CommentNode>,
+}
+
+/// A thread as a reader sees it.
+#[derive(Debug, Clone)]
+pub struct ThreadView {
+    /// The opening post.
+    pub post: PostRow,
+    /// Its author.
+    pub author: PersonBrief,
+    /// Its group.
+    pub group: GroupView,
+    /// The caller's vote on the post.
+    pub my_vote: Option<i16>,
+    /// Top-level comments with their replies.
+    pub comments: Vec<CommentNode>,
+}
+
+/// Reads a thread. Deleted threads are still shown (flagged, body erased) so their replies stay
+/// reachable; removed ones are not.
+pub async fn get(
+    ctx: &Context,
+    viewer: Option<&Account>,
+    post_id: i64,
+    sort: CommentSort,
+) -> CoreResult<ThreadView> {
+    let mut pooled = ctx.db.get().await?;
+    let conn = &mut pooled.conn();
+    let (post, author) = post::find_with_author(conn, post_id)
+        .await
+        .map_err(|_| CoreError::NotFound("thread"))?;
+    if post.removed {
+        return Err(CoreError::Gone("the thread was removed by a moderator".into()));
+    }
+    let group = group::view(conn, post.group_id).await?;
+    let rows = comment::list_for_post(conn, post_id).await?;
+    let (my_vote, my_comment_votes) = match viewer {
+        Some(account) => (
+            vote::get(conn, vote::VoteTarget::Post(post_id), account.person_id).await?,
+            vote::on_comments_of_post(conn, account.person_id, post_id)
+                .await?
+                .into_iter()
+                .collect(),
+        ),
+        None => (None, HashMap::new()),
+    };
+    Ok(ThreadView {
+        post,
+        author,
+        group,
+        my_vote,
+        comments: build_tree(rows, &my_comment_votes, sort),
+    })
+}
+
+/// Builds the reply tree from a flat list. Removed comments with no replies are dropped; removed
+/// ones with replies stay as placeholders (body erased) so the conversation keeps its shape.
+fn build_tree(
+    rows: Vec<(CommentRow, PersonBrief)>,
+    my_votes: &HashMap<i64, i16>,
+    sort: CommentSort,
+) -> Vec<CommentNode> {
+    let mut children: HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>> = HashMap::new();
+    for (row, author) in rows {
+        children.entry(row.parent_id).or_default().push((row, author));
+    }
+    attach(None, &mut children, my_votes, sort)
+}
+
+fn attach(
+    parent: Option<i64>,
+    children: &mut HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>>,
+    my_votes: &HashMap<i64, i16>,
+    sort: CommentSort,
+) -> Vec<CommentNode> {
+    let Some(rows) = children.remove(&parent) else {
+        return Vec::new();
+    };
+    let mut nodes: Vec<CommentNode> = rows
+        .into_iter()
+        .filter_map(|(mut comment, author)| {
+            let replies = attach(Some(comment.id), children, my_votes, sort);
+            if comment.removed {
+                if replies.is_empty() {
+                    return None;
+                }
+                comment.body_source = None;
+                comment.body_html = String::new();
+            }
+            Some(CommentNode {
+                my_vote: my_votes.get(&comment.id).copied(),
+                comment,
+                author,
+                replies,
+            })
+        })
+        .collect();
+    match sort {
+        CommentSort::Top => nodes.sort_by(|a, b| {
+            b.comment
+                .score
+                .cmp(&a.comment.score)
+                .then(a.comment.created_at.cmp(&b.comment.created_at))
+                .then(a.comment.id.cmp(&b.comment.id))
+        }),
+        CommentSort::New => nodes.sort_by(|a, b| {
+            (b.comment.created_at, b.comment.id).cmp(&(a.comment.created_at, a.comment.id))
+        }),
+        CommentSort::Old => nodes.sort_by(|a, b| {
+            (a.comment.created_at, a.comment.id).cmp(&(b.comment.created_at, b.comment.id))
+        }),
+    }
+    nodes
+}

@@ -1,0 +1,127 @@
+//! The public URLs of local things. Each is also the thing's ActivityPub id, so the scheme is
+//! fixed once the instance has federated (see docs/architecture.md, "Public URLs").
+
+use url::Url;
+
+use crate::{CoreError, CoreResult};
+
+/// Builds the public URLs of this instance from its base URL.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base: Url,
+    domain: String,
+}
+
+impl Urls {
+    /// Checks a base URL such as `https://brand.example` (no path, query or fragment).
+    pub fn new(base: &str) -> CoreResult<Self> {
+        let base = Url::parse(base)
+            .map_err(|e| CoreError::Config(format!("public URL '{base}' is not a URL: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(CoreError::Config(format!(
+                "public URL '{base}' must start with https:// (or http:// in development)"
+            )));
+        }
+        if base.path() != "/" || base.query().is_some() || base.fragment().is_some() {
+            return Err(CoreError::Config(format!(
+                "public URL '{base}' must be a bare origin such as https://brand.example, without a path"
+            )));
+        }
+        let host = base
+            .host_str()
+            .ok_or_else(|| CoreError::Config(format!("public URL '{base}' names no host")))?
+            .to_ascii_lowercase();
+        let domain = match base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        };
+        Ok(Self { base, domain })
+    }
+
+    /// `host[:port]`: the instance's identity in handles (`name@domain`).
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn join(&self, path: &str) -> String {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        url.into()
+    }
+
+    /// A local person: `/u/NAME`.
+    pub fn person(&self, name: &str) -> String {
+        self.join(&format!("/u/{name}"))
+    }
+
+    /// A local person's inbox.
+    pub fn person_inbox(&self, name: &str) -> String {
+        self.join(&format!("/u/{name}/inbox"))
+    }
+
+    /// A local group: `/g/NAME`.
+    pub fn group(&self, name: &str) -> String {
+        self.join(&format!("/g/{name}"))
+    }
+
+    /// A local group's inbox.
+    pub fn group_inbox(&self, name: &str) -> String {
+        self.join(&format!("/g/{name}/inbox"))
+    }
+
+    /// A local group's followers collection.
+    pub fn group_followers(&self, name: &str) -> String {
+        self.join(&format!("/g/{name}/followers"))
+    }
+
+    /// The instance's shared inbox.
+    pub fn shared_inbox(&self) -> String {
+        self.join("/inbox")
+    }
+
+    /// A thread: `/post/ID`.
+    pub fn post(&self, id: i64) -> String {
+        self.join(&format!("/post/{id}"))
+    }
+
+    /// A comment: `/comment/ID`.
+    pub fn comment(&self, id: i64) -> String {
+        self.join(&format!("/comment/{id}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_follow_the_documented_scheme() -> CoreResult<()> {
+        let urls = Urls::new("https://Brand.Example")?;
+        assert_eq!(urls.domain(), "brand.example");
+        assert_eq!(urls.person("ada"), "https://brand.example/u/ada");
+        assert_eq!(urls.group("support"), "https://brand.example/g/support");
+        assert_eq!(urls.post(42), "https://brand.example/post/42");
+        assert_eq!(urls.comment(7), "https://brand.example/comment/7");
+        Ok(())
+    }
+
+    #[test]
+    fn a_port_is_part_of_the_domain() -> CoreResult<()> {
+        let urls = Urls::new("http://localhost:8080")?;
+        assert_eq!(urls.domain(), "localhost:8080");
+        assert_eq!(urls.group("support"), "http://localhost:8080/g/support");
+        Ok(())
+    }
+
+    #[test]
+    fn a_base_with_a_path_or_odd_scheme_is_refused() {
+        assert!(Urls::new("https://brand.example/forum").is_err());
+        assert!(Urls::new("ftp://brand.example").is_err());
+        assert!(Urls::new("brand.example").is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! Replies: comments on a thread or on another comment, to any depth.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::person::PersonBrief;
+use crate::schema::{comments, instances, persons};
+use crate::{DbConn, DbResult, now, on_conn};
+
+/// A comment as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = comments, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct CommentRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub depth: i32,
+    pub body_source: Option<String>,
+    pub body_html: String,
+    pub local: bool,
+    pub distinguished: bool,
+    pub removed: bool,
+    pub deleted: bool,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub score: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub fetched_at: Option<NaiveDateTime>,
+}
+
+/// A new comment (local ones get their `ap_id` set after the insert, as posts do).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = comments)]
+pub struct NewComment<'a> {
+    pub ap_id: &'a str,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub depth: i32,
+    pub body_source: Option<&'a str>,
+    pub body_html: &'a str,
+    pub local: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a comment.
+pub async fn insert(conn: &mut DbConn<'_>, new: &NewComment<'_>) -> DbResult<CommentRow> {
+    on_conn!(conn, |c| Ok(diesel::insert_into(comments::table)
+        .values(new)
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Sets a comment's public id.
+pub async fn set_ap_id(conn: &mut DbConn<'_>, id: i64, ap_id: &str) -> DbResult<CommentRow> {
+    on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
+        .set(comments::ap_id.eq(ap_id))
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds a comment by id.
+pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow> {
+    on_conn!(conn, |c| Ok(comments::table
+        .find(id)
+        .select(CommentRow::as_select())
+        .first(c)
+        .await?))
+}
+
+/// Finds a comment with its author.
+pub async fn find_with_author(
+    conn: &mut DbConn<'_>,
+    id: i64,
+) -> DbResult<(CommentRow, PersonBrief)> {
+    on_conn!(conn, |c| Ok(comments::table
+        .inner_join(persons::table.inner_join(instances::table))
+        .filter(comments::id.eq(id))
+        .select((CommentRow::as_select(), PersonBrief::as_select()))
+        .first(c)
+        .await?))
+}
+
+/// Every comment of a thread with its author, oldest first (the tree is built by the caller).
+pub async fn list_for_post(
+    conn: &mut DbConn<'_>,
+    post_id: i64,
+) -> DbResult<Vec<(CommentRow, PersonBrief)>> {
+    on_conn!(conn, |c| Ok(comments::table
+        .inner_join(persons::table.inner_join(instances::table))
+        .filter(comments::post_id.eq(post_id))
+        .order((comments::created_at.asc(), comments::id.asc()))
+        .select((CommentRow::as_select(), PersonBrief::as_select()))
+        .load(c)
+        .await?))
+}
+
+/// Replaces a comment's body.
+pub async fn update_content(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    body_source: Option<&str>,
+    body_html: &str,
+) -> DbResult<CommentRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
+        .set((
+            comments::body_source.eq(body_source),
+            comments::body_html.eq(body_html),
+            comments::updated_at.eq(now),
+        ))
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Marks a comment deleted by its author and erases its body; the node stays so replies keep
+/// their place in the tree.
+pub async fn mark_deleted(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
+        .set((
+            comments::deleted.eq(true),
+            comments::body_source.eq(None::<String>),
+            comments::body_html.eq(""),
+            comments::updated_at.eq(now),
+        ))
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Adds to a comment's vote counters (deltas may be negative).
+pub async fn add_votes(conn: &mut DbConn<'_>, id: i64, up: i64, down: i64) -> DbResult<CommentRow> {
+    on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
+        .set((
+            comments::upvotes.eq(comments::upvotes + up),
+            comments::downvotes.eq(comments::downvotes + down),
+            comments::score.eq(comments::score + (up - down)),
+        ))
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}

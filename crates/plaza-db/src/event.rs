@@ -1,0 +1,97 @@
+//! The transactional outbox: what happened, written in the same transaction as the change, for
+//! federation (and anything else) to consume later.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::events;
+use crate::{DbConn, DbResult, now, on_conn};
+
+/// What kind of change an event records. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    GroupCreated,
+    PostCreated,
+    PostUpdated,
+    PostDeleted,
+    CommentCreated,
+    CommentUpdated,
+    CommentDeleted,
+    VoteCast,
+    VoteRemoved,
+}
+
+impl EventKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::GroupCreated => "group_created",
+            EventKind::PostCreated => "post_created",
+            EventKind::PostUpdated => "post_updated",
+            EventKind::PostDeleted => "post_deleted",
+            EventKind::CommentCreated => "comment_created",
+            EventKind::CommentUpdated => "comment_updated",
+            EventKind::CommentDeleted => "comment_deleted",
+            EventKind::VoteCast => "vote_cast",
+            EventKind::VoteRemoved => "vote_removed",
+        }
+    }
+}
+
+/// A stored event.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct EventRow {
+    pub id: i64,
+    pub kind: String,
+    pub actor_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+    pub processed_at: Option<NaiveDateTime>,
+}
+
+/// What a change records; ids name the subjects, `payload` carries anything else as JSON.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent {
+    pub actor_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub payload: Option<serde_json::Value>,
+}
+
+/// Appends an event.
+pub async fn record(conn: &mut DbConn<'_>, kind: EventKind, event: NewEvent) -> DbResult<i64> {
+    let now = now();
+    let payload = event
+        .payload
+        .map_or_else(|| "{}".to_owned(), |p| p.to_string());
+    on_conn!(conn, |c| Ok(diesel::insert_into(events::table)
+        .values((
+            events::kind.eq(kind.as_str()),
+            events::actor_id.eq(event.actor_id),
+            events::group_id.eq(event.group_id),
+            events::post_id.eq(event.post_id),
+            events::comment_id.eq(event.comment_id),
+            events::payload.eq(&payload),
+            events::created_at.eq(now),
+        ))
+        .returning(events::id)
+        .get_result(c)
+        .await?))
+}
+
+/// The oldest events not yet processed, in order.
+pub async fn pending(conn: &mut DbConn<'_>, limit: i64) -> DbResult<Vec<EventRow>> {
+    on_conn!(conn, |c| Ok(events::table
+        .filter(events::processed_at.is_null())
+        .order(events::id.asc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(c)
+        .await?))
+}

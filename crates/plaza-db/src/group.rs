@@ -1,0 +1,207 @@
+//! Groups (communities), their moderators and their bans.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::person::PersonBrief;
+use crate::schema::{group_bans, group_follows, group_moderators, groups, instances, persons, posts};
+use crate::{DbConn, DbResult, Page, now, on_conn};
+
+/// A group as stored, keys included: never render this directly.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = groups, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct GroupRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub instance_id: i64,
+    pub name: String,
+    pub title: String,
+    pub description_source: Option<String>,
+    pub description_html: Option<String>,
+    pub icon_url: Option<String>,
+    pub banner_url: Option<String>,
+    pub local: bool,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub posting_restricted_to_mods: bool,
+    pub sensitive: bool,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub fetched_at: Option<NaiveDateTime>,
+}
+
+/// A new group row.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = groups)]
+pub struct NewGroup<'a> {
+    pub ap_id: &'a str,
+    pub instance_id: i64,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description_source: Option<&'a str>,
+    pub description_html: Option<&'a str>,
+    pub local: bool,
+    pub inbox_url: &'a str,
+    pub shared_inbox_url: Option<&'a str>,
+    pub followers_url: Option<&'a str>,
+    pub public_key: &'a str,
+    pub private_key: Option<&'a str>,
+    pub posting_restricted_to_mods: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A group with its home domain and counts: the read model for listings and the group page.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub group: GroupRow,
+    pub domain: String,
+    pub follower_count: i64,
+    pub thread_count: i64,
+}
+
+/// Inserts a group.
+pub async fn insert(conn: &mut DbConn<'_>, new: &NewGroup<'_>) -> DbResult<GroupRow> {
+    on_conn!(conn, |c| Ok(diesel::insert_into(groups::table)
+        .values(new)
+        .returning(GroupRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds a group by id.
+pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<GroupRow> {
+    on_conn!(conn, |c| Ok(groups::table
+        .find(id)
+        .select(GroupRow::as_select())
+        .first(c)
+        .await?))
+}
+
+/// Finds a local group by name.
+pub async fn find_local(conn: &mut DbConn<'_>, name: &str) -> DbResult<Option<GroupRow>> {
+    on_conn!(conn, |c| Ok(groups::table
+        .filter(groups::local.eq(true))
+        .filter(groups::name.eq(name))
+        .select(GroupRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+macro_rules! group_view_select {
+    () => {
+        (
+            GroupRow::as_select(),
+            instances::domain,
+            group_follows::table
+                .filter(group_follows::group_id.eq(groups::id))
+                .filter(group_follows::pending.eq(false))
+                .count()
+                .single_value(),
+            posts::table
+                .filter(posts::group_id.eq(groups::id))
+                .filter(posts::deleted.eq(false))
+                .filter(posts::removed.eq(false))
+                .count()
+                .single_value(),
+        )
+    };
+}
+
+type GroupViewTuple = (GroupRow, String, Option<i64>, Option<i64>);
+
+fn into_view((group, domain, followers, threads): GroupViewTuple) -> GroupView {
+    GroupView {
+        group,
+        domain,
+        follower_count: followers.unwrap_or(0),
+        thread_count: threads.unwrap_or(0),
+    }
+}
+
+/// One group with counts.
+pub async fn view(conn: &mut DbConn<'_>, id: i64) -> DbResult<GroupView> {
+    let row: GroupViewTuple = on_conn!(conn, |c| groups::table
+        .inner_join(instances::table)
+        .filter(groups::id.eq(id))
+        .select(group_view_select!())
+        .first(c)
+        .await)?;
+    Ok(into_view(row))
+}
+
+/// Local groups, biggest first, one page (plus one row to tell whether more follow).
+pub async fn list_local(conn: &mut DbConn<'_>, page: Page) -> DbResult<Vec<GroupView>> {
+    let rows: Vec<GroupViewTuple> = on_conn!(conn, |c| groups::table
+        .inner_join(instances::table)
+        .filter(groups::local.eq(true))
+        .filter(groups::deleted.eq(false))
+        .select(group_view_select!())
+        .order((groups::name.asc(), groups::id.asc()))
+        .limit(page.fetch_limit())
+        .offset(page.offset())
+        .load(c)
+        .await)?;
+    Ok(rows.into_iter().map(into_view).collect())
+}
+
+/// Makes a person a moderator of a group (idempotent).
+pub async fn add_moderator(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::insert_into(group_moderators::table)
+            .values((
+                group_moderators::group_id.eq(group_id),
+                group_moderators::person_id.eq(person_id),
+                group_moderators::created_at.eq(now),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Whether a person moderates a group.
+pub async fn is_moderator(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
+        group_moderators::table
+            .filter(group_moderators::group_id.eq(group_id))
+            .filter(group_moderators::person_id.eq(person_id))
+    ))
+    .get_result(c)
+    .await?))
+}
+
+/// A group's moderators, longest-serving first.
+pub async fn moderators(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<Vec<PersonBrief>> {
+    on_conn!(conn, |c| Ok(group_moderators::table
+        .inner_join(persons::table.inner_join(instances::table))
+        .filter(group_moderators::group_id.eq(group_id))
+        .order(group_moderators::created_at.asc())
+        .select(PersonBrief::as_select())
+        .load(c)
+        .await?))
+}
+
+/// Whether a person is banned from a group now (an expired ban no longer counts).
+pub async fn is_banned(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> DbResult<bool> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
+        group_bans::table
+            .filter(group_bans::group_id.eq(group_id))
+            .filter(group_bans::person_id.eq(person_id))
+            .filter(
+                group_bans::expires_at
+                    .is_null()
+                    .or(group_bans::expires_at.gt(now))
+            )
+    ))
+    .get_result(c)
+    .await?))
+}

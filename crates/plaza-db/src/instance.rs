@@ -1,0 +1,51 @@
+//! Known instances: ours and every remote one we have met, with their block/allow state.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::instances;
+use crate::{DbConn, DbResult, now, on_conn};
+
+/// A fediverse instance (a domain).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = instances, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct InstanceRow {
+    pub id: i64,
+    pub domain: String,
+    pub software: Option<String>,
+    pub version: Option<String>,
+    pub blocked: bool,
+    pub allowed: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Finds or creates the instance for `domain` (lower-cased host[:port]).
+pub async fn upsert(conn: &mut DbConn<'_>, domain: &str) -> DbResult<InstanceRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::insert_into(instances::table)
+        .values((
+            instances::domain.eq(domain),
+            instances::created_at.eq(now),
+            instances::updated_at.eq(now),
+        ))
+        .on_conflict(instances::domain)
+        // A no-op update so RETURNING yields the existing row on both backends.
+        .do_update()
+        .set(instances::domain.eq(excluded(instances::domain)))
+        .returning(InstanceRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds an instance by domain.
+pub async fn find_by_domain(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Option<InstanceRow>> {
+    on_conn!(conn, |c| Ok(instances::table
+        .filter(instances::domain.eq(domain))
+        .select(InstanceRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}

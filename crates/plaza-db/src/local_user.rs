@@ -1,0 +1,91 @@
+//! Local accounts: credentials and roles, apart from the public person row.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::person::PersonRow;
+use crate::schema::{local_users, persons};
+use crate::{DbConn, DbResult, now, on_conn};
+
+/// A local account. Holds the password hash: never render this.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = local_users, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct LocalUserRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub email: Option<String>,
+    pub password_hash: String,
+    pub admin: bool,
+    pub staff: bool,
+    pub created_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+/// A new local account.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = local_users)]
+pub struct NewLocalUser<'a> {
+    pub person_id: i64,
+    pub email: Option<&'a str>,
+    pub password_hash: &'a str,
+    pub admin: bool,
+    pub staff: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a local account.
+pub async fn insert(conn: &mut DbConn<'_>, new: &NewLocalUser<'_>) -> DbResult<LocalUserRow> {
+    on_conn!(conn, |c| Ok(diesel::insert_into(local_users::table)
+        .values(new)
+        .returning(LocalUserRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds an account and its person by the person's name.
+pub async fn find_by_name(
+    conn: &mut DbConn<'_>,
+    name: &str,
+) -> DbResult<Option<(LocalUserRow, PersonRow)>> {
+    on_conn!(conn, |c| Ok(local_users::table
+        .inner_join(persons::table)
+        .filter(persons::name.eq(name))
+        .filter(persons::local.eq(true))
+        .select((LocalUserRow::as_select(), PersonRow::as_select()))
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// Whether an e-mail address is already used by an account.
+pub async fn email_taken(conn: &mut DbConn<'_>, email: &str) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
+        local_users::table.filter(local_users::email.eq(email))
+    ))
+    .get_result(c)
+    .await?))
+}
+
+/// Records a successful log-in.
+pub async fn touch_login(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(local_users::table.find(id))
+            .set(local_users::last_login_at.eq(now))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Grants or withdraws the admin role.
+pub async fn set_admin(conn: &mut DbConn<'_>, id: i64, admin: bool) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        diesel::update(local_users::table.find(id))
+            .set(local_users::admin.eq(admin))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

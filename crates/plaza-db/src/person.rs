@@ -1,0 +1,103 @@
+//! People: local accounts' public side and cached remote actors.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::{instances, persons};
+use crate::{DbConn, DbResult, on_conn};
+
+/// A person as stored, keys included: never render this directly.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = persons, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PersonRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub instance_id: i64,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub bio_source: Option<String>,
+    pub bio_html: Option<String>,
+    pub avatar_url: Option<String>,
+    pub local: bool,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub bot: bool,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub fetched_at: Option<NaiveDateTime>,
+}
+
+/// The public face of a person, with their home domain: what views join in for authors.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = persons, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PersonBrief {
+    pub id: i64,
+    pub ap_id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub avatar_url: Option<String>,
+    pub local: bool,
+    pub bot: bool,
+    pub deleted: bool,
+    #[diesel(select_expression = instances::domain)]
+    pub domain: String,
+}
+
+/// A new person row.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = persons)]
+pub struct NewPerson<'a> {
+    pub ap_id: &'a str,
+    pub instance_id: i64,
+    pub name: &'a str,
+    pub display_name: Option<&'a str>,
+    pub local: bool,
+    pub inbox_url: &'a str,
+    pub shared_inbox_url: Option<&'a str>,
+    pub public_key: &'a str,
+    pub private_key: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a person.
+pub async fn insert(conn: &mut DbConn<'_>, new: &NewPerson<'_>) -> DbResult<PersonRow> {
+    on_conn!(conn, |c| Ok(diesel::insert_into(persons::table)
+        .values(new)
+        .returning(PersonRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds a person by id.
+pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<PersonRow> {
+    on_conn!(conn, |c| Ok(persons::table
+        .find(id)
+        .select(PersonRow::as_select())
+        .first(c)
+        .await?))
+}
+
+/// Finds a local person by name.
+pub async fn find_local(conn: &mut DbConn<'_>, name: &str) -> DbResult<Option<PersonRow>> {
+    on_conn!(conn, |c| Ok(persons::table
+        .filter(persons::local.eq(true))
+        .filter(persons::name.eq(name))
+        .select(PersonRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// The public face of one person.
+pub async fn brief(conn: &mut DbConn<'_>, id: i64) -> DbResult<PersonBrief> {
+    on_conn!(conn, |c| Ok(persons::table
+        .inner_join(instances::table)
+        .filter(persons::id.eq(id))
+        .select(PersonBrief::as_select())
+        .first(c)
+        .await?))
+}

@@ -1,0 +1,206 @@
+//! Threads: the post that starts one, its counters, and the group listing.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::person::PersonBrief;
+use crate::schema::{instances, persons, posts};
+use crate::{DbConn, DbResult, Page, now, on_conn};
+
+/// A thread's opening post as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct PostRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub group_id: i64,
+    pub author_id: i64,
+    pub title: String,
+    pub body_source: Option<String>,
+    pub body_html: String,
+    pub url: Option<String>,
+    pub local: bool,
+    pub locked: bool,
+    pub pinned: bool,
+    pub removed: bool,
+    pub deleted: bool,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub score: i64,
+    pub comment_count: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub last_activity_at: NaiveDateTime,
+    pub fetched_at: Option<NaiveDateTime>,
+}
+
+/// A new post. Local posts get a placeholder `ap_id` replaced by [`set_ap_id`] in the same
+/// transaction, since their public URL contains the id the insert assigns.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost<'a> {
+    pub ap_id: &'a str,
+    pub group_id: i64,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub body_source: Option<&'a str>,
+    pub body_html: &'a str,
+    pub url: Option<&'a str>,
+    pub local: bool,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+}
+
+/// The order of a group's thread list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThreadSort {
+    /// Newest first.
+    #[default]
+    New,
+    /// Most recent activity (post or reply) first.
+    Active,
+    /// Highest score first.
+    Top,
+}
+
+/// Inserts a post.
+pub async fn insert(conn: &mut DbConn<'_>, new: &NewPost<'_>) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::insert_into(posts::table)
+        .values(new)
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Sets a post's public id.
+pub async fn set_ap_id(conn: &mut DbConn<'_>, id: i64, ap_id: &str) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set(posts::ap_id.eq(ap_id))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds a post by id.
+pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(posts::table
+        .find(id)
+        .select(PostRow::as_select())
+        .first(c)
+        .await?))
+}
+
+/// Finds a post with its author.
+pub async fn find_with_author(conn: &mut DbConn<'_>, id: i64) -> DbResult<(PostRow, PersonBrief)> {
+    on_conn!(conn, |c| Ok(posts::table
+        .inner_join(persons::table.inner_join(instances::table))
+        .filter(posts::id.eq(id))
+        .select((PostRow::as_select(), PersonBrief::as_select()))
+        .first(c)
+        .await?))
+}
+
+/// Replaces a post's title and body.
+pub async fn update_content(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    title: &str,
+    body_source: Option<&str>,
+    body_html: &str,
+    url: Option<&str>,
+) -> DbResult<PostRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set((
+            posts::title.eq(title),
+            posts::body_source.eq(body_source),
+            posts::body_html.eq(body_html),
+            posts::url.eq(url),
+            posts::updated_at.eq(now),
+        ))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Marks a post deleted by its author and erases its body and link; the title stays so the
+/// thread's replies keep their context.
+pub async fn mark_deleted(conn: &mut DbConn<'_>, id: i64) -> DbResult<PostRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set((
+            posts::deleted.eq(true),
+            posts::body_source.eq(None::<String>),
+            posts::body_html.eq(""),
+            posts::url.eq(None::<String>),
+            posts::updated_at.eq(now),
+        ))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Counts a new reply and bumps the thread's activity time.
+pub async fn count_reply(conn: &mut DbConn<'_>, id: i64, at: NaiveDateTime) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        diesel::update(posts::table.find(id))
+            .set((
+                posts::comment_count.eq(posts::comment_count + 1),
+                posts::last_activity_at.eq(at),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Adds to a post's vote counters (deltas may be negative).
+pub async fn add_votes(conn: &mut DbConn<'_>, id: i64, up: i64, down: i64) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set((
+            posts::upvotes.eq(posts::upvotes + up),
+            posts::downvotes.eq(posts::downvotes + down),
+            posts::score.eq(posts::score + (up - down)),
+        ))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// One page of a group's visible threads with their authors; pinned threads come first.
+pub async fn list_for_group(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    sort: ThreadSort,
+    page: Page,
+) -> DbResult<Vec<(PostRow, PersonBrief)>> {
+    on_conn!(conn, |c| {
+        let query = posts::table
+            .inner_join(persons::table.inner_join(instances::table))
+            .filter(posts::group_id.eq(group_id))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::removed.eq(false))
+            .select((PostRow::as_select(), PersonBrief::as_select()))
+            .limit(page.fetch_limit())
+            .offset(page.offset())
+            .into_boxed();
+        let query = match sort {
+            ThreadSort::New => {
+                query.order((posts::pinned.desc(), posts::created_at.desc(), posts::id.desc()))
+            }
+            ThreadSort::Active => query.order((
+                posts::pinned.desc(),
+                posts::last_activity_at.desc(),
+                posts::id.desc(),
+            )),
+            ThreadSort::Top => query.order((
+                posts::pinned.desc(),
+                posts::score.desc(),
+                posts::created_at.desc(),
+                posts::id.desc(),
+            )),
+        };
+        Ok(query.load(c).await?)
+    })
+}

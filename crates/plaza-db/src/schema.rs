@@ -1,0 +1,244 @@
+//! The schema, kept by hand for both backends (the test suite runs on both to keep it honest).
+#![allow(missing_docs)]
+
+diesel::table! {
+    site (id) {
+        id -> BigInt,
+        domain -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        registrations_open -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    instances (id) {
+        id -> BigInt,
+        domain -> Text,
+        software -> Nullable<Text>,
+        version -> Nullable<Text>,
+        blocked -> Bool,
+        allowed -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        instance_id -> BigInt,
+        name -> Text,
+        display_name -> Nullable<Text>,
+        bio_source -> Nullable<Text>,
+        bio_html -> Nullable<Text>,
+        avatar_url -> Nullable<Text>,
+        local -> Bool,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        bot -> Bool,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        fetched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    local_users (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        email -> Nullable<Text>,
+        password_hash -> Text,
+        admin -> Bool,
+        staff -> Bool,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        instance_id -> BigInt,
+        name -> Text,
+        title -> Text,
+        description_source -> Nullable<Text>,
+        description_html -> Nullable<Text>,
+        icon_url -> Nullable<Text>,
+        banner_url -> Nullable<Text>,
+        local -> Bool,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        followers_url -> Nullable<Text>,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        posting_restricted_to_mods -> Bool,
+        sensitive -> Bool,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        fetched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    group_follows (group_id, person_id) {
+        group_id -> BigInt,
+        person_id -> BigInt,
+        pending -> Bool,
+        activity_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_moderators (group_id, person_id) {
+        group_id -> BigInt,
+        person_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_bans (group_id, person_id) {
+        group_id -> BigInt,
+        person_id -> BigInt,
+        reason -> Nullable<Text>,
+        banned_by -> Nullable<BigInt>,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        group_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        body_source -> Nullable<Text>,
+        body_html -> Text,
+        url -> Nullable<Text>,
+        local -> Bool,
+        locked -> Bool,
+        pinned -> Bool,
+        removed -> Bool,
+        deleted -> Bool,
+        upvotes -> BigInt,
+        downvotes -> BigInt,
+        score -> BigInt,
+        comment_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        last_activity_at -> Timestamp,
+        fetched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        post_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        depth -> Integer,
+        body_source -> Nullable<Text>,
+        body_html -> Text,
+        local -> Bool,
+        distinguished -> Bool,
+        removed -> Bool,
+        deleted -> Bool,
+        upvotes -> BigInt,
+        downvotes -> BigInt,
+        score -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        fetched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_votes (post_id, person_id) {
+        post_id -> BigInt,
+        person_id -> BigInt,
+        score -> SmallInt,
+        activity_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comment_votes (comment_id, person_id) {
+        comment_id -> BigInt,
+        person_id -> BigInt,
+        score -> SmallInt,
+        activity_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        payload -> Text,
+        created_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(persons -> instances (instance_id));
+diesel::joinable!(local_users -> persons (person_id));
+diesel::joinable!(api_tokens -> local_users (local_user_id));
+diesel::joinable!(groups -> instances (instance_id));
+diesel::joinable!(group_follows -> groups (group_id));
+diesel::joinable!(group_follows -> persons (person_id));
+diesel::joinable!(group_moderators -> groups (group_id));
+diesel::joinable!(group_moderators -> persons (person_id));
+diesel::joinable!(posts -> groups (group_id));
+diesel::joinable!(posts -> persons (author_id));
+diesel::joinable!(comments -> posts (post_id));
+diesel::joinable!(comments -> persons (author_id));
+diesel::joinable!(post_votes -> posts (post_id));
+diesel::joinable!(comment_votes -> comments (comment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    site,
+    instances,
+    persons,
+    local_users,
+    api_tokens,
+    groups,
+    group_follows,
+    group_moderators,
+    group_bans,
+    posts,
+    comments,
+    post_votes,
+    comment_votes,
+    events,
+);

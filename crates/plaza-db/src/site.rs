@@ -1,0 +1,47 @@
+//! The one row describing this instance: its domain and its public face.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::site;
+use crate::{DbConn, DbResult, now, on_conn};
+
+/// The instance's own settings.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = site, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct SiteRow {
+    pub id: i64,
+    pub domain: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub registrations_open: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Reads the site row, if the instance was set up.
+pub async fn get(conn: &mut DbConn<'_>) -> DbResult<Option<SiteRow>> {
+    on_conn!(conn, |c| Ok(site::table
+        .find(1_i64)
+        .select(SiteRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// Creates the site row on first start.
+pub async fn create(conn: &mut DbConn<'_>, domain: &str, name: &str) -> DbResult<SiteRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::insert_into(site::table)
+        .values((
+            site::id.eq(1_i64),
+            site::domain.eq(domain),
+            site::name.eq(name),
+            site::created_at.eq(now),
+            site::updated_at.eq(now),
+        ))
+        .returning(SiteRow::as_returning())
+        .get_result(c)
+        .await?))
+}

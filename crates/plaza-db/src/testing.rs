@@ -1,0 +1,96 @@
+//! Throw-away databases for tests. With `PLAZA_TEST_DATABASE_URL=postgres://…` (a server where
+//! the user may create databases) each test gets its own fresh PostgreSQL database; without it,
+//! its own SQLite file. Either way the database is migrated and removed afterwards.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use rand::RngCore;
+
+use crate::{DatabaseUrl, DbError, DbPool, DbResult, PoolOptions, migrate};
+
+/// The variable that selects PostgreSQL for the test suite.
+pub const TEST_DATABASE_ENV: &str = "PLAZA_TEST_DATABASE_URL";
+
+/// A migrated database that disappears when dropped.
+pub struct TestDatabase {
+    /// A pool on it.
+    pub pool: DbPool,
+    /// Its URL (for code under test that opens its own pool).
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// Creates and migrates a database on the backend the environment selects.
+    pub async fn create() -> DbResult<Self> {
+        match std::env::var(TEST_DATABASE_ENV) {
+            Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url).await,
+            _ => Self::sqlite().await,
+        }
+    }
+
+    async fn sqlite() -> DbResult<Self> {
+        let dir = tempfile::tempdir().map_err(|e| DbError::Config(e.to_string()))?;
+        let url = DatabaseUrl::Sqlite(dir.path().join("plaza.db"));
+        Self::open(url, Cleanup::Sqlite(dir)).await
+    }
+
+    async fn postgres(admin_url: String) -> DbResult<Self> {
+        let name = format!("plaza_test_{:016x}", rand::rngs::OsRng.next_u64());
+        let mut admin = AsyncPgConnection::establish(&admin_url)
+            .await
+            .map_err(|e| DbError::Connect {
+                backend: "PostgreSQL",
+                reason: format!("{TEST_DATABASE_ENV}: {e}"),
+            })?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await?;
+        let mut url = url::Url::parse(&admin_url)
+            .map_err(|e| DbError::Config(format!("{TEST_DATABASE_ENV}: {e}")))?;
+        url.set_path(&name);
+        let cleanup = Cleanup::Postgres { admin_url, name };
+        Self::open(DatabaseUrl::Postgres(url.into()), cleanup).await
+    }
+
+    async fn open(url: DatabaseUrl, cleanup: Cleanup) -> DbResult<Self> {
+        let options = PoolOptions {
+            max_size: 5,
+            ..PoolOptions::default()
+        };
+        let pool = DbPool::connect(&url, &options).await?;
+        migrate::run_pending(&pool).await?;
+        Ok(Self { pool, url, cleanup })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside any async context we could borrow: use a short-lived runtime on
+            // a thread of its own, and wait so the next test starts with the database gone.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(runtime) = runtime {
+                    runtime.block_on(async {
+                        if let Ok(mut admin) = AsyncPgConnection::establish(&admin_url).await {
+                            let _ = admin
+                                .batch_execute(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
+                        }
+                    });
+                }
+            });
+            let _ = dropped.join();
+        }
+    }
+}

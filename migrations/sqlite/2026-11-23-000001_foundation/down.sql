@@ -1,0 +1,14 @@
+DROP TABLE events;
+DROP TABLE comment_votes;
+DROP TABLE post_votes;
+DROP TABLE comments;
+DROP TABLE posts;
+DROP TABLE group_bans;
+DROP TABLE group_moderators;
+DROP TABLE group_follows;
+DROP TABLE "groups";
+DROP TABLE api_tokens;
+DROP TABLE local_users;
+DROP TABLE persons;
+DROP TABLE instances;
+DROP TABLE site;

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod limits;
 pub mod markdown;
 pub mod participation;
+pub mod site;
 pub mod password;
 pub mod thread_view;
 pub mod threads;

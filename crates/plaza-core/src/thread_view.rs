@@ -87,6 +87,27 @@ pub async fn get(
     })
 }
 
+/// Reads one comment with its author and the caller's vote (its replies are left out).
+pub async fn comment(ctx: &Context, viewer: Option<&Account>, id: i64) -> CoreResult<CommentNode> {
+    let mut pooled = ctx.db.get().await?;
+    let conn = &mut pooled.conn();
+    let (comment, author) = comment::find_with_author(conn, id)
+        .await
+        .map_err(|_| CoreError::NotFound("comment"))?;
+    let my_vote = match viewer {
+        Some(account) => {
+            vote::get(conn, vote::VoteTarget::Comment(id), account.person_id).await?
+        }
+        None => None,
+    };
+    Ok(CommentNode {
+        comment,
+        author,
+        my_vote,
+        replies: Vec::new(),
+    })
+}
+
 /// Builds the reply tree from a flat list. Removed comments with no replies are dropped; removed
 /// ones with replies stay as placeholders (body erased) so the conversation keeps its shape.
 fn build_tree(

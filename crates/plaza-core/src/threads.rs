@@ -121,17 +121,32 @@ async fn find_live(conn: &mut plaza_db::DbConn<'_>, id: i64) -> CoreResult<PostR
     Ok(row)
 }
 
+/// An edit: fields left `None` keep their value; an empty body or link clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadPatch {
+    /// New title.
+    pub title: Option<String>,
+    /// New Markdown body.
+    pub body: Option<String>,
+    /// New link.
+    pub url: Option<String>,
+}
+
 /// Edits a thread's title, body and link (author only).
 pub async fn edit(
     ctx: &Context,
     account: &Account,
     id: i64,
-    input: ThreadInput,
+    patch: ThreadPatch,
 ) -> CoreResult<PostRow> {
-    let input = check_input(input)?;
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account, "thread")?;
+        let input = check_input(ThreadInput {
+            title: patch.title.clone().unwrap_or_else(|| row.title.clone()),
+            body: patch.body.clone().or_else(|| row.body_source.clone()),
+            url: patch.url.clone().or_else(|| row.url.clone()),
+        })?;
         let row = post::update_content(
             conn,
             id,

@@ -107,6 +107,20 @@ macro_rules! transaction {
     };
 }
 
+/// The driver reports an unreachable server only as "error connecting to server"; a plain TCP
+/// connect names the address and the cause, which is what an operator needs to fix it.
+async fn postgres_unreachable(raw: &str) -> Option<String> {
+    let url = url::Url::parse(raw).ok()?;
+    let host = url.host_str().filter(|h| !h.is_empty())?.to_owned();
+    let port = url.port().unwrap_or(5432);
+    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+    match tokio::time::timeout(Duration::from_secs(5), connect).await {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(format!("cannot reach {host}:{port}: {e}")),
+        Err(_) => Some(format!("cannot reach {host}:{port}: no answer within 5 seconds")),
+    }
+}
+
 /// How a pool is sized and how long it waits.
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
@@ -174,15 +188,23 @@ impl DbPool {
                 DbPool::Pg(pool)
             }
         };
-        pool.get().await.map_err(|e| match e {
-            DbError::Pool(reason) => DbError::Connect {
+        if let Err(err) = pool.get().await {
+            let DbError::Pool(reason) = err else {
+                return Err(err);
+            };
+            let mut reason = reason
+                .trim_start_matches("Error occurred while creating a new object: ")
+                .to_owned();
+            if let DatabaseUrl::Postgres(raw) = url {
+                if let Some(unreachable) = postgres_unreachable(raw).await {
+                    reason = unreachable;
+                }
+            }
+            return Err(DbError::Connect {
                 backend: url.backend_name(),
-                reason: reason
-                    .trim_start_matches("Error occurred while creating a new object: ")
-                    .to_owned(),
-            },
-            other => other,
-        })?;
+                reason,
+            });
+        }
         Ok(pool)
     }
 

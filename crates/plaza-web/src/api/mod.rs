@@ -1,0 +1,88 @@
+//! The JSON API under `/api/v1`, and its OpenAPI description at `/api/v1/openapi.json`.
+
+pub mod accounts;
+pub mod comments;
+pub mod groups;
+pub mod instance;
+pub mod threads;
+pub mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{ApiError, AppState};
+
+/// The OpenAPI document, generated from the handlers and types below.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Plaza API", description = "Plaza's JSON API: accounts, groups, threads, comments and votes. Errors answer with {\"error\": CODE, \"message\": TEXT}."),
+    servers((url = "/api/v1")),
+    paths(
+        instance::get,
+        accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
+        groups::list, groups::get, groups::create,
+        threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
+        comments::create, comments::edit, comments::delete, comments::vote,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "instance"), (name = "accounts"), (name = "admin"),
+        (name = "groups"), (name = "threads"), (name = "comments"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+async fn no_route() -> ApiError {
+    ApiError::no_route()
+}
+
+async fn wrong_method() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
+}
+
+/// The `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/instance", get(instance::get))
+        .route("/accounts", post(accounts::register))
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/admin/accounts", post(accounts::create_account))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/groups/{name}", get(groups::get))
+        .route("/groups/{name}/threads", get(threads::list).post(threads::create))
+        .route(
+            "/threads/{id}",
+            get(threads::get).patch(threads::edit).delete(threads::delete),
+        )
+        .route("/threads/{id}/vote", post(threads::vote))
+        .route("/threads/{id}/comments", post(comments::create))
+        .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
+        .route("/comments/{id}/vote", post(comments::vote))
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+}

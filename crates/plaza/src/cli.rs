@@ -1,0 +1,101 @@
+//! The command line and its configuration (flags, or the environment variables named below).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Plaza, a federated community server.
+#[derive(Debug, Parser)]
+#[command(name = "plaza", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command needs.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where data lives: sqlite://PATH (default) or postgres://USER:PASSWORD@HOST/DATABASE.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/plaza.db", global = true)]
+    pub database_url: String,
+    /// The public origin people and servers reach this instance at; it becomes part of every
+    /// ActivityPub id, so keep it fixed once the instance has federated.
+    #[arg(long, env = "PLAZA_PUBLIC_URL", default_value = "http://localhost:8080", global = true)]
+    pub public_url: String,
+    /// The name a new instance gets.
+    #[arg(long, env = "PLAZA_INSTANCE_NAME", default_value = "Plaza", global = true)]
+    pub instance_name: String,
+    /// Most database connections open at once.
+    #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    pub db_pool_size: usize,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the server (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Administration.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Groups.
+    #[command(subcommand)]
+    Group(GroupCommand),
+}
+
+/// How the server listens.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PLAZA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Largest request body in bytes; larger ones are refused with 413.
+    #[arg(long, env = "PLAZA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+/// Administration commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Creates an account; the password comes from --password-file, a prompt, or standard input.
+    CreateUser {
+        /// The account's name (a-z, 0-9, _).
+        name: String,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Optional e-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from the first line of this file.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+}
+
+/// Group commands.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Creates a group.
+    Create {
+        /// The group's name (a-z, 0-9, _): `!name@domain`.
+        name: String,
+        /// Display title.
+        #[arg(long)]
+        title: String,
+        /// Markdown description.
+        #[arg(long)]
+        description: Option<String>,
+        /// An account to make moderator (repeatable).
+        #[arg(long = "moderator")]
+        moderators: Vec<String>,
+        /// Only moderators may start threads.
+        #[arg(long)]
+        moderators_only: bool,
+    },
+}

@@ -1,0 +1,181 @@
+//! What each command does.
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use plaza_core::accounts::{self, NewAccount};
+use plaza_core::groups::{self, NewGroupInput};
+use plaza_core::{Context, CoreError, Settings, Urls};
+use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
+use plaza_web::{AppState, WebConfig};
+
+use crate::cli::{AdminCommand, Cli, Command, GlobalArgs, GroupCommand, ServeArgs};
+
+/// A failure that ends the command, with a message for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.global, args).await,
+        Command::Migrate => {
+            let (pool, url) = connect(&cli.global).await?;
+            let applied = migrate::run_pending(&pool).await?;
+            tracing::info!(count = applied.len(), database = %url.redacted(), "migrations applied");
+            Ok(())
+        }
+        Command::Admin(AdminCommand::CreateUser {
+            name,
+            admin,
+            email,
+            password_file,
+        }) => {
+            let ctx = open(&cli.global).await?;
+            let password = read_password(password_file.as_deref())?;
+            let (user, person) = accounts::create(
+                &ctx,
+                NewAccount {
+                    name,
+                    password,
+                    email,
+                    admin,
+                },
+            )
+            .await?;
+            let role = if user.admin { "administrator" } else { "account" };
+            println!("created {role} {} ({})", person.name, person.ap_id);
+            Ok(())
+        }
+        Command::Group(GroupCommand::Create {
+            name,
+            title,
+            description,
+            moderators,
+            moderators_only,
+        }) => {
+            let ctx = open(&cli.global).await?;
+            let mut moderator_ids = Vec::with_capacity(moderators.len());
+            for moderator in &moderators {
+                moderator_ids.push(accounts::find(&ctx, moderator).await?.person_id);
+            }
+            let input = NewGroupInput {
+                name,
+                title,
+                description,
+                posting_restricted_to_mods: moderators_only,
+            };
+            let details = groups::create(&ctx, input, &moderator_ids).await?;
+            let group = details.view.group;
+            println!(
+                "created group {} (!{}@{}, {})",
+                group.title,
+                group.name,
+                details.view.domain,
+                group.ap_id
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn connect(global: &GlobalArgs) -> Result<(DbPool, DatabaseUrl), CliError> {
+    let url = DatabaseUrl::parse(&global.database_url)?;
+    let options = PoolOptions {
+        max_size: global.db_pool_size.max(1),
+        ..PoolOptions::default()
+    };
+    let pool = DbPool::connect(&url, &options).await?;
+    Ok((pool, url))
+}
+
+/// Connects, migrates and opens the instance.
+async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
+    let urls = Urls::new(&global.public_url)?;
+    let (pool, _) = connect(global).await?;
+    migrate::run_pending(&pool).await?;
+    let settings = Settings {
+        instance_name: global.instance_name.clone(),
+        ..Settings::default()
+    };
+    Ok(Context::open(pool, urls, settings).await?)
+}
+
+async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
+    let url = DatabaseUrl::parse(&global.database_url)?;
+    let ctx = open(global).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", args.listen)))?;
+    tracing::info!(
+        "Plaza listening on http://{} (public URL {}), database: {}",
+        args.listen,
+        ctx.urls.base(),
+        url.redacted()
+    );
+    let state = AppState {
+        ctx: Arc::new(ctx),
+        config: Arc::new(WebConfig {
+            max_body_bytes: args.max_body_bytes,
+        }),
+    };
+    plaza_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| CliError::Io(format!("server failed: {e}")))?;
+    tracing::info!("Plaza stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Reads a password from a file, a terminal prompt (asked twice), or one line of standard input.
+fn read_password(file: Option<&std::path::Path>) -> Result<String, CliError> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?;
+        return Ok(text.lines().next().unwrap_or_default().to_owned());
+    }
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")
+            .map_err(|e| CliError::Io(format!("cannot read the password: {e}")))?;
+        let second = rpassword::prompt_password("Password again: ")
+            .map_err(|e| CliError::Io(format!("cannot read the password: {e}")))?;
+        if first != second {
+            return Err(CliError::Io("the passwords differ".into()));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Io(format!("cannot read the password from standard input: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

@@ -1,1 +1,301 @@
+//! Test support: whole Plaza instances on loopback ports, each with its own database, and a small
+//! JSON client to talk to them over real HTTP.
+// Test support may panic: a failed set-up is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use std::sync::Arc;
+
+use plaza_core::{Context, Settings, Urls};
+use plaza_db::testing::TestDatabase;
+use plaza_web::{AppState, WebConfig};
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running instance.
+pub struct TestInstance {
+    /// `http://localhost:PORT`.
+    pub base: String,
+    /// The instance's core, for checks that look behind the API.
+    pub ctx: Arc<Context>,
+    http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    // Dropped last: the server must stop before its database goes.
+    _db: TestDatabase,
+}
+
+impl TestInstance {
+    /// Starts an instance with default settings.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Settings::default(), WebConfig::default()).await
+    }
+
+    /// Starts an instance with the given settings.
+    pub async fn spawn_with(settings: Settings, web: WebConfig) -> Self {
+        let db = TestDatabase::create().await.expect("test database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let port = listener.local_addr().expect("local address").port();
+        // A host name, not an IP: ActivityPub ids need a domain, and `localhost:PORT` is one.
+        let base = format!("http://localhost:{port}");
+        let urls = Urls::new(&base).expect("public URL");
+        let ctx = Arc::new(
+            Context::open(db.pool.clone(), urls, settings)
+                .await
+                .expect("open the instance"),
+        );
+        let state = AppState {
+            ctx: ctx.clone(),
+            config: Arc::new(web),
+        };
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(async move {
+            plaza_web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server");
+        });
+        Self {
+            base,
+            ctx,
+            http: reqwest::Client::new(),
+            shutdown: Some(tx),
+            server: Some(server),
+            _db: db,
+        }
+    }
+
+    /// A client with no credentials.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            base: format!("{}/api/v1", self.base),
+            http: self.http.clone(),
+            token: None,
+        }
+    }
+
+    /// Signs up a member and returns their client.
+    pub async fn member(&self, name: &str) -> Client {
+        let response = self
+            .anonymous()
+            .post("/accounts", &serde_json::json!({"name": name, "password": PASSWORD}))
+            .await;
+        assert_eq!(response.status, 201, "sign-up of {name}: {}", response.body);
+        self.anonymous().with_token(response.str("/token"))
+    }
+
+    /// Creates an administrator (as the CLI does) and returns their signed-in client.
+    pub async fn admin(&self, name: &str) -> Client {
+        plaza_core::accounts::create(
+            &self.ctx,
+            plaza_core::accounts::NewAccount {
+                name: name.to_owned(),
+                password: PASSWORD.to_owned(),
+                email: None,
+                admin: true,
+            },
+        )
+        .await
+        .expect("create admin");
+        self.login(name).await
+    }
+
+    /// Logs an existing account in.
+    pub async fn login(&self, name: &str) -> Client {
+        let response = self
+            .anonymous()
+            .post("/auth/login", &serde_json::json!({"name": name, "password": PASSWORD}))
+            .await;
+        assert_eq!(response.status, 200, "log-in of {name}: {}", response.body);
+        self.anonymous().with_token(response.str("/token"))
+    }
+
+    /// An administrator `admin` and a group `name` they moderate.
+    pub async fn with_group(&self, name: &str) -> Client {
+        let admin = self.admin("admin").await;
+        let response = admin
+            .post("/groups", &serde_json::json!({"name": name, "title": "Support"}))
+            .await;
+        assert_eq!(response.status, 201, "group {name}: {}", response.body);
+        admin
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        self.stop_server().await;
+    }
+
+    async fn stop_server(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestInstance {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// An HTTP answer: status and JSON body (`Value::Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Parsed body.
+    pub body: Value,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    /// A string at a JSON pointer, or a panic naming it.
+    pub fn str(&self, pointer: &str) -> String {
+        self.body
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no string at {pointer} in {}", self.body))
+            .to_owned()
+    }
+
+    /// An integer at a JSON pointer, or a panic naming it.
+    pub fn i64(&self, pointer: &str) -> i64 {
+        self.body
+            .pointer(pointer)
+            .and_then(Value::as_i64)
+            .unwrap_or_else(|| panic!("no integer at {pointer} in {}", self.body))
+    }
+
+    /// The value at a JSON pointer (`Null` when absent).
+    pub fn at(&self, pointer: &str) -> &Value {
+        self.body.pointer(pointer).unwrap_or(&Value::Null)
+    }
+
+    /// Asserts an error answer: status and `error` code, with a non-empty message.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.at("/error"), code, "{}", self.body);
+        assert!(
+            self.at("/message").as_str().is_some_and(|m| !m.is_empty()),
+            "error without a message: {}",
+            self.body
+        );
+    }
+}
+
+/// A JSON API client for one instance, signed in or not.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Client {
+    /// The same client with a bearer token.
+    pub fn with_token(mut self, token: String) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// The token, if signed in.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// Sends a request with an optional JSON body.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Self::answer(request.send().await.expect("request")).await
+    }
+
+    /// Sends raw bytes with a content type (for malformed and oversized bodies).
+    pub async fn send_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.expect("request")).await
+    }
+
+    async fn answer(response: reqwest::Response) -> Answer {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("response body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// PATCH with a JSON body.
+    pub async fn patch(&self, path: &str, body: &Value) -> Answer {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    /// DELETE.
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+
+    /// Starts a thread and returns its id.
+    pub async fn thread(&self, group: &str, title: &str, body: &str) -> i64 {
+        let answer = self
+            .post(
+                &format!("/groups/{group}/threads"),
+                &serde_json::json!({"title": title, "body": body}),
+            )
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        answer.i64("/thread/id")
+    }
+
+    /// Replies and returns the comment's id.
+    pub async fn reply(&self, thread: i64, parent: Option<i64>, body: &str) -> i64 {
+        let answer = self
+            .post(
+                &format!("/threads/{thread}/comments"),
+                &serde_json::json!({"body": body, "parent_id": parent}),
+            )
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        answer.i64("/id")
+    }
+}

@@ -205,3 +205,36 @@ pub async fn is_banned(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> 
     .get_result(c)
     .await?))
 }
+
+/// Bans a person from a group, replacing an earlier ban's reason and expiry.
+pub async fn ban(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+    reason: Option<&str>,
+    expires_at: Option<NaiveDateTime>,
+    banned_by: Option<i64>,
+) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::insert_into(group_bans::table)
+            .values((
+                group_bans::group_id.eq(group_id),
+                group_bans::person_id.eq(person_id),
+                group_bans::reason.eq(reason),
+                group_bans::expires_at.eq(expires_at),
+                group_bans::banned_by.eq(banned_by),
+                group_bans::created_at.eq(now),
+            ))
+            .on_conflict((group_bans::group_id, group_bans::person_id))
+            .do_update()
+            .set((
+                group_bans::reason.eq(reason),
+                group_bans::expires_at.eq(expires_at),
+                group_bans::banned_by.eq(banned_by),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

@@ -114,9 +114,9 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", args.listen)))?;
+    let bound = listener.local_addr().unwrap_or(args.listen);
     tracing::info!(
-        "Plaza listening on http://{} (public URL {}), database: {}",
-        args.listen,
+        "Plaza listening on http://{bound} (public URL {}), database: {}",
         ctx.urls.base(),
         url.redacted()
     );

@@ -1,0 +1,166 @@
+//! The `plaza` binary as an operator runs it: first start, accounts and groups from the command
+//! line, and the messages for configurations that cannot work.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn plaza(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plaza"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("PLAZA_PUBLIC_URL")
+        .env_remove("PLAZA_LISTEN")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn run(command: &mut Command) -> (bool, String) {
+    let output = command.output().expect("run plaza");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn serve_with_no_configuration_creates_the_sqlite_database_and_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = plaza(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start plaza serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let line = loop {
+        let line = lines.next().expect("plaza exited before listening").expect("read log");
+        if line.contains("listening on") {
+            break line;
+        }
+        assert!(Instant::now() < deadline, "no 'listening on' line");
+    };
+    assert!(line.contains("database: SQLite file data/plaza.db"), "{line}");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("address in the log line")
+        .to_owned();
+    assert!(dir.path().join("data/plaza.db").exists());
+
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    write!(
+        stream,
+        "GET /api/v1/instance HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"domain\":\"localhost:8080\""), "{response}");
+
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "plaza did not stop cleanly on SIGTERM: {status}");
+}
+
+/// A fresh migrated database on the backend the test environment selects, as a `DATABASE_URL`.
+fn test_database() -> (tokio::runtime::Runtime, plaza_db::testing::TestDatabase, String) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let db = runtime
+        .block_on(plaza_db::testing::TestDatabase::create())
+        .expect("test database");
+    let url = match &db.url {
+        plaza_db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        plaza_db::DatabaseUrl::Postgres(raw) => raw.clone(),
+    };
+    (runtime, db, url)
+}
+
+#[test]
+fn the_cli_creates_an_admin_and_a_group_they_moderate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_runtime, _db, database_url) = test_database();
+    let password_file = dir.path().join("password");
+    std::fs::write(&password_file, "a long enough password\n").expect("write password");
+    let (ok, text) = run(plaza(dir.path()).env("DATABASE_URL", &database_url).args([
+        "admin",
+        "create-user",
+        "--admin",
+        "ada",
+        "--password-file",
+        password_file.to_str().expect("path"),
+    ]));
+    assert!(ok, "{text}");
+    assert!(text.contains("created administrator ada (http://localhost:8080/u/ada)"), "{text}");
+
+    let (ok, text) = run(plaza(dir.path()).env("DATABASE_URL", &database_url).args([
+        "group", "create", "support", "--title", "Support", "--moderator", "ada",
+    ]));
+    assert!(ok, "{text}");
+    assert!(text.contains("!support@localhost:8080"), "{text}");
+
+    let (ok, text) = run(plaza(dir.path())
+        .env("DATABASE_URL", &database_url)
+        .args(["group", "create", "support", "--title", "Again"]));
+    assert!(!ok);
+    assert!(text.contains("a group named 'support' exists"), "{text}");
+}
+
+#[test]
+fn a_password_can_come_from_standard_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = plaza(dir.path())
+        .args(["admin", "create-user", "bob"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"another long password\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("wait");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains("created account bob"), "{text}");
+}
+
+#[test]
+fn an_unusable_database_url_stops_with_one_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        ("mysql://root@localhost/plaza", "scheme 'mysql' is not supported"),
+        ("postgres://plaza@127.0.0.1:1/plaza", "cannot reach 127.0.0.1:1"),
+        ("sqlite://", "names no SQLite file"),
+    ];
+    for (url, expected) in cases {
+        let (ok, text) = run(plaza(dir.path()).env("DATABASE_URL", url).arg("migrate"));
+        assert!(!ok, "{url} was accepted");
+        assert!(text.contains(expected), "{url}: {text}");
+        assert!(!text.contains("panicked"), "{url}: {text}");
+        assert!(text.trim().starts_with("error:"), "{url}: {text}");
+    }
+}
+
+#[test]
+fn a_database_of_another_domain_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ok, text) = run(plaza(dir.path()).args(["group", "create", "support", "--title", "S"]));
+    assert!(ok, "{text}");
+    let (ok, text) = run(plaza(dir.path())
+        .env("PLAZA_PUBLIC_URL", "https://other.example")
+        .args(["group", "create", "more", "--title", "M"]));
+    assert!(!ok);
+    assert!(text.contains("belongs to localhost:8080"), "{text}");
+}

@@ -1,0 +1,39 @@
+use plaza_tests::TestInstance;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_description_lists_every_endpoint() {
+    let plaza = TestInstance::spawn().await;
+    let doc = plaza.anonymous().get("/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.str("/openapi").starts_with("3."), "{}", doc.body);
+    let paths = doc.body["paths"].as_object().expect("paths");
+    for path in [
+        "/instance",
+        "/accounts",
+        "/auth/login",
+        "/auth/logout",
+        "/me",
+        "/admin/accounts",
+        "/groups",
+        "/groups/{name}",
+        "/groups/{name}/threads",
+        "/threads/{id}",
+        "/threads/{id}/vote",
+        "/threads/{id}/comments",
+        "/comments/{id}",
+        "/comments/{id}/vote",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
+    }
+    assert!(doc.at("/components/securitySchemes/bearer").is_object());
+    assert!(doc.at("/components/schemas/ErrorBody").is_object());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_instance_describes_itself() {
+    let plaza = TestInstance::spawn().await;
+    let info = plaza.anonymous().get("/instance").await;
+    assert_eq!(info.status, 200, "{}", info.body);
+    assert_eq!(info.str("/domain"), plaza.ctx.urls.domain());
+    assert_eq!(info.at("/registrations_open"), true);
+}

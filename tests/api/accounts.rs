@@ -33,10 +33,16 @@ async fn bad_names_passwords_and_emails_are_refused_with_the_field_named() {
     let plaza = TestInstance::spawn().await;
     let anon = plaza.anonymous();
     let cases = [
-        (json!({"name": "Ada Lovelace", "password": PASSWORD}), "name"),
+        (
+            json!({"name": "Ada Lovelace", "password": PASSWORD}),
+            "name",
+        ),
         (json!({"name": "", "password": PASSWORD}), "name"),
         (json!({"name": "ada", "password": "short"}), "password"),
-        (json!({"name": "ada", "password": PASSWORD, "email": "nope"}), "email"),
+        (
+            json!({"name": "ada", "password": PASSWORD, "email": "nope"}),
+            "email",
+        ),
     ];
     for (body, field) in cases {
         let answer = anon.post("/accounts", &body).await;
@@ -56,10 +62,16 @@ async fn a_wrong_password_and_an_unknown_name_get_the_same_answer() {
     plaza.member("ada").await;
     let anon = plaza.anonymous();
     let wrong = anon
-        .post("/auth/login", &json!({"name": "ada", "password": "not the password"}))
+        .post(
+            "/auth/login",
+            &json!({"name": "ada", "password": "not the password"}),
+        )
         .await;
     let unknown = anon
-        .post("/auth/login", &json!({"name": "nobody", "password": PASSWORD}))
+        .post(
+            "/auth/login",
+            &json!({"name": "nobody", "password": PASSWORD}),
+        )
         .await;
     wrong.assert_error(401, "unauthorized");
     unknown.assert_error(401, "unauthorized");
@@ -75,7 +87,11 @@ async fn requests_without_a_valid_token_are_unauthorized() {
         missing.headers.get("www-authenticate").is_some(),
         "401 without WWW-Authenticate"
     );
-    let forged = plaza.anonymous().with_token("f00d".repeat(16)).get("/me").await;
+    let forged = plaza
+        .anonymous()
+        .with_token("f00d".repeat(16))
+        .get("/me")
+        .await;
     forged.assert_error(401, "unauthorized");
 }
 
@@ -89,7 +105,11 @@ async fn an_expired_token_is_refused_with_a_hint_to_log_in_again() {
     let ada = plaza.member("ada").await;
     let answer = ada.get("/me").await;
     answer.assert_error(401, "unauthorized");
-    assert!(answer.str("/message").contains("expired"), "{}", answer.body);
+    assert!(
+        answer.str("/message").contains("expired"),
+        "{}",
+        answer.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -118,7 +138,10 @@ async fn administrators_create_accounts_and_members_cannot() {
     assert_eq!(created.at("/name"), "staffer");
     let staffer = plaza.login("staffer").await;
     staffer
-        .post("/admin/accounts", &json!({"name": "x", "password": PASSWORD}))
+        .post(
+            "/admin/accounts",
+            &json!({"name": "x", "password": PASSWORD}),
+        )
         .await
         .assert_error(403, "forbidden");
 }

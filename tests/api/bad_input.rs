@@ -9,9 +9,13 @@ async fn malformed_json_is_a_bad_request_and_missing_fields_are_invalid() {
     let plaza = TestInstance::spawn().await;
     plaza.with_group("support").await;
     let ada = plaza.member("ada").await;
-    ada.send_raw("/groups/support/threads", "application/json", b"{\"title\": ".to_vec())
-        .await
-        .assert_error(400, "bad_request");
+    ada.send_raw(
+        "/groups/support/threads",
+        "application/json",
+        b"{\"title\": ".to_vec(),
+    )
+    .await
+    .assert_error(400, "bad_request");
     ada.post("/groups/support/threads", &json!({"body": "no title"}))
         .await
         .assert_error(422, "invalid");
@@ -31,11 +35,18 @@ async fn over_long_titles_and_bodies_are_refused_with_the_limit_named() {
     plaza.with_group("support").await;
     let ada = plaza.member("ada").await;
     let long_title = ada
-        .post("/groups/support/threads", &json!({"title": "x".repeat(201)}))
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "x".repeat(201)}),
+        )
         .await;
     long_title.assert_error(422, "invalid");
     assert_eq!(long_title.at("/field"), "title");
-    assert!(long_title.str("/message").contains("200"), "{}", long_title.body);
+    assert!(
+        long_title.str("/message").contains("200"),
+        "{}",
+        long_title.body
+    );
     let long_body = ada
         .post(
             "/groups/support/threads",
@@ -44,9 +55,12 @@ async fn over_long_titles_and_bodies_are_refused_with_the_limit_named() {
         .await;
     long_body.assert_error(422, "invalid");
     assert_eq!(long_body.at("/field"), "body");
-    ada.post("/groups/support/threads", &json!({"title": "ok", "url": "javascript:alert(1)"}))
-        .await
-        .assert_error(422, "invalid");
+    ada.post(
+        "/groups/support/threads",
+        &json!({"title": "ok", "url": "javascript:alert(1)"}),
+    )
+    .await
+    .assert_error(422, "invalid");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -74,7 +88,9 @@ async fn a_chunked_body_without_length_is_cut_off_at_the_limit() {
     plaza.with_group("support").await;
     let ada = plaza.member("ada").await;
     let port = plaza.base.rsplit(':').next().unwrap();
-    let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}")).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap();
     let head = format!(
         "POST /api/v1/groups/support/threads HTTP/1.1\r\nHost: localhost:{port}\r\n\
          Authorization: Bearer {}\r\nContent-Type: application/json\r\n\
@@ -101,9 +117,15 @@ async fn a_chunked_body_without_length_is_cut_off_at_the_limit() {
 async fn unknown_routes_methods_and_ids_answer_in_json() {
     let plaza = TestInstance::spawn().await;
     let anon = plaza.anonymous();
-    anon.get("/nothing/here").await.assert_error(404, "not_found");
-    anon.delete("/groups").await.assert_error(405, "method_not_allowed");
-    anon.get("/threads/not-a-number").await.assert_error(404, "not_found");
+    anon.get("/nothing/here")
+        .await
+        .assert_error(404, "not_found");
+    anon.delete("/groups")
+        .await
+        .assert_error(405, "method_not_allowed");
+    anon.get("/threads/not-a-number")
+        .await
+        .assert_error(404, "not_found");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,8 +133,16 @@ async fn bad_paging_and_sorting_parameters_are_refused() {
     let plaza = TestInstance::spawn().await;
     plaza.with_group("support").await;
     let anon = plaza.anonymous();
-    anon.get("/groups/support/threads?page=0").await.assert_error(422, "invalid");
-    anon.get("/groups/support/threads?limit=500").await.assert_error(422, "invalid");
-    anon.get("/groups/support/threads?limit=abc").await.assert_error(400, "bad_request");
-    anon.get("/groups/support/threads?sort=hot").await.assert_error(400, "bad_request");
+    anon.get("/groups/support/threads?page=0")
+        .await
+        .assert_error(422, "invalid");
+    anon.get("/groups/support/threads?limit=500")
+        .await
+        .assert_error(422, "invalid");
+    anon.get("/groups/support/threads?limit=abc")
+        .await
+        .assert_error(400, "bad_request");
+    anon.get("/groups/support/threads?sort=hot")
+        .await
+        .assert_error(400, "bad_request");
 }

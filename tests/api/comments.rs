@@ -67,14 +67,23 @@ async fn only_the_author_edits_or_deletes_a_comment_and_replies_survive_deletion
     ada.patch(&format!("/comments/{answer}"), &json!({"body": "hijack"}))
         .await
         .assert_error(403, "forbidden");
-    let edited = bob.patch(&format!("/comments/{answer}"), &json!({"body": "first, edited"})).await;
+    let edited = bob
+        .patch(
+            &format!("/comments/{answer}"),
+            &json!({"body": "first, edited"}),
+        )
+        .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     assert_eq!(edited.at("/body_source"), "first, edited");
     assert!(edited.at("/updated_at").is_string());
 
-    ada.delete(&format!("/comments/{answer}")).await.assert_error(403, "forbidden");
+    ada.delete(&format!("/comments/{answer}"))
+        .await
+        .assert_error(403, "forbidden");
     assert_eq!(bob.delete(&format!("/comments/{answer}")).await.status, 204);
-    bob.delete(&format!("/comments/{answer}")).await.assert_error(410, "gone");
+    bob.delete(&format!("/comments/{answer}"))
+        .await
+        .assert_error(410, "gone");
 
     let read = plaza.anonymous().get(&format!("/threads/{thread}")).await;
     assert_eq!(read.i64("/comments/0/id"), answer);

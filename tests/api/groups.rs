@@ -16,7 +16,11 @@ async fn an_admin_creates_a_group_and_moderates_it() {
     assert_eq!(created.str("/handle"), format!("support@{domain}"));
     assert_eq!(created.str("/url"), format!("{}/g/support", plaza.base));
     assert_eq!(created.at("/description_source"), "Ask **anything**");
-    assert!(created.str("/description").contains("<strong>anything</strong>"));
+    assert!(
+        created
+            .str("/description")
+            .contains("<strong>anything</strong>")
+    );
     assert_eq!(created.at("/moderators/0/name"), "boss");
 
     let read = plaza.anonymous().get("/groups/support").await;
@@ -37,7 +41,11 @@ async fn members_cannot_create_groups_and_names_are_unique() {
         .post("/groups", &json!({"name": "support", "title": "Again"}))
         .await
         .assert_error(409, "conflict");
-    plaza.anonymous().get("/groups/mine").await.assert_error(404, "not_found");
+    plaza
+        .anonymous()
+        .get("/groups/mine")
+        .await
+        .assert_error(404, "not_found");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -45,7 +53,9 @@ async fn groups_are_listed_by_name_in_pages() {
     let plaza = TestInstance::spawn().await;
     let admin = plaza.admin("boss").await;
     for name in ["c_group", "a_group", "b_group"] {
-        let answer = admin.post("/groups", &json!({"name": name, "title": name})).await;
+        let answer = admin
+            .post("/groups", &json!({"name": name, "title": name}))
+            .await;
         assert_eq!(answer.status, 201, "{}", answer.body);
     }
     let first = plaza.anonymous().get("/groups?limit=2").await;

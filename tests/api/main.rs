@@ -1,4 +1,6 @@
 //! The JSON API over real HTTP, against a whole instance with its own database.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
 mod bad_input;

@@ -23,7 +23,10 @@ async fn the_openapi_description_lists_every_endpoint() {
         "/comments/{id}",
         "/comments/{id}/vote",
     ] {
-        assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
     }
     assert!(doc.at("/components/securitySchemes/bearer").is_object());
     assert!(doc.at("/components/schemas/ErrorBody").is_object());

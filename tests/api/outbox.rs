@@ -20,17 +20,23 @@ async fn every_change_writes_one_event_and_refused_changes_write_none() {
     let bob = plaza.member("bob").await;
     let thread = ada.thread("support", "Q", "?").await;
     let comment = bob.reply(thread, None, "A").await;
-    bob.post(&format!("/threads/{thread}/vote"), &json!({"score": 1})).await;
+    bob.post(&format!("/threads/{thread}/vote"), &json!({"score": 1}))
+        .await;
     // Repeating a vote changes nothing and records nothing.
-    bob.post(&format!("/threads/{thread}/vote"), &json!({"score": 1})).await;
-    bob.patch(&format!("/comments/{comment}"), &json!({"body": "A!"})).await;
-    ada.patch(&format!("/threads/{thread}"), &json!({"title": "Q?"})).await;
-    bob.post(&format!("/threads/{thread}/vote"), &json!({"score": 0})).await;
+    bob.post(&format!("/threads/{thread}/vote"), &json!({"score": 1}))
+        .await;
+    bob.patch(&format!("/comments/{comment}"), &json!({"body": "A!"}))
+        .await;
+    ada.patch(&format!("/threads/{thread}"), &json!({"title": "Q?"}))
+        .await;
+    bob.post(&format!("/threads/{thread}/vote"), &json!({"score": 0}))
+        .await;
     bob.delete(&format!("/comments/{comment}")).await;
     ada.delete(&format!("/threads/{thread}")).await;
     // Refused: not the author, invalid input.
     bob.delete(&format!("/threads/{thread}")).await;
-    ada.post("/groups/support/threads", &json!({"title": ""})).await;
+    ada.post("/groups/support/threads", &json!({"title": ""}))
+        .await;
 
     assert_eq!(
         event_kinds(&plaza).await,

@@ -17,7 +17,10 @@ async fn a_thread_keeps_its_markdown_and_serves_sanitized_html() {
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.i64("/thread/id");
     assert_eq!(created.at("/thread/title"), "My printer is on fire");
-    assert_eq!(created.str("/thread/url"), format!("{}/post/{id}", plaza.base));
+    assert_eq!(
+        created.str("/thread/url"),
+        format!("{}/post/{id}", plaza.base)
+    );
     assert_eq!(created.at("/thread/link"), "https://shop.example/p/1");
     assert_eq!(created.at("/thread/body_source"), source);
     let html = created.str("/thread/body");
@@ -71,7 +74,8 @@ async fn thread_lists_sort_by_new_active_and_top_with_pages() {
     let new = ada.thread("support", "new", "").await;
     // The old thread gets a reply (most active); the middle one a vote (top).
     bob.reply(old, None, "bump").await;
-    bob.post(&format!("/threads/{middle}/vote"), &json!({"score": 1})).await;
+    bob.post(&format!("/threads/{middle}/vote"), &json!({"score": 1}))
+        .await;
 
     let ids = |answer: &plaza_tests::Answer| -> Vec<i64> {
         answer.body["items"]
@@ -105,7 +109,10 @@ async fn only_the_author_edits_a_thread_and_omitted_fields_stay() {
     let bob = plaza.member("bob").await;
     let thread = ada.thread("support", "Title", "*body*").await;
     let edited = ada
-        .patch(&format!("/threads/{thread}"), &json!({"title": "Better title"}))
+        .patch(
+            &format!("/threads/{thread}"),
+            &json!({"title": "Better title"}),
+        )
         .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     assert_eq!(edited.at("/thread/title"), "Better title");
@@ -129,7 +136,9 @@ async fn a_deleted_thread_leaves_the_list_but_its_replies_stay_readable() {
     let bob = plaza.member("bob").await;
     let thread = ada.thread("support", "Oops", "secret details").await;
     bob.reply(thread, None, "an answer").await;
-    bob.delete(&format!("/threads/{thread}")).await.assert_error(403, "forbidden");
+    bob.delete(&format!("/threads/{thread}"))
+        .await
+        .assert_error(403, "forbidden");
     let deleted = ada.delete(&format!("/threads/{thread}")).await;
     assert_eq!(deleted.status, 204, "{}", deleted.body);
 
@@ -142,13 +151,18 @@ async fn a_deleted_thread_leaves_the_list_but_its_replies_stay_readable() {
     assert!(read.at("/thread/body_source").is_null());
     assert_eq!(read.at("/comments/0/body_source"), "an answer");
 
-    ada.delete(&format!("/threads/{thread}")).await.assert_error(410, "gone");
+    ada.delete(&format!("/threads/{thread}"))
+        .await
+        .assert_error(410, "gone");
     ada.patch(&format!("/threads/{thread}"), &json!({"title": "back"}))
         .await
         .assert_error(410, "gone");
-    bob.post(&format!("/threads/{thread}/comments"), &json!({"body": "late"}))
-        .await
-        .assert_error(410, "gone");
+    bob.post(
+        &format!("/threads/{thread}/comments"),
+        &json!({"body": "late"}),
+    )
+    .await
+    .assert_error(410, "gone");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -178,18 +192,26 @@ async fn a_banned_person_cannot_post_reply_or_vote_in_the_group() {
     let ada = plaza.member("ada").await;
     let thread = admin.thread("support", "Rules", "Be nice").await;
     {
-        let ada_id = plaza_core::accounts::find(&plaza.ctx, "ada").await.unwrap().person_id;
+        let ada_id = plaza_core::accounts::find(&plaza.ctx, "ada")
+            .await
+            .unwrap()
+            .person_id;
         let mut pooled = plaza.ctx.db.get().await.unwrap();
         let conn = &mut pooled.conn();
         let group = group::find_local(conn, "support").await.unwrap().unwrap();
-        group::ban(conn, group.id, ada_id, Some("spam"), None, None).await.unwrap();
+        group::ban(conn, group.id, ada_id, Some("spam"), None, None)
+            .await
+            .unwrap();
     }
     ada.post("/groups/support/threads", &json!({"title": "Buy pills"}))
         .await
         .assert_error(403, "forbidden");
-    ada.post(&format!("/threads/{thread}/comments"), &json!({"body": "pills"}))
-        .await
-        .assert_error(403, "forbidden");
+    ada.post(
+        &format!("/threads/{thread}/comments"),
+        &json!({"body": "pills"}),
+    )
+    .await
+    .assert_error(403, "forbidden");
     ada.post(&format!("/threads/{thread}/vote"), &json!({"score": -1}))
         .await
         .assert_error(403, "forbidden");
@@ -203,7 +225,17 @@ async fn unknown_groups_and_threads_are_not_found() {
     ada.post("/groups/nowhere/threads", &json!({"title": "Hi"}))
         .await
         .assert_error(404, "not_found");
-    plaza.anonymous().get("/groups/nowhere/threads").await.assert_error(404, "not_found");
-    plaza.anonymous().get("/threads/999999").await.assert_error(404, "not_found");
-    ada.patch("/threads/999999", &json!({"title": "x"})).await.assert_error(404, "not_found");
+    plaza
+        .anonymous()
+        .get("/groups/nowhere/threads")
+        .await
+        .assert_error(404, "not_found");
+    plaza
+        .anonymous()
+        .get("/threads/999999")
+        .await
+        .assert_error(404, "not_found");
+    ada.patch("/threads/999999", &json!({"title": "x"}))
+        .await
+        .assert_error(404, "not_found");
 }

@@ -12,17 +12,37 @@ async fn one_vote_per_person_changeable_and_removable() {
 
     let up = bob.post(&path, &json!({"score": 1})).await;
     assert_eq!(up.status, 200, "{}", up.body);
-    assert_eq!((up.i64("/upvotes"), up.i64("/downvotes"), up.i64("/score")), (1, 0, 1));
+    assert_eq!(
+        (up.i64("/upvotes"), up.i64("/downvotes"), up.i64("/score")),
+        (1, 0, 1)
+    );
     assert_eq!(up.at("/my_vote"), 1);
     // The same vote again changes nothing.
     let again = bob.post(&path, &json!({"score": 1})).await;
     assert_eq!((again.i64("/upvotes"), again.i64("/score")), (1, 1));
     let down = bob.post(&path, &json!({"score": -1})).await;
-    assert_eq!((down.i64("/upvotes"), down.i64("/downvotes"), down.i64("/score")), (0, 1, -1));
+    assert_eq!(
+        (
+            down.i64("/upvotes"),
+            down.i64("/downvotes"),
+            down.i64("/score")
+        ),
+        (0, 1, -1)
+    );
     let ada_up = ada.post(&path, &json!({"score": 1})).await;
-    assert_eq!((ada_up.i64("/upvotes"), ada_up.i64("/downvotes"), ada_up.i64("/score")), (1, 1, 0));
+    assert_eq!(
+        (
+            ada_up.i64("/upvotes"),
+            ada_up.i64("/downvotes"),
+            ada_up.i64("/score")
+        ),
+        (1, 1, 0)
+    );
     let withdrawn = bob.post(&path, &json!({"score": 0})).await;
-    assert_eq!((withdrawn.i64("/upvotes"), withdrawn.i64("/downvotes")), (1, 0));
+    assert_eq!(
+        (withdrawn.i64("/upvotes"), withdrawn.i64("/downvotes")),
+        (1, 0)
+    );
     assert!(withdrawn.at("/my_vote").is_null());
 
     let as_ada = ada.get(&format!("/threads/{thread}")).await;
@@ -41,10 +61,15 @@ async fn comment_votes_show_in_the_tree_for_the_voter() {
     let thread = ada.thread("support", "Q", "").await;
     let weak = ada.reply(thread, None, "meh").await;
     let good = ada.reply(thread, None, "the answer").await;
-    let voted = bob.post(&format!("/comments/{good}/vote"), &json!({"score": 1})).await;
+    let voted = bob
+        .post(&format!("/comments/{good}/vote"), &json!({"score": 1}))
+        .await;
     assert_eq!(voted.status, 200, "{}", voted.body);
-    bob.post(&format!("/comments/{weak}/vote"), &json!({"score": -1})).await;
-    let page = bob.get(&format!("/threads/{thread}?comment_sort=top")).await;
+    bob.post(&format!("/comments/{weak}/vote"), &json!({"score": -1}))
+        .await;
+    let page = bob
+        .get(&format!("/threads/{thread}?comment_sort=top"))
+        .await;
     assert_eq!(page.i64("/comments/0/id"), good);
     assert_eq!(page.at("/comments/0/my_vote"), 1);
     assert_eq!(page.at("/comments/1/my_vote"), -1);

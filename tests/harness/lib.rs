@@ -84,7 +84,10 @@ impl TestInstance {
     pub async fn member(&self, name: &str) -> Client {
         let response = self
             .anonymous()
-            .post("/accounts", &serde_json::json!({"name": name, "password": PASSWORD}))
+            .post(
+                "/accounts",
+                &serde_json::json!({"name": name, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(response.status, 201, "sign-up of {name}: {}", response.body);
         self.anonymous().with_token(response.str("/token"))
@@ -110,7 +113,10 @@ impl TestInstance {
     pub async fn login(&self, name: &str) -> Client {
         let response = self
             .anonymous()
-            .post("/auth/login", &serde_json::json!({"name": name, "password": PASSWORD}))
+            .post(
+                "/auth/login",
+                &serde_json::json!({"name": name, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(response.status, 200, "log-in of {name}: {}", response.body);
         self.anonymous().with_token(response.str("/token"))
@@ -120,7 +126,10 @@ impl TestInstance {
     pub async fn with_group(&self, name: &str) -> Client {
         let admin = self.admin("admin").await;
         let response = admin
-            .post("/groups", &serde_json::json!({"name": name, "title": "Support"}))
+            .post(
+                "/groups",
+                &serde_json::json!({"name": name, "title": "Support"}),
+            )
             .await;
         assert_eq!(response.status, 201, "group {name}: {}", response.body);
         admin

@@ -110,12 +110,12 @@ pub async fn create(ctx: &Context, new: NewAccount) -> CoreResult<(LocalUserRow,
         if person::find_local(conn, &name).await?.is_some() {
             return Err(CoreError::Conflict(format!("the name '{name}' is taken")));
         }
-        if let Some(email) = &email {
-            if local_user::email_taken(conn, email).await? {
-                return Err(CoreError::Conflict(
-                    "an account with this e-mail address exists".into(),
-                ));
-            }
+        if let Some(email) = &email
+            && local_user::email_taken(conn, email).await?
+        {
+            return Err(CoreError::Conflict(
+                "an account with this e-mail address exists".into(),
+            ));
         }
         let now = now();
         let person = person::insert(

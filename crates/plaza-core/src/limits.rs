@@ -165,7 +165,10 @@ mod tests {
         assert!(check_page(None, Some(51)).is_err());
         assert_eq!(
             check_page(None, None).ok(),
-            Some(plaza_db::Page { number: 1, limit: PAGE_LIMIT_DEFAULT })
+            Some(plaza_db::Page {
+                number: 1,
+                limit: PAGE_LIMIT_DEFAULT
+            })
         );
     }
 }

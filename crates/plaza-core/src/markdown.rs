@@ -38,7 +38,10 @@ mod tests {
         let html = render("**bold** and [a link](https://example.com)");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(html.contains(r#"href="https://example.com""#), "{html}");
-        assert!(html.contains(r#"rel="nofollow noopener noreferrer""#), "{html}");
+        assert!(
+            html.contains(r#"rel="nofollow noopener noreferrer""#),
+            "{html}"
+        );
     }
 
     #[test]
@@ -54,7 +57,14 @@ mod tests {
         ];
         for vector in vectors {
             let html = render(vector).to_ascii_lowercase();
-            for bad in ["<script", "onerror", "onload", "javascript:", "<iframe", "style="] {
+            for bad in [
+                "<script",
+                "onerror",
+                "onload",
+                "javascript:",
+                "<iframe",
+                "style=",
+            ] {
                 assert!(!html.contains(bad), "{vector} rendered as {html}");
             }
         }

@@ -12,7 +12,9 @@ pub async fn ensure_not_banned(
     account: &Account,
 ) -> CoreResult<()> {
     if group::is_banned(conn, group_id, account.person_id).await? {
-        return Err(CoreError::Forbidden("you are banned from this group".into()));
+        return Err(CoreError::Forbidden(
+            "you are banned from this group".into(),
+        ));
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Password hashing with Argon2id (PHC strings), on the blocking pool.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 use crate::{CoreError, CoreResult};
 

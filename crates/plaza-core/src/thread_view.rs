@@ -64,7 +64,9 @@ pub async fn get(
         .await
         .map_err(|_| CoreError::NotFound("thread"))?;
     if post.removed {
-        return Err(CoreError::Gone("the thread was removed by a moderator".into()));
+        return Err(CoreError::Gone(
+            "the thread was removed by a moderator".into(),
+        ));
     }
     let group = group::view(conn, post.group_id).await?;
     let rows = comment::list_for_post(conn, post_id).await?;
@@ -95,9 +97,7 @@ pub async fn comment(ctx: &Context, viewer: Option<&Account>, id: i64) -> CoreRe
         .await
         .map_err(|_| CoreError::NotFound("comment"))?;
     let my_vote = match viewer {
-        Some(account) => {
-            vote::get(conn, vote::VoteTarget::Comment(id), account.person_id).await?
-        }
+        Some(account) => vote::get(conn, vote::VoteTarget::Comment(id), account.person_id).await?,
         None => None,
     };
     Ok(CommentNode {
@@ -117,7 +117,10 @@ fn build_tree(
 ) -> Vec<CommentNode> {
     let mut children: HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>> = HashMap::new();
     for (row, author) in rows {
-        children.entry(row.parent_id).or_default().push((row, author));
+        children
+            .entry(row.parent_id)
+            .or_default()
+            .push((row, author));
     }
     attach(None, &mut children, my_votes, sort)
 }

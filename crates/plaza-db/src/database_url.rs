@@ -94,14 +94,22 @@ mod tests {
 
     #[test]
     fn postgres_forms_are_accepted() {
-        for raw in ["postgres://u:p@db:5432/plaza", "postgresql://localhost/plaza"] {
-            assert!(matches!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Postgres(_))), "{raw}");
+        for raw in [
+            "postgres://u:p@db:5432/plaza",
+            "postgresql://localhost/plaza",
+        ] {
+            assert!(
+                matches!(DatabaseUrl::parse(raw), Ok(DatabaseUrl::Postgres(_))),
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn unknown_scheme_is_named_in_the_error() {
-        let err = DatabaseUrl::parse("mysql://root@localhost/plaza").err().map(|e| e.to_string());
+        let err = DatabaseUrl::parse("mysql://root@localhost/plaza")
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("'mysql'")));
     }
 

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::person::PersonBrief;
-use crate::schema::{group_bans, group_follows, group_moderators, groups, instances, persons, posts};
+use crate::schema::{
+    group_bans, group_follows, group_moderators, groups, instances, persons, posts,
+};
 use crate::{DbConn, DbResult, Page, now, on_conn};
 
 /// A group as stored, keys included: never render this directly.

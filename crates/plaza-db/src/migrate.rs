@@ -11,7 +11,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgre
 
 /// Arbitrary constant key for the advisory lock that keeps two starting processes from
 /// migrating the same PostgreSQL database at once.
-const PG_MIGRATION_LOCK: i64 = 0x706c_617a_61;
+const PG_MIGRATION_LOCK: i64 = 0x0070_6c61_7a61;
 
 /// Applies every pending migration; returns the versions applied.
 pub async fn run_pending(pool: &DbPool) -> DbResult<Vec<String>> {

@@ -186,9 +186,11 @@ pub async fn list_for_group(
             .offset(page.offset())
             .into_boxed();
         let query = match sort {
-            ThreadSort::New => {
-                query.order((posts::pinned.desc(), posts::created_at.desc(), posts::id.desc()))
-            }
+            ThreadSort::New => query.order((
+                posts::pinned.desc(),
+                posts::created_at.desc(),
+                posts::id.desc(),
+            )),
             ThreadSort::Active => query.order((
                 posts::pinned.desc(),
                 posts::last_activity_at.desc(),

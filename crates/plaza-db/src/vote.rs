@@ -17,7 +17,11 @@ pub enum VoteTarget {
 }
 
 /// A person's current vote on a target, if any.
-pub async fn get(conn: &mut DbConn<'_>, target: VoteTarget, person_id: i64) -> DbResult<Option<i16>> {
+pub async fn get(
+    conn: &mut DbConn<'_>,
+    target: VoteTarget,
+    person_id: i64,
+) -> DbResult<Option<i16>> {
     on_conn!(conn, |c| Ok(match target {
         VoteTarget::Post(id) => post_votes::table
             .find((id, person_id))

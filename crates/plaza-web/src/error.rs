@@ -71,7 +71,9 @@ impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> Self {
         use StatusCode as S;
         match err {
-            CoreError::NotFound(what) => Self::new(S::NOT_FOUND, "not_found", format!("{what} not found")),
+            CoreError::NotFound(what) => {
+                Self::new(S::NOT_FOUND, "not_found", format!("{what} not found"))
+            }
             CoreError::Gone(message) => Self::new(S::GONE, "gone", message),
             CoreError::Unauthorized(message) => Self::new(S::UNAUTHORIZED, "unauthorized", message),
             CoreError::Forbidden(message) => Self::new(S::FORBIDDEN, "forbidden", message),
@@ -86,12 +88,20 @@ impl From<CoreError> for ApiError {
             CoreError::Conflict(message) => Self::new(S::CONFLICT, "conflict", message),
             CoreError::Db(DbError::Pool(reason)) => {
                 tracing::warn!(%reason, "no database connection available");
-                Self::new(S::SERVICE_UNAVAILABLE, "unavailable", "the server is busy, try again shortly")
+                Self::new(
+                    S::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the server is busy, try again shortly",
+                )
             }
             other => {
                 // The cause goes to the log, never to the client.
                 tracing::error!(error = %other, "request failed");
-                Self::new(S::INTERNAL_SERVER_ERROR, "internal", "internal server error")
+                Self::new(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal server error",
+                )
             }
         }
     }
@@ -120,7 +130,11 @@ impl From<JsonRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", rejection.body_text())
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            rejection.body_text(),
+        )
     }
 }
 

@@ -31,7 +31,10 @@ fn bearer(parts: &Parts) -> Result<Option<String>, ApiError> {
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
@@ -55,7 +58,9 @@ impl FromRequestParts<AppState> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?.ok_or_else(|| {
-            ApiError::from(CoreError::Unauthorized("sign in first: send a bearer token".into()))
+            ApiError::from(CoreError::Unauthorized(
+                "sign in first: send a bearer token".into(),
+            ))
         })?;
         let account = accounts::authenticate(&state.ctx, &token).await?;
         Ok(Self { account, token })
@@ -71,7 +76,9 @@ impl FromRequestParts<AppState> for MaybeAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match bearer(parts)? {
-            Some(token) => Ok(Self(Some(accounts::authenticate(&state.ctx, &token).await?))),
+            Some(token) => Ok(Self(Some(
+                accounts::authenticate(&state.ctx, &token).await?,
+            ))),
             None => Ok(Self(None)),
         }
     }

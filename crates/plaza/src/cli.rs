@@ -19,14 +19,29 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Where data lives: sqlite://PATH (default) or postgres://USER:PASSWORD@HOST/DATABASE.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/plaza.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/plaza.db",
+        global = true
+    )]
     pub database_url: String,
     /// The public origin people and servers reach this instance at; it becomes part of every
     /// ActivityPub id, so keep it fixed once the instance has federated.
-    #[arg(long, env = "PLAZA_PUBLIC_URL", default_value = "http://localhost:8080", global = true)]
+    #[arg(
+        long,
+        env = "PLAZA_PUBLIC_URL",
+        default_value = "http://localhost:8080",
+        global = true
+    )]
     pub public_url: String,
     /// The name a new instance gets.
-    #[arg(long, env = "PLAZA_INSTANCE_NAME", default_value = "Plaza", global = true)]
+    #[arg(
+        long,
+        env = "PLAZA_INSTANCE_NAME",
+        default_value = "Plaza",
+        global = true
+    )]
     pub instance_name: String,
     /// Most database connections open at once.
     #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]

@@ -50,7 +50,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 },
             )
             .await?;
-            let role = if user.admin { "administrator" } else { "account" };
+            let role = if user.admin {
+                "administrator"
+            } else {
+                "account"
+            };
             println!("created {role} {} ({})", person.name, person.ap_id);
             Ok(())
         }
@@ -76,10 +80,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let group = details.view.group;
             println!(
                 "created group {} (!{}@{}, {})",
-                group.title,
-                group.name,
-                details.view.domain,
-                group.ap_id
+                group.title, group.name, details.view.domain, group.ap_id
             );
             Ok(())
         }

@@ -1,4 +1,6 @@
 //! The `plaza` binary as an operator runs it: first start, accounts and groups from the command
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! line, and the messages for configurations that cannot work.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -40,13 +42,19 @@ fn serve_with_no_configuration_creates_the_sqlite_database_and_answers() {
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(60);
     let line = loop {
-        let line = lines.next().expect("plaza exited before listening").expect("read log");
+        let line = lines
+            .next()
+            .expect("plaza exited before listening")
+            .expect("read log");
         if line.contains("listening on") {
             break line;
         }
         assert!(Instant::now() < deadline, "no 'listening on' line");
     };
-    assert!(line.contains("database: SQLite file data/plaza.db"), "{line}");
+    assert!(
+        line.contains("database: SQLite file data/plaza.db"),
+        "{line}"
+    );
     let address = line
         .split("http://")
         .nth(1)
@@ -64,15 +72,28 @@ fn serve_with_no_configuration_creates_the_sqlite_database_and_answers() {
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains("\"domain\":\"localhost:8080\""), "{response}");
+    assert!(
+        response.contains("\"domain\":\"localhost:8080\""),
+        "{response}"
+    );
 
-    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
     let status = child.wait().expect("wait");
-    assert!(status.success(), "plaza did not stop cleanly on SIGTERM: {status}");
+    assert!(
+        status.success(),
+        "plaza did not stop cleanly on SIGTERM: {status}"
+    );
 }
 
 /// A fresh migrated database on the backend the test environment selects, as a `DATABASE_URL`.
-fn test_database() -> (tokio::runtime::Runtime, plaza_db::testing::TestDatabase, String) {
+fn test_database() -> (
+    tokio::runtime::Runtime,
+    plaza_db::testing::TestDatabase,
+    String,
+) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let db = runtime
         .block_on(plaza_db::testing::TestDatabase::create())
@@ -99,10 +120,19 @@ fn the_cli_creates_an_admin_and_a_group_they_moderate() {
         password_file.to_str().expect("path"),
     ]));
     assert!(ok, "{text}");
-    assert!(text.contains("created administrator ada (http://localhost:8080/u/ada)"), "{text}");
+    assert!(
+        text.contains("created administrator ada (http://localhost:8080/u/ada)"),
+        "{text}"
+    );
 
     let (ok, text) = run(plaza(dir.path()).env("DATABASE_URL", &database_url).args([
-        "group", "create", "support", "--title", "Support", "--moderator", "ada",
+        "group",
+        "create",
+        "support",
+        "--title",
+        "Support",
+        "--moderator",
+        "ada",
     ]));
     assert!(ok, "{text}");
     assert!(text.contains("!support@localhost:8080"), "{text}");
@@ -132,7 +162,11 @@ fn a_password_can_come_from_standard_input() {
         .expect("write");
     let output = child.wait_with_output().expect("wait");
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(text.contains("created account bob"), "{text}");
 }
 
@@ -140,8 +174,14 @@ fn a_password_can_come_from_standard_input() {
 fn an_unusable_database_url_stops_with_one_clear_message() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cases = [
-        ("mysql://root@localhost/plaza", "scheme 'mysql' is not supported"),
-        ("postgres://plaza@127.0.0.1:1/plaza", "cannot reach 127.0.0.1:1"),
+        (
+            "mysql://root@localhost/plaza",
+            "scheme 'mysql' is not supported",
+        ),
+        (
+            "postgres://plaza@127.0.0.1:1/plaza",
+            "cannot reach 127.0.0.1:1",
+        ),
         ("sqlite://", "names no SQLite file"),
     ];
     for (url, expected) in cases {

@@ -40,7 +40,14 @@ pub async fn create(
     ApiPath(thread_id): ApiPath<i64>,
     ApiJson(req): ApiJson<CreateCommentRequest>,
 ) -> Result<(StatusCode, Json<CommentJson>), ApiError> {
-    let row = comments::create(&state.ctx, &auth.account, thread_id, req.parent_id, &req.body).await?;
+    let row = comments::create(
+        &state.ctx,
+        &auth.account,
+        thread_id,
+        req.parent_id,
+        &req.body,
+    )
+    .await?;
     let node = thread_view::comment(&state.ctx, Some(&auth.account), row.id).await?;
     Ok((StatusCode::CREATED, Json(node.into())))
 }
@@ -85,6 +92,12 @@ pub async fn vote(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<VoteRequest>,
 ) -> Result<Json<VoteJson>, ApiError> {
-    let tally = votes::vote(&state.ctx, &auth.account, VoteTarget::Comment(id), req.score).await?;
+    let tally = votes::vote(
+        &state.ctx,
+        &auth.account,
+        VoteTarget::Comment(id),
+        req.score,
+    )
+    .await?;
     Ok(Json(tally.into()))
 }

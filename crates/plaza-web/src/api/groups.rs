@@ -48,7 +48,9 @@ pub async fn list(
 ) -> Result<Json<PageJson<GroupJson>>, ApiError> {
     let page = check_page(query.page, query.limit)?;
     let listing = groups::list(&state.ctx, page).await?;
-    Ok(Json(PageJson::from_listing(listing, |g| GroupJson::new(g, None))))
+    Ok(Json(PageJson::from_listing(listing, |g| {
+        GroupJson::new(g, None)
+    })))
 }
 
 /// One group with its moderators.

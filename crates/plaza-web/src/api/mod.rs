@@ -74,14 +74,22 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts", post(accounts::create_account))
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{name}", get(groups::get))
-        .route("/groups/{name}/threads", get(threads::list).post(threads::create))
+        .route(
+            "/groups/{name}/threads",
+            get(threads::list).post(threads::create),
+        )
         .route(
             "/threads/{id}",
-            get(threads::get).patch(threads::edit).delete(threads::delete),
+            get(threads::get)
+                .patch(threads::edit)
+                .delete(threads::delete),
         )
         .route("/threads/{id}/vote", post(threads::vote))
         .route("/threads/{id}/comments", post(comments::create))
-        .route("/comments/{id}", axum::routing::patch(comments::edit).delete(comments::delete))
+        .route(
+            "/comments/{id}",
+            axum::routing::patch(comments::edit).delete(comments::delete),
+        )
         .route("/comments/{id}/vote", post(comments::vote))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)

@@ -201,7 +201,12 @@ pub struct CommentJson {
 }
 
 impl CommentJson {
-    fn from_row(c: CommentRow, author: PersonBrief, my_vote: Option<i16>, replies: Vec<CommentJson>) -> Self {
+    fn from_row(
+        c: CommentRow,
+        author: PersonBrief,
+        my_vote: Option<i16>,
+        replies: Vec<CommentJson>,
+    ) -> Self {
         Self {
             id: c.id,
             url: c.ap_id,

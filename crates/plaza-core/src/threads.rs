@@ -95,19 +95,30 @@ pub async fn create(
         )
         .await?;
         let row = post::set_ap_id(conn, row.id, &ctx.urls.post(row.id)).await?;
-        event::record(
-            conn,
-            EventKind::PostCreated,
-            NewEvent {
-                actor_id: Some(account.person_id),
-                group_id: Some(group.id),
-                post_id: Some(row.id),
-                ..NewEvent::default()
-            },
-        )
-        .await?;
+        record(conn, EventKind::PostCreated, account, &row).await?;
         Ok(row)
     })
+}
+
+/// Writes the outbox event for a change to a thread.
+async fn record(
+    conn: &mut plaza_db::DbConn<'_>,
+    kind: EventKind,
+    account: &Account,
+    row: &PostRow,
+) -> CoreResult<()> {
+    event::record(
+        conn,
+        kind,
+        NewEvent {
+            actor_id: Some(account.person_id),
+            group_id: Some(row.group_id),
+            post_id: Some(row.id),
+            ..NewEvent::default()
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Loads a post that is still there to change.
@@ -156,17 +167,7 @@ pub async fn edit(
             input.url.as_deref(),
         )
         .await?;
-        event::record(
-            conn,
-            EventKind::PostUpdated,
-            NewEvent {
-                actor_id: Some(account.person_id),
-                group_id: Some(row.group_id),
-                post_id: Some(row.id),
-                ..NewEvent::default()
-            },
-        )
-        .await?;
+        record(conn, EventKind::PostUpdated, account, &row).await?;
         Ok(row)
     })
 }
@@ -177,17 +178,7 @@ pub async fn delete(ctx: &Context, account: &Account, id: i64) -> CoreResult<()>
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account, "thread")?;
         post::mark_deleted(conn, id).await?;
-        event::record(
-            conn,
-            EventKind::PostDeleted,
-            NewEvent {
-                actor_id: Some(account.person_id),
-                group_id: Some(row.group_id),
-                post_id: Some(row.id),
-                ..NewEvent::default()
-            },
-        )
-        .await?;
+        record(conn, EventKind::PostDeleted, account, &row).await?;
         Ok(())
     })
 }

@@ -80,6 +80,18 @@ impl TestInstance {
         }
     }
 
+    /// GETs a path of the instance (not the API) with an `Accept` header, as another server would.
+    pub async fn fetch(&self, path: &str, accept: &str) -> Answer {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, accept)
+            .send()
+            .await
+            .expect("request");
+        Client::answer(response).await
+    }
+
     /// Signs up a member and returns their client.
     pub async fn member(&self, name: &str) -> Client {
         let response = self

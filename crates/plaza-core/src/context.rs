@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use plaza_db::{DbPool, instance, site};
 
-use crate::{CoreError, CoreResult, Urls};
+use crate::keys::KeyPair;
+use crate::{CoreError, CoreResult, Urls, keys};
 
 /// Settings the core reads.
 #[derive(Debug, Clone)]
@@ -35,6 +36,7 @@ pub struct Context {
     /// Settings.
     pub settings: Settings,
     local_instance_id: i64,
+    instance_keys: KeyPair,
 }
 
 impl Context {
@@ -43,7 +45,7 @@ impl Context {
     pub async fn open(db: DbPool, urls: Urls, settings: Settings) -> CoreResult<Self> {
         let mut pooled = db.get().await?;
         let conn = &mut pooled.conn();
-        match site::get(conn).await? {
+        let row = match site::get(conn).await? {
             Some(existing) if existing.domain != urls.domain() => {
                 return Err(CoreError::Config(format!(
                     "this database belongs to {}, but the public URL says {}: ActivityPub ids cannot change domain, so use the original public URL or a new database",
@@ -51,11 +53,26 @@ impl Context {
                     urls.domain()
                 )));
             }
-            Some(_) => {}
-            None => {
-                site::create(conn, urls.domain(), &settings.instance_name).await?;
+            Some(existing) => existing,
+            None => site::create(conn, urls.domain(), &settings.instance_name).await?,
+        };
+        let instance_keys = match (row.public_key, row.private_key) {
+            (Some(public_pem), Some(private_pem)) => KeyPair {
+                public_pem,
+                private_pem,
+            },
+            _ => {
+                let pair = keys::generate().await?;
+                let stored = site::set_keys_once(conn, &pair.public_pem, &pair.private_pem).await?;
+                match (stored.public_key, stored.private_key) {
+                    (Some(public_pem), Some(private_pem)) => KeyPair {
+                        public_pem,
+                        private_pem,
+                    },
+                    _ => return Err(CoreError::Internal("instance key not stored".into())),
+                }
             }
-        }
+        };
         let local = instance::upsert(conn, urls.domain()).await?;
         drop(pooled);
         Ok(Self {
@@ -63,7 +80,13 @@ impl Context {
             urls,
             settings,
             local_instance_id: local.id,
+            instance_keys,
         })
+    }
+
+    /// The instance actor's key pair (it signs outgoing fetches).
+    pub fn instance_keys(&self) -> &KeyPair {
+        &self.instance_keys
     }
 
     /// The `instances` row of this instance.

@@ -84,6 +84,41 @@ impl Urls {
         self.join("/inbox")
     }
 
+    /// The instance actor: `/actor`.
+    pub fn instance_actor(&self) -> String {
+        self.join("/actor")
+    }
+
+    /// A local person's outbox.
+    pub fn person_outbox(&self, name: &str) -> String {
+        self.join(&format!("/u/{name}/outbox"))
+    }
+
+    /// A local group's outbox (recent announced activities).
+    pub fn group_outbox(&self, name: &str) -> String {
+        self.join(&format!("/g/{name}/outbox"))
+    }
+
+    /// A local group's featured (pinned) threads.
+    pub fn group_featured(&self, name: &str) -> String {
+        self.join(&format!("/g/{name}/featured"))
+    }
+
+    /// A local group's moderators collection.
+    pub fn group_moderators(&self, name: &str) -> String {
+        self.join(&format!("/g/{name}/moderators"))
+    }
+
+    /// An activity about a local object, e.g. `activity("create", &post_url)`. Derived from the
+    /// object so the same activity keeps the same id in every collection page and delivery.
+    pub fn activity(&self, verb: &str, object_url: &str) -> String {
+        let object_path = object_url
+            .strip_prefix(self.base.as_str())
+            .unwrap_or(object_url)
+            .trim_start_matches('/');
+        self.join(&format!("/activities/{verb}/{object_path}"))
+    }
+
     /// A thread: `/post/ID`.
     pub fn post(&self, id: i64) -> String {
         self.join(&format!("/post/{id}"))
@@ -107,6 +142,10 @@ mod tests {
         assert_eq!(urls.group("support"), "https://brand.example/g/support");
         assert_eq!(urls.post(42), "https://brand.example/post/42");
         assert_eq!(urls.comment(7), "https://brand.example/comment/7");
+        assert_eq!(
+            urls.activity("create", &urls.post(42)),
+            "https://brand.example/activities/create/post/42"
+        );
         Ok(())
     }
 

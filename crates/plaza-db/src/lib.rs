@@ -18,6 +18,7 @@ pub mod pool;
 pub mod post;
 pub mod schema;
 pub mod site;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod vote;

@@ -206,3 +206,28 @@ pub async fn list_for_group(
         Ok(query.load(c).await?)
     })
 }
+
+/// A group's visible threads for federation collections, newest first: pinned ones only
+/// (`featured`) or all (`outbox`), at most `limit`.
+pub async fn recent_in_group(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    pinned_only: bool,
+    limit: i64,
+) -> DbResult<Vec<(PostRow, PersonBrief)>> {
+    on_conn!(conn, |c| {
+        let mut query = posts::table
+            .inner_join(persons::table.inner_join(instances::table))
+            .filter(posts::group_id.eq(group_id))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::removed.eq(false))
+            .select((PostRow::as_select(), PersonBrief::as_select()))
+            .order((posts::created_at.desc(), posts::id.desc()))
+            .limit(limit)
+            .into_boxed();
+        if pinned_only {
+            query = query.filter(posts::pinned.eq(true));
+        }
+        Ok(query.load(c).await?)
+    })
+}

@@ -10,6 +10,8 @@ diesel::table! {
         registrations_open -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        public_key -> Nullable<Text>,
+        private_key -> Nullable<Text>,
     }
 }
 

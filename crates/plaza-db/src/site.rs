@@ -18,6 +18,10 @@ pub struct SiteRow {
     pub registrations_open: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The instance actor's public key (PEM).
+    pub public_key: Option<String>,
+    /// The instance actor's private key (PEM): never render this.
+    pub private_key: Option<String>,
 }
 
 /// Reads the site row, if the instance was set up.
@@ -44,4 +48,25 @@ pub async fn create(conn: &mut DbConn<'_>, domain: &str, name: &str) -> DbResult
         .returning(SiteRow::as_returning())
         .get_result(c)
         .await?))
+}
+
+/// Stores the instance actor's key pair unless one is stored already (two processes starting
+/// together must end up with the same key); returns the row as it is afterwards.
+pub async fn set_keys_once(
+    conn: &mut DbConn<'_>,
+    public_key: &str,
+    private_key: &str,
+) -> DbResult<SiteRow> {
+    let now = now();
+    on_conn!(conn, |c| diesel::update(
+        site::table.find(1_i64).filter(site::public_key.is_null())
+    )
+    .set((
+        site::public_key.eq(public_key),
+        site::private_key.eq(private_key),
+        site::updated_at.eq(now),
+    ))
+    .execute(c)
+    .await)?;
+    get(conn).await?.ok_or(crate::DbError::NotFound)
 }

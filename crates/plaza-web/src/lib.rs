@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use plaza_core::Context;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -39,11 +39,18 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
 }
 
+impl FromRef<AppState> for Arc<Context> {
+    fn from_ref(state: &AppState) -> Self {
+        state.ctx.clone()
+    }
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     Router::new()
         .nest("/api/v1", api::router())
+        .merge(plaza_federation::router())
         .fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,

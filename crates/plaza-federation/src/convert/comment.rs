@@ -1,0 +1,45 @@
+//! A comment as a `Note`.
+
+use plaza_db::comment::CommentRow;
+
+use super::{handle, timestamp};
+use crate::protocol::object::Note;
+use crate::protocol::{Mention, PUBLIC, Source};
+
+/// What a comment conversion needs besides the row.
+pub struct CommentContext<'a> {
+    /// The author's actor id.
+    pub author_ap_id: &'a str,
+    /// The thread's id, or the parent comment's.
+    pub in_reply_to: &'a str,
+    /// The group's actor id.
+    pub group_ap_id: &'a str,
+    /// The group's `name@domain`.
+    pub group_handle: (&'a str, &'a str),
+}
+
+/// The object of a comment. Public, addressed to the group, which is also mentioned so that
+/// Mastodon users replying to it keep the group in the conversation.
+pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
+    let (group_name, group_domain) = cx.group_handle;
+    Note {
+        id: comment.ap_id.clone(),
+        kind: "Note".to_owned(),
+        attributed_to: cx.author_ap_id.to_owned(),
+        to: vec![PUBLIC.to_owned()],
+        cc: vec![cx.group_ap_id.to_owned()],
+        audience: cx.group_ap_id.to_owned(),
+        in_reply_to: cx.in_reply_to.to_owned(),
+        content: comment.body_html.clone(),
+        media_type: "text/html".to_owned(),
+        source: comment.body_source.clone().map(Source::markdown),
+        url: comment.ap_id.clone(),
+        distinguished: comment.distinguished,
+        tag: vec![Mention::new(
+            cx.group_ap_id,
+            &handle(group_name, group_domain),
+        )],
+        published: timestamp(comment.created_at),
+        updated: comment.updated_at.map(timestamp),
+    }
+}

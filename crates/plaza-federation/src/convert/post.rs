@@ -1,0 +1,85 @@
+//! A thread's opening post as a `Page`, and the activities that publish it.
+
+use plaza_core::Urls;
+use plaza_db::group::GroupRow;
+use plaza_db::post::PostRow;
+
+use super::{handle, timestamp};
+use crate::protocol::activity::{Announce, Create};
+use crate::protocol::object::{Link, Page};
+use crate::protocol::{Mention, PUBLIC, Source};
+
+/// The object type of a thread's opening post. `Page` is what Lemmy, Mbin and PieFed publish and
+/// expect; how Mastodon is best served is decided with outgoing distribution.
+pub const THREAD_TYPE: &str = "Page";
+
+/// What a post conversion needs besides the row.
+pub struct PostContext<'a> {
+    /// The author's actor id.
+    pub author_ap_id: &'a str,
+    /// The group.
+    pub group: &'a GroupRow,
+    /// The group's home domain (for its `@name@domain` mention).
+    pub group_domain: &'a str,
+}
+
+/// The object of a thread's opening post. The group is in `to` and mentioned in `tag`, so
+/// replies from Mastodon address it too.
+pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
+    Page {
+        id: post.ap_id.clone(),
+        kind: THREAD_TYPE.to_owned(),
+        attributed_to: cx.author_ap_id.to_owned(),
+        to: vec![cx.group.ap_id.clone(), PUBLIC.to_owned()],
+        cc: Vec::new(),
+        audience: cx.group.ap_id.clone(),
+        name: post.title.clone(),
+        content: post.body_html.clone(),
+        media_type: "text/html".to_owned(),
+        source: post.body_source.clone().map(Source::markdown),
+        attachment: post
+            .url
+            .iter()
+            .map(|href| Link {
+                kind: "Link".to_owned(),
+                href: href.clone(),
+            })
+            .collect(),
+        url: post.ap_id.clone(),
+        sensitive: false,
+        comments_enabled: !post.locked,
+        stickied: post.pinned,
+        tag: vec![Mention::new(
+            &cx.group.ap_id,
+            &handle(&cx.group.name, cx.group_domain),
+        )],
+        published: timestamp(post.created_at),
+        updated: post.updated_at.map(timestamp),
+    }
+}
+
+/// `Announce(Create(Page))`: how a group publishes a new thread (FEP-1b12), with ids derived
+/// from the post so they are the same wherever the activity appears.
+pub fn announced_create(
+    urls: &Urls,
+    post: &PostRow,
+    cx: &PostContext<'_>,
+) -> Announce<Create<Page>> {
+    let create = Create {
+        id: urls.activity("create", &post.ap_id),
+        kind: "Create".to_owned(),
+        actor: cx.author_ap_id.to_owned(),
+        to: vec![PUBLIC.to_owned()],
+        cc: vec![cx.group.ap_id.clone()],
+        audience: cx.group.ap_id.clone(),
+        object: post_object(post, cx),
+    };
+    Announce {
+        id: urls.activity("announce/create", &post.ap_id),
+        kind: "Announce".to_owned(),
+        actor: cx.group.ap_id.clone(),
+        to: vec![PUBLIC.to_owned()],
+        cc: vec![urls.group_followers(&cx.group.name)],
+        object: create,
+    }
+}

@@ -1,0 +1,6 @@
+//! The ActivityPub documents served at each public URL.
+
+pub mod group;
+pub mod instance;
+pub mod objects;
+pub mod person;

@@ -1,0 +1,49 @@
+//! Plaza's ActivityPub side: the JSON it speaks (`protocol`), conversions from storage rows
+//! (`convert`), the documents served at each public URL (`endpoints`) and how other servers find
+//! them (`discovery`). Receiving activities (the inbox) and sending them (the delivery queue)
+//! build on these.
+
+pub mod convert;
+pub mod discovery;
+pub mod endpoints;
+pub mod protocol;
+pub mod response;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use plaza_core::Context;
+
+pub use response::FederationError;
+
+/// The federation routes, for any router state that can hand out the instance's [`Context`].
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Context>: FromRef<S>,
+{
+    Router::new()
+        .route(
+            "/.well-known/webfinger",
+            get(discovery::webfinger::webfinger),
+        )
+        .route("/.well-known/nodeinfo", get(discovery::nodeinfo::links))
+        .route("/nodeinfo/2.0", get(discovery::nodeinfo::v20))
+        .route("/nodeinfo/2.1", get(discovery::nodeinfo::v21))
+        .route(
+            "/.well-known/host-meta",
+            get(discovery::host_meta::host_meta),
+        )
+        .route("/actor", get(endpoints::instance::actor))
+        .route("/u/{name}", get(endpoints::person::actor))
+        .route("/u/{name}/outbox", get(endpoints::person::outbox))
+        .route("/g/{name}", get(endpoints::group::actor))
+        .route("/g/{name}/followers", get(endpoints::group::followers))
+        .route("/g/{name}/moderators", get(endpoints::group::moderators))
+        .route("/g/{name}/featured", get(endpoints::group::featured))
+        .route("/g/{name}/outbox", get(endpoints::group::outbox))
+        .route("/post/{id}", get(endpoints::objects::post))
+        .route("/comment/{id}", get(endpoints::objects::comment))
+}

@@ -1,0 +1,98 @@
+//! Actors: groups, people, and the instance itself.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Endpoints, Image, PublicKey, Source};
+
+/// A group (community) as Lemmy publishes it; Mastodon follows it like an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    pub id: String,
+    /// Always `Group`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: String,
+    /// The title.
+    pub name: String,
+    /// Description as HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// The web page.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Image>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    pub inbox: String,
+    pub outbox: String,
+    pub followers: String,
+    /// Pinned threads.
+    pub featured: String,
+    /// The moderators collection (Lemmy reads moderators from here).
+    pub attributed_to: String,
+    pub posting_restricted_to_mods: bool,
+    pub sensitive: bool,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub endpoints: Endpoints,
+    pub public_key: PublicKey,
+    pub published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// A person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    pub id: String,
+    /// Always `Person` (`Service` for bots).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Image>,
+    pub inbox: String,
+    pub outbox: String,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub endpoints: Endpoints,
+    pub public_key: PublicKey,
+    pub published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// The instance actor: signs outgoing fetches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Instance {
+    pub id: String,
+    /// Always `Application`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The domain, as Mastodon's and Lemmy's instance actors do.
+    pub preferred_username: String,
+    /// The site name.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The home page.
+    pub url: String,
+    pub inbox: String,
+    pub outbox: String,
+    pub manually_approves_followers: bool,
+    pub endpoints: Endpoints,
+    pub public_key: PublicKey,
+    pub published: String,
+}

@@ -1,0 +1,92 @@
+//! Content: a thread's opening post, a comment, and what is left of a deleted one.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Mention, Source};
+
+/// A link attached to a thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// Always `Link`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub href: String,
+}
+
+/// A thread's opening post, as Lemmy's `Page`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page {
+    pub id: String,
+    /// The object type (see `convert::post::THREAD_TYPE`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub attributed_to: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    /// The group (FEP-1b12).
+    pub audience: String,
+    /// The title.
+    pub name: String,
+    /// HTML.
+    pub content: String,
+    pub media_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub attachment: Vec<Link>,
+    /// The web page.
+    pub url: String,
+    pub sensitive: bool,
+    /// False when the thread is locked.
+    pub comments_enabled: bool,
+    /// Pinned in its group.
+    pub stickied: bool,
+    pub tag: Vec<Mention>,
+    pub published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// A comment, as a `Note` replying to the thread or to another comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    pub id: String,
+    /// Always `Note`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub attributed_to: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    /// The group (FEP-1b12).
+    pub audience: String,
+    /// The thread or the parent comment.
+    pub in_reply_to: String,
+    /// HTML.
+    pub content: String,
+    pub media_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    pub url: String,
+    /// A moderator's highlighted answer.
+    pub distinguished: bool,
+    pub tag: Vec<Mention>,
+    pub published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+/// What a deleted object answers with (status 410).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tombstone {
+    pub id: String,
+    /// Always `Tombstone`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// What the object was (`Page`, `Note`).
+    pub former_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
+}

@@ -1,0 +1,14 @@
+//! What other servers see: discovery and the ActivityPub documents at each public URL, fetched
+//! over real HTTP the way Mastodon and Lemmy fetch them.
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod actors;
+mod discovery;
+mod objects;
+
+/// What Mastodon sends when it dereferences an id.
+pub const MASTODON_ACCEPT: &str = "application/activity+json, application/ld+json";
+/// The JSON-LD form of the ActivityPub media type.
+pub const LD_ACCEPT: &str =
+    "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";

@@ -5,6 +5,7 @@
 
 mod actors;
 mod discovery;
+mod docs_examples;
 mod objects;
 
 /// What Mastodon sends when it dereferences an id.

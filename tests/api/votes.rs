@@ -97,3 +97,28 @@ async fn votes_other_than_up_down_or_withdraw_are_refused() {
         .await
         .assert_error(401, "unauthorized");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_vote_sent_many_times_at_once_counts_once() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let thread = ada.thread("support", "Race", "").await;
+    let comment = ada.reply(thread, None, "race too").await;
+    for path in [
+        format!("/threads/{thread}/vote"),
+        format!("/comments/{comment}/vote"),
+    ] {
+        let votes = (0..10).map(|_| {
+            let bob = bob.clone();
+            let path = path.clone();
+            async move { bob.post(&path, &json!({"score": 1})).await.status }
+        });
+        let statuses = futures::future::join_all(votes).await;
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    }
+    let page = ada.get(&format!("/threads/{thread}")).await;
+    assert_eq!(page.at("/thread/upvotes"), 1, "{}", page.body);
+    assert_eq!(page.at("/comments/0/upvotes"), 1, "{}", page.body);
+}

@@ -36,6 +36,7 @@ impl TestInstance {
 
     /// Starts an instance with the given settings.
     pub async fn spawn_with(settings: Settings, web: WebConfig) -> Self {
+        plaza_federation::install_tls_provider();
         let db = TestDatabase::create().await.expect("test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

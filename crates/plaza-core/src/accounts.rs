@@ -244,7 +244,14 @@ pub async fn authenticate(ctx: &Context, token: &str) -> CoreResult<Account> {
             "the token has expired: log in again".into(),
         ));
     }
-    api_token::touch(conn, row.id).await?;
+    // Recording every use would make each signed-in read a write (SQLite has one writer at a
+    // time); "last used" to within a few minutes is enough.
+    let stale = row
+        .last_used_at
+        .is_none_or(|at| now() - at > TimeDelta::minutes(5));
+    if stale {
+        api_token::touch(conn, row.id).await?;
+    }
     Ok(Account::from_rows(&user, &person))
 }
 

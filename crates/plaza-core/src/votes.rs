@@ -47,7 +47,7 @@ pub async fn vote(
     transaction!(&ctx.db, CoreError, |conn| {
         let (group_id, post_id, comment_id) = match target {
             VoteTarget::Post(id) => {
-                let row = post::find(conn, id)
+                let row = post::find_for_update(conn, id)
                     .await
                     .map_err(|_| CoreError::NotFound("thread"))?;
                 if row.deleted || row.removed {
@@ -56,7 +56,7 @@ pub async fn vote(
                 (row.group_id, id, None)
             }
             VoteTarget::Comment(id) => {
-                let row = comment::find(conn, id)
+                let row = comment::find_for_update(conn, id)
                     .await
                     .map_err(|_| CoreError::NotFound("comment"))?;
                 if row.deleted || row.removed {

@@ -148,3 +148,25 @@ pub async fn add_votes(conn: &mut DbConn<'_>, id: i64, up: i64, down: i64) -> Db
         .get_result(c)
         .await?))
 }
+
+/// Finds a comment and, on PostgreSQL, locks its row until the transaction ends (see
+/// [`crate::post::find_for_update`]).
+pub async fn find_for_update(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow> {
+    Ok(match conn {
+        DbConn::Sqlite(c) => {
+            comments::table
+                .find(id)
+                .select(CommentRow::as_select())
+                .first(&mut **c)
+                .await?
+        }
+        DbConn::Pg(c) => {
+            comments::table
+                .find(id)
+                .select(CommentRow::as_select())
+                .for_update()
+                .first(&mut **c)
+                .await?
+        }
+    })
+}

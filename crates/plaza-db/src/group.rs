@@ -137,7 +137,7 @@ pub async fn view(conn: &mut DbConn<'_>, id: i64) -> DbResult<GroupView> {
     Ok(into_view(row))
 }
 
-/// Local groups, biggest first, one page (plus one row to tell whether more follow).
+/// Local groups by name, one page (plus one row to tell whether more follow).
 pub async fn list_local(conn: &mut DbConn<'_>, page: Page) -> DbResult<Vec<GroupView>> {
     let rows: Vec<GroupViewTuple> = on_conn!(conn, |c| groups::table
         .inner_join(instances::table)

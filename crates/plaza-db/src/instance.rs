@@ -20,6 +20,9 @@ pub struct InstanceRow {
     pub allowed: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub failure_count: i32,
+    pub dead_since: Option<NaiveDateTime>,
+    pub last_success_at: Option<NaiveDateTime>,
 }
 
 /// Finds or creates the instance for `domain` (lower-cased host[:port]).

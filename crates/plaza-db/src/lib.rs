@@ -7,6 +7,7 @@
 pub mod api_token;
 pub mod comment;
 pub mod database_url;
+pub mod delivery;
 pub mod error;
 pub mod event;
 pub mod group;

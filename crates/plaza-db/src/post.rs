@@ -231,3 +231,26 @@ pub async fn recent_in_group(
         Ok(query.load(c).await?)
     })
 }
+
+/// Finds a post and, on PostgreSQL, locks its row until the transaction ends, so concurrent
+/// changes to its counters (votes) are applied one after the other. SQLite transactions here
+/// start with `BEGIN IMMEDIATE`, which already serializes writers.
+pub async fn find_for_update(conn: &mut DbConn<'_>, id: i64) -> DbResult<PostRow> {
+    Ok(match conn {
+        DbConn::Sqlite(c) => {
+            posts::table
+                .find(id)
+                .select(PostRow::as_select())
+                .first(&mut **c)
+                .await?
+        }
+        DbConn::Pg(c) => {
+            posts::table
+                .find(id)
+                .select(PostRow::as_select())
+                .for_update()
+                .first(&mut **c)
+                .await?
+        }
+    })
+}

@@ -25,6 +25,9 @@ diesel::table! {
         allowed -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        failure_count -> Integer,
+        dead_since -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
     }
 }
 
@@ -213,6 +216,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outgoing_activities (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_ap_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        inbox_url -> Text,
+        instance_id -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(deliveries -> outgoing_activities (activity_id));
+diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(persons -> instances (instance_id));
 diesel::joinable!(local_users -> persons (person_id));
 diesel::joinable!(api_tokens -> local_users (local_user_id));
@@ -243,4 +274,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_votes,
     comment_votes,
     events,
+    outgoing_activities,
+    deliveries,
 );

@@ -34,10 +34,10 @@ pub async fn get(conn: &mut DbConn<'_>) -> DbResult<Option<SiteRow>> {
         .optional()?))
 }
 
-/// Creates the site row on first start.
+/// Creates the site row on first start; when another process created it first, returns theirs.
 pub async fn create(conn: &mut DbConn<'_>, domain: &str, name: &str) -> DbResult<SiteRow> {
     let now = now();
-    on_conn!(conn, |c| Ok(diesel::insert_into(site::table)
+    on_conn!(conn, |c| diesel::insert_into(site::table)
         .values((
             site::id.eq(1_i64),
             site::domain.eq(domain),
@@ -45,9 +45,10 @@ pub async fn create(conn: &mut DbConn<'_>, domain: &str, name: &str) -> DbResult
             site::created_at.eq(now),
             site::updated_at.eq(now),
         ))
-        .returning(SiteRow::as_returning())
-        .get_result(c)
-        .await?))
+        .on_conflict_do_nothing()
+        .execute(c)
+        .await)?;
+    get(conn).await?.ok_or(crate::DbError::NotFound)
 }
 
 /// Stores the instance actor's key pair unless one is stored already (two processes starting

@@ -3,7 +3,9 @@
 //! them (`discovery`). Receiving activities (the inbox) and sending them (the delivery queue)
 //! build on these.
 
+pub mod config;
 pub mod convert;
+pub mod delivery;
 pub mod discovery;
 pub mod endpoints;
 pub mod protocol;
@@ -17,6 +19,13 @@ use axum::routing::get;
 use plaza_core::Context;
 
 pub use response::FederationError;
+
+/// Installs rustls' `ring` crypto provider for every HTTPS client in the process. Without it the
+/// first HTTP client built panics. Call it once at start-up; later calls do nothing.
+pub fn install_tls_provider() {
+    // Err means a provider is installed already, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
 
 /// The federation routes, for any router state that can hand out the instance's [`Context`].
 pub fn router<S>() -> Router<S>

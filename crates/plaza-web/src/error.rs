@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// A stable machine-readable code: `bad_request`, `invalid`, `unauthorized`, `forbidden`,
-    /// `not_found`, `gone`, `conflict`, `payload_too_large`, `unsupported_media_type`,
+    /// `not_found`, `method_not_allowed`, `gone`, `conflict`, `payload_too_large`, `unsupported_media_type`,
     /// `unavailable`, `internal`.
     pub error: &'static str,
     /// A sentence for people.

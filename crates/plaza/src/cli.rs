@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// Largest request body in bytes; larger ones are refused with 413.
     #[arg(long, env = "PLAZA_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
+    /// Development mode: federation may use plain http, explicit ports and loopback addresses,
+    /// so several instances can federate on one machine. Never in production.
+    #[arg(long, env = "PLAZA_DEV_MODE")]
+    pub dev_mode: bool,
 }
 
 /// Administration commands.

@@ -7,6 +7,8 @@ use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
 use plaza_core::{Context, CoreError, Settings, Urls};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
+use plaza_federation::config::federation_config;
+use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_web::{AppState, WebConfig};
 
 use crate::cli::{AdminCommand, Cli, Command, GlobalArgs, GroupCommand, ServeArgs};
@@ -121,15 +123,31 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
         ctx.urls.base(),
         url.redacted()
     );
+    if args.dev_mode {
+        tracing::warn!("development mode: federation allows http, ports and loopback addresses");
+    }
+    let ctx = Arc::new(ctx);
+    let federation = federation_config(ctx.clone(), args.dev_mode).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let worker = DeliveryWorker::new(ctx.clone(), federation, DeliverySettings::default());
+    let worker = tokio::spawn(worker.run(stopped(stop_rx.clone())));
     let state = AppState {
-        ctx: Arc::new(ctx),
+        ctx,
         config: Arc::new(WebConfig {
             max_body_bytes: args.max_body_bytes,
         }),
     };
-    plaza_web::serve(listener, state, shutdown_signal())
-        .await
-        .map_err(|e| CliError::Io(format!("server failed: {e}")))?;
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let served = plaza_web::serve(listener, state, stopped(stop_rx)).await;
+    // Deliveries it had claimed are picked up again at the next start.
+    let _ = worker.await;
+    served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");
     Ok(())
 }

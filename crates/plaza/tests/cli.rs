@@ -1,7 +1,7 @@
 //! The `plaza` binary as an operator runs it: first start, accounts and groups from the command
+//! line, and the messages for configurations that cannot work.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! line, and the messages for configurations that cannot work.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};

@@ -1,4 +1,4 @@
--- Plaza foundation schema (PostgreSQL). Keep in step with migrations/postgres and crates/plaza-db/src/schema.rs.
+-- Plaza foundation schema (PostgreSQL). Keep in step with migrations/sqlite and crates/plaza-db/src/schema.rs.
 -- Ids are identity BIGINTs; timestamps are TIMESTAMP (without time zone) holding UTC.
 
 CREATE TABLE site (

@@ -128,7 +128,7 @@ pub struct ThreadJson {
     pub pinned: bool,
     pub locked: bool,
     pub deleted: bool,
-    /// The caller's vote: 1, -1, or absent.
+    /// The caller's vote: 1, -1, or null.
     pub my_vote: Option<i16>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -175,7 +175,7 @@ pub struct CommentJson {
     /// ActivityPub id.
     pub url: String,
     pub thread_id: i64,
-    /// The comment this replies to; absent for a reply to the thread itself.
+    /// The comment this replies to; null for a reply to the thread itself.
     pub parent_id: Option<i64>,
     /// 0 for a reply to the thread.
     pub depth: i32,
@@ -191,7 +191,7 @@ pub struct CommentJson {
     pub distinguished: bool,
     pub deleted: bool,
     pub removed: bool,
-    /// The caller's vote: 1, -1, or absent.
+    /// The caller's vote: 1, -1, or null.
     pub my_vote: Option<i16>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -262,7 +262,7 @@ pub struct PageJson<T: ToSchema> {
     pub items: Vec<T>,
     /// This page (1-based).
     pub page: u32,
-    /// The next page, absent on the last one.
+    /// The next page, null on the last one.
     pub next_page: Option<u32>,
 }
 
@@ -283,7 +283,7 @@ pub struct VoteJson {
     pub upvotes: i64,
     pub downvotes: i64,
     pub score: i64,
-    /// The caller's vote now: 1, -1, or absent.
+    /// The caller's vote now: 1, -1, or null.
     pub my_vote: Option<i16>,
 }
 

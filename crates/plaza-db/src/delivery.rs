@@ -1,0 +1,294 @@
+//! The durable delivery queue: outgoing activities, one delivery per target inbox, and per-host
+//! health. Enqueued in the caller's transaction; claimed by workers with a lease, so several
+//! processes can share the work and a crashed worker's claims are picked up again.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::{deliveries, groups, instances, outgoing_activities, persons};
+use crate::{DbConn, DbResult, instance, now, on_conn};
+
+/// A delivery a worker has claimed, with everything needed to sign and send it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub inbox_url: String,
+    pub instance_id: i64,
+    pub attempts: i32,
+    pub activity_ap_id: String,
+    pub actor_ap_id: String,
+    pub body: String,
+}
+
+/// Stores an outgoing activity and one delivery per distinct inbox. An activity id that was
+/// queued before is not queued again (the same change must not be sent twice).
+pub async fn enqueue(
+    conn: &mut DbConn<'_>,
+    activity_ap_id: &str,
+    actor_ap_id: &str,
+    body: &str,
+    inboxes: &[(String, String)],
+) -> DbResult<usize> {
+    let now = now();
+    let activity_id: Option<i64> =
+        on_conn!(conn, |c| diesel::insert_into(outgoing_activities::table)
+            .values((
+                outgoing_activities::ap_id.eq(activity_ap_id),
+                outgoing_activities::actor_ap_id.eq(actor_ap_id),
+                outgoing_activities::body.eq(body),
+                outgoing_activities::created_at.eq(now),
+            ))
+            .on_conflict_do_nothing()
+            .returning(outgoing_activities::id)
+            .get_result(c)
+            .await
+            .optional())?;
+    let Some(activity_id) = activity_id else {
+        return Ok(0);
+    };
+    let mut queued = 0;
+    for (inbox, domain) in inboxes {
+        let host = instance::upsert(conn, domain).await?;
+        queued += on_conn!(conn, |c| diesel::insert_into(deliveries::table)
+            .values((
+                deliveries::activity_id.eq(activity_id),
+                deliveries::inbox_url.eq(inbox),
+                deliveries::instance_id.eq(host.id),
+                deliveries::next_attempt_at.eq(now),
+                deliveries::created_at.eq(now),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c)
+            .await)?;
+    }
+    Ok(queued)
+}
+
+/// Claims up to `limit` due deliveries for `lease`; returns them. A claim that is not resolved
+/// before the lease ends (the worker died) becomes due again.
+pub async fn claim_due(
+    conn: &mut DbConn<'_>,
+    limit: i64,
+    lease: TimeDelta,
+) -> DbResult<Vec<ClaimedDelivery>> {
+    let now = now();
+    let due = deliveries::table
+        .filter(deliveries::delivered_at.is_null())
+        .filter(deliveries::failed_at.is_null())
+        .filter(deliveries::next_attempt_at.le(now))
+        .filter(
+            deliveries::claimed_until
+                .is_null()
+                .or(deliveries::claimed_until.lt(now)),
+        )
+        .order(deliveries::next_attempt_at.asc())
+        .select(deliveries::id)
+        .limit(limit);
+    // PostgreSQL: skip rows another process is claiming. SQLite: the caller's transaction
+    // holds the write lock, so claims cannot overlap.
+    let ids: Vec<i64> = match conn {
+        DbConn::Sqlite(c) => due.load(&mut **c).await?,
+        DbConn::Pg(c) => due.for_update().skip_locked().load(&mut **c).await?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let until = now + lease;
+    on_conn!(conn, |c| {
+        diesel::update(deliveries::table.filter(deliveries::id.eq_any(&ids)))
+            .set(deliveries::claimed_until.eq(until))
+            .execute(c)
+            .await?;
+        Ok(deliveries::table
+            .inner_join(outgoing_activities::table)
+            .filter(deliveries::id.eq_any(&ids))
+            .select((
+                deliveries::id,
+                deliveries::inbox_url,
+                deliveries::instance_id,
+                deliveries::attempts,
+                outgoing_activities::ap_id,
+                outgoing_activities::actor_ap_id,
+                outgoing_activities::body,
+            ))
+            .load(c)
+            .await?)
+    })
+}
+
+/// Records a delivery that arrived (or was refused for good by the receiver), and that its host
+/// answers: a host that was dead is alive again, and its waiting deliveries are due at once.
+pub async fn mark_delivered(conn: &mut DbConn<'_>, id: i64, instance_id: i64) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(deliveries::table.find(id))
+            .set((
+                deliveries::delivered_at.eq(now),
+                deliveries::claimed_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(c)
+            .await?;
+        let was_dead = diesel::update(
+            instances::table
+                .find(instance_id)
+                .filter(instances::dead_since.is_not_null()),
+        )
+        .set(instances::dead_since.eq(None::<NaiveDateTime>))
+        .execute(c)
+        .await?;
+        diesel::update(instances::table.find(instance_id))
+            .set((
+                instances::failure_count.eq(0),
+                instances::last_success_at.eq(now),
+            ))
+            .execute(c)
+            .await?;
+        if was_dead > 0 {
+            diesel::update(
+                deliveries::table
+                    .filter(deliveries::instance_id.eq(instance_id))
+                    .filter(deliveries::delivered_at.is_null())
+                    .filter(deliveries::failed_at.is_null()),
+            )
+            .set(deliveries::next_attempt_at.eq(now))
+            .execute(c)
+            .await?;
+        }
+        Ok(())
+    })
+}
+
+/// What a failed attempt leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Try again at this time.
+    At(NaiveDateTime),
+    /// Give up on this delivery.
+    GiveUp,
+}
+
+/// Records a failed attempt and counts it against the host; returns the host's consecutive
+/// failures so the caller can decide whether the host is dead.
+pub async fn mark_failed(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    instance_id: i64,
+    error: &str,
+    retry: Retry,
+) -> DbResult<i32> {
+    let now = now();
+    let error: String = error.chars().take(1000).collect();
+    on_conn!(conn, |c| {
+        let (next, failed) = match retry {
+            Retry::At(at) => (at, None),
+            Retry::GiveUp => (now, Some(now)),
+        };
+        diesel::update(deliveries::table.find(id))
+            .set((
+                deliveries::attempts.eq(deliveries::attempts + 1),
+                deliveries::next_attempt_at.eq(next),
+                deliveries::failed_at.eq(failed),
+                deliveries::last_error.eq(&error),
+                deliveries::claimed_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(c)
+            .await?;
+        Ok(diesel::update(instances::table.find(instance_id))
+            .set(instances::failure_count.eq(instances::failure_count + 1))
+            .returning(instances::failure_count)
+            .get_result(c)
+            .await?)
+    })
+}
+
+/// Marks a host dead (if it is not already) and postpones its waiting deliveries to `probe_at`:
+/// until one of them gets through, the host costs one request per probe interval.
+pub async fn mark_host_dead(
+    conn: &mut DbConn<'_>,
+    instance_id: i64,
+    probe_at: NaiveDateTime,
+) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(
+            instances::table
+                .find(instance_id)
+                .filter(instances::dead_since.is_null()),
+        )
+        .set(instances::dead_since.eq(now))
+        .execute(c)
+        .await?;
+        diesel::update(
+            deliveries::table
+                .filter(deliveries::instance_id.eq(instance_id))
+                .filter(deliveries::delivered_at.is_null())
+                .filter(deliveries::failed_at.is_null())
+                .filter(deliveries::next_attempt_at.lt(probe_at)),
+        )
+        .set(deliveries::next_attempt_at.eq(probe_at))
+        .execute(c)
+        .await?;
+        Ok(())
+    })
+}
+
+/// The private key of a local person or group, by actor id (the instance actor's is in the
+/// core's `Context`).
+pub async fn signing_key(conn: &mut DbConn<'_>, actor_ap_id: &str) -> DbResult<Option<String>> {
+    on_conn!(conn, |c| {
+        let person: Option<Option<String>> = persons::table
+            .filter(persons::ap_id.eq(actor_ap_id))
+            .filter(persons::local.eq(true))
+            .select(persons::private_key)
+            .first(c)
+            .await
+            .optional()?;
+        if let Some(key) = person {
+            return Ok(key);
+        }
+        let group: Option<Option<String>> = groups::table
+            .filter(groups::ap_id.eq(actor_ap_id))
+            .filter(groups::local.eq(true))
+            .select(groups::private_key)
+            .first(c)
+            .await
+            .optional()?;
+        Ok(group.flatten())
+    })
+}
+
+/// Counts of the queue, for tests and the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueCounts {
+    pub pending: i64,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
+/// How many deliveries wait, arrived, or were given up.
+pub async fn counts(conn: &mut DbConn<'_>) -> DbResult<QueueCounts> {
+    on_conn!(conn, |c| {
+        let delivered = deliveries::table
+            .filter(deliveries::delivered_at.is_not_null())
+            .count()
+            .get_result(c)
+            .await?;
+        let failed = deliveries::table
+            .filter(deliveries::failed_at.is_not_null())
+            .count()
+            .get_result(c)
+            .await?;
+        let pending = deliveries::table
+            .filter(deliveries::delivered_at.is_null())
+            .filter(deliveries::failed_at.is_null())
+            .count()
+            .get_result(c)
+            .await?;
+        Ok(QueueCounts {
+            pending,
+            delivered,
+            failed,
+        })
+    })
+}

@@ -1,0 +1,230 @@
+//! The delivery worker: claims due deliveries, signs and sends them, and records the outcome.
+//! Several workers (in one process or several) can run against one database.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::{Data, FederationConfig};
+use chrono::TimeDelta;
+use futures::StreamExt;
+use plaza_core::{Context, CoreError, CoreResult};
+use plaza_db::delivery::{self, ClaimedDelivery, Retry};
+use plaza_db::transaction;
+use url::Url;
+
+use super::signing::{Signer, StoredActivity};
+
+/// How the worker paces itself.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Deliveries claimed per round.
+    pub batch: i64,
+    /// How long a claim holds before another worker may take the delivery over.
+    pub lease: Duration,
+    /// Sleep between rounds when nothing is due.
+    pub idle_poll: Duration,
+    /// Delay before the first retry; each later one waits three times longer.
+    pub first_retry: Duration,
+    /// Longest delay between two attempts.
+    pub max_retry: Duration,
+    /// Attempts before a delivery is given up.
+    pub max_attempts: i32,
+    /// Consecutive failures after which a host counts as dead.
+    pub dead_after: i32,
+    /// How often a dead host is tried again.
+    pub probe_interval: Duration,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            concurrency: 32,
+            batch: 200,
+            lease: Duration::from_secs(120),
+            idle_poll: Duration::from_secs(1),
+            first_retry: Duration::from_secs(10),
+            max_retry: Duration::from_secs(24 * 3600),
+            // 10 s, 30 s, 90 s … then daily: about a week in all.
+            max_attempts: 16,
+            dead_after: 20,
+            probe_interval: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// Delay before attempt `failures + 1`, given `failures` failed attempts so far.
+fn backoff(settings: &DeliverySettings, failures: i32) -> Duration {
+    let factor = 3_u32.saturating_pow(u32::try_from(failures.saturating_sub(1)).unwrap_or(0));
+    settings
+        .first_retry
+        .checked_mul(factor)
+        .unwrap_or(settings.max_retry)
+        .min(settings.max_retry)
+}
+
+fn delta(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
+/// Sends queued deliveries.
+#[derive(Clone)]
+pub struct DeliveryWorker {
+    ctx: Arc<Context>,
+    federation: FederationConfig<Arc<Context>>,
+    settings: DeliverySettings,
+}
+
+enum Outcome {
+    Delivered,
+    Failed(String),
+    Unsendable(String),
+}
+
+impl DeliveryWorker {
+    /// A worker for one instance.
+    pub fn new(
+        ctx: Arc<Context>,
+        federation: FederationConfig<Arc<Context>>,
+        settings: DeliverySettings,
+    ) -> Self {
+        Self {
+            ctx,
+            federation,
+            settings,
+        }
+    }
+
+    /// Runs rounds until `shutdown` resolves. Claims in flight when it stops simply expire and
+    /// are taken up again, by this process after a restart or by another one.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let worked = match self.run_once().await {
+                Ok(n) => n > 0,
+                Err(e) => {
+                    tracing::error!(error = %e, "delivery round failed");
+                    false
+                }
+            };
+            if worked {
+                continue;
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(self.settings.idle_poll) => {}
+            }
+        }
+        tracing::info!("delivery worker stopped");
+    }
+
+    /// Claims one batch of due deliveries and sends them; returns how many were handled.
+    pub async fn run_once(&self) -> CoreResult<usize> {
+        let lease = delta(self.settings.lease);
+        let batch = self.settings.batch;
+        let claimed: Vec<ClaimedDelivery> = transaction!(&self.ctx.db, CoreError, |conn| {
+            Ok(delivery::claim_due(conn, batch, lease).await?)
+        })?;
+        let count = claimed.len();
+        let data = self.federation.to_request_data();
+        futures::stream::iter(claimed)
+            .for_each_concurrent(self.settings.concurrency, |d| {
+                let data = &data;
+                async move {
+                    let outcome = self.send(&d, data).await;
+                    if let Err(e) = self.record(&d, outcome).await {
+                        tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
+                    }
+                }
+            })
+            .await;
+        Ok(count)
+    }
+
+    /// Signs (now, so a retry never carries a stale `Date`) and sends one delivery.
+    async fn send(&self, d: &ClaimedDelivery, data: &Data<Arc<Context>>) -> Outcome {
+        let activity = match StoredActivity::parse(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
+            Ok(a) => a,
+            Err(e) => return Outcome::Unsendable(e),
+        };
+        let signer = match self.signer(&d.actor_ap_id).await {
+            Ok(s) => s,
+            Err(e) => return Outcome::Unsendable(e),
+        };
+        let inbox = match Url::parse(&d.inbox_url) {
+            Ok(u) => u,
+            Err(e) => return Outcome::Unsendable(format!("inbox: {e}")),
+        };
+        let tasks = match SendActivityTask::prepare(&activity, &signer, vec![inbox], data).await {
+            Ok(t) => t,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        // `prepare` drops local and refused inboxes: nothing to send is not a failure.
+        for task in tasks {
+            if let Err(e) = task.sign_and_send(data).await {
+                return Outcome::Failed(e.to_string());
+            }
+        }
+        Outcome::Delivered
+    }
+
+    async fn signer(&self, actor_ap_id: &str) -> Result<Signer, String> {
+        if actor_ap_id == self.ctx.urls.instance_actor() {
+            return Signer::instance(&self.ctx);
+        }
+        let mut pooled = self.ctx.db.get().await.map_err(|e| e.to_string())?;
+        let key = delivery::signing_key(&mut pooled.conn(), actor_ap_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no local actor {actor_ap_id} with a private key"))?;
+        Signer::new(actor_ap_id, key)
+    }
+
+    async fn record(&self, d: &ClaimedDelivery, outcome: Outcome) -> CoreResult<()> {
+        let mut pooled = self.ctx.db.get().await?;
+        let conn = &mut pooled.conn();
+        match outcome {
+            Outcome::Delivered => {
+                tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, "delivered");
+                delivery::mark_delivered(conn, d.id, d.instance_id).await?;
+            }
+            Outcome::Unsendable(error) => {
+                tracing::error!(%error, delivery = d.id, "giving up an unsendable delivery");
+                delivery::mark_failed(conn, d.id, d.instance_id, &error, Retry::GiveUp).await?;
+            }
+            Outcome::Failed(error) => {
+                let failures = d.attempts + 1;
+                let retry = if failures >= self.settings.max_attempts {
+                    tracing::warn!(inbox = %d.inbox_url, %error, "giving up a delivery");
+                    Retry::GiveUp
+                } else {
+                    tracing::info!(inbox = %d.inbox_url, %error, failures, "delivery failed, will retry");
+                    Retry::At(plaza_db::now() + delta(backoff(&self.settings, failures)))
+                };
+                let host_failures =
+                    delivery::mark_failed(conn, d.id, d.instance_id, &error, retry).await?;
+                if host_failures >= self.settings.dead_after {
+                    let probe_at = plaza_db::now() + delta(self.settings.probe_interval);
+                    delivery::mark_host_dead(conn, d.instance_id, probe_at).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_three_times_longer_each_time_up_to_the_cap() {
+        let settings = DeliverySettings::default();
+        let waits: Vec<u64> = (1..=4).map(|n| backoff(&settings, n).as_secs()).collect();
+        assert_eq!(waits, [10, 30, 90, 270]);
+        assert_eq!(backoff(&settings, 15), settings.max_retry);
+        assert_eq!(backoff(&settings, i32::MAX), settings.max_retry);
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use plaza_db::{DbPool, instance, site};
+use plaza_db::{DbPool, instance, person, site};
 
 use crate::keys::KeyPair;
 use crate::{CoreError, CoreResult, Urls, keys};
@@ -73,6 +73,15 @@ impl Context {
                 }
             }
         };
+        // The domain matches; so must the scheme: http and https ids are different ids.
+        if let Some(existing) = person::any_local_ap_id(conn).await?
+            && !existing.starts_with(urls.base().as_str())
+        {
+            return Err(CoreError::Config(format!(
+                "this database's ids start like {existing}, but the public URL is {}: keep the original scheme",
+                urls.base()
+            )));
+        }
         let local = instance::upsert(conn, urls.domain()).await?;
         drop(pooled);
         Ok(Self {

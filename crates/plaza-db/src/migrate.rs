@@ -31,7 +31,10 @@ pub async fn run_pending(pool: &DbPool) -> DbResult<Vec<String>> {
             .map_err(|e| DbError::Migration(e.to_string()))?
         }
         DbPool::Pg(pool) => {
-            let mut conn = pool.get().await?;
+            // Detached from the pool: if the migration fails or panics, the connection closes
+            // and PostgreSQL releases the session lock with it, instead of a pooled connection
+            // keeping it and blocking every later start.
+            let mut conn = deadpool::managed::Object::take(pool.get().await?);
             conn.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))
                 .await?;
             let (mut conn, applied) = tokio::task::spawn_blocking(move || {

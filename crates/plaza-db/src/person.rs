@@ -101,3 +101,13 @@ pub async fn brief(conn: &mut DbConn<'_>, id: i64) -> DbResult<PersonBrief> {
         .first(c)
         .await?))
 }
+
+/// The id of some local person, if any (to check that the public URL still matches stored ids).
+pub async fn any_local_ap_id(conn: &mut DbConn<'_>) -> DbResult<Option<String>> {
+    on_conn!(conn, |c| Ok(persons::table
+        .filter(persons::local.eq(true))
+        .select(persons::ap_id)
+        .first(c)
+        .await
+        .optional()?))
+}

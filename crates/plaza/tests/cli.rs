@@ -204,3 +204,23 @@ fn a_database_of_another_domain_is_refused() {
     assert!(!ok);
     assert!(text.contains("belongs to localhost:8080"), "{text}");
 }
+
+#[test]
+fn switching_the_scheme_of_the_public_url_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let password_file = dir.path().join("password");
+    std::fs::write(&password_file, "a long enough password\n").expect("write password");
+    let (ok, text) = run(plaza(dir.path()).args([
+        "admin",
+        "create-user",
+        "ada",
+        "--password-file",
+        password_file.to_str().expect("path"),
+    ]));
+    assert!(ok, "{text}");
+    let (ok, text) = run(plaza(dir.path())
+        .env("PLAZA_PUBLIC_URL", "https://localhost:8080")
+        .args(["group", "create", "more", "--title", "M"]));
+    assert!(!ok, "{text}");
+    assert!(text.contains("keep the original scheme"), "{text}");
+}

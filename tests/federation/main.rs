@@ -7,6 +7,7 @@ mod actors;
 mod delivery;
 mod discovery;
 mod docs_examples;
+mod inbox;
 mod objects;
 
 /// What Mastodon sends when it dereferences an id.

@@ -50,9 +50,13 @@ impl TestInstance {
                 .await
                 .expect("open the instance"),
         );
+        let federation = plaza_federation::config::federation_config(ctx.clone(), true)
+            .await
+            .expect("federation config");
         let state = AppState {
             ctx: ctx.clone(),
             config: Arc::new(web),
+            federation,
         };
         let (tx, rx) = oneshot::channel();
         let server = tokio::spawn(async move {

@@ -240,3 +240,56 @@ pub async fn ban(
         Ok(())
     })
 }
+
+/// Finds a group by ActivityPub id.
+pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<GroupRow>> {
+    on_conn!(conn, |c| Ok(groups::table
+        .filter(groups::ap_id.eq(ap_id))
+        .select(GroupRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// Records that a person follows a group (again), with the Follow activity's id.
+pub async fn add_follower(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+    activity_id: &str,
+) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::insert_into(group_follows::table)
+            .values((
+                group_follows::group_id.eq(group_id),
+                group_follows::person_id.eq(person_id),
+                group_follows::pending.eq(false),
+                group_follows::activity_id.eq(activity_id),
+                group_follows::created_at.eq(now),
+            ))
+            .on_conflict((group_follows::group_id, group_follows::person_id))
+            .do_update()
+            .set((
+                group_follows::pending.eq(false),
+                group_follows::activity_id.eq(activity_id),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Removes a follower; returns whether they were following.
+pub async fn remove_follower(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::delete(
+        group_follows::table.find((group_id, person_id))
+    )
+    .execute(c)
+    .await?
+        > 0))
+}

@@ -111,3 +111,66 @@ pub async fn any_local_ap_id(conn: &mut DbConn<'_>) -> DbResult<Option<String>> 
         .await
         .optional()?))
 }
+
+/// A remote actor as last fetched.
+#[derive(Debug, Clone)]
+pub struct RemotePerson<'a> {
+    pub ap_id: &'a str,
+    pub instance_id: i64,
+    pub name: &'a str,
+    pub display_name: Option<&'a str>,
+    pub bio_html: Option<&'a str>,
+    pub avatar_url: Option<&'a str>,
+    pub inbox_url: &'a str,
+    pub shared_inbox_url: Option<&'a str>,
+    pub public_key: &'a str,
+    pub bot: bool,
+}
+
+/// Stores a fetched remote actor, or refreshes the stored copy.
+pub async fn upsert_remote(conn: &mut DbConn<'_>, p: &RemotePerson<'_>) -> DbResult<PersonRow> {
+    let now = crate::now();
+    on_conn!(conn, |c| Ok(diesel::insert_into(persons::table)
+        .values((
+            persons::ap_id.eq(p.ap_id),
+            persons::instance_id.eq(p.instance_id),
+            persons::name.eq(p.name),
+            persons::display_name.eq(p.display_name),
+            persons::bio_html.eq(p.bio_html),
+            persons::avatar_url.eq(p.avatar_url),
+            persons::local.eq(false),
+            persons::inbox_url.eq(p.inbox_url),
+            persons::shared_inbox_url.eq(p.shared_inbox_url),
+            persons::public_key.eq(p.public_key),
+            persons::bot.eq(p.bot),
+            persons::created_at.eq(now),
+            persons::fetched_at.eq(now),
+        ))
+        .on_conflict(persons::ap_id)
+        .do_update()
+        .set((
+            persons::name.eq(p.name),
+            persons::display_name.eq(p.display_name),
+            persons::bio_html.eq(p.bio_html),
+            persons::avatar_url.eq(p.avatar_url),
+            persons::inbox_url.eq(p.inbox_url),
+            persons::shared_inbox_url.eq(p.shared_inbox_url),
+            persons::public_key.eq(p.public_key),
+            persons::bot.eq(p.bot),
+            persons::updated_at.eq(now),
+            persons::fetched_at.eq(now),
+        ))
+        .returning(PersonRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds a person by ActivityPub id.
+pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<PersonRow>> {
+    on_conn!(conn, |c| Ok(persons::table
+        .filter(persons::ap_id.eq(ap_id))
+        .select(PersonRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}

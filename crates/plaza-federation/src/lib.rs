@@ -3,21 +3,27 @@
 //! them (`discovery`). Receiving activities (the inbox) and sending them (the delivery queue)
 //! build on these.
 
+pub mod activities;
 pub mod config;
 pub mod convert;
 pub mod delivery;
 pub mod discovery;
 pub mod endpoints;
+pub mod inbox;
+pub mod inbox_error;
+pub mod objects;
 pub mod protocol;
 pub mod response;
 
 use std::sync::Arc;
 
+use activitypub_federation::config::FederationConfig;
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use plaza_core::Context;
 
+pub use activitypub_federation;
 pub use response::FederationError;
 
 /// Installs rustls' `ring` crypto provider for every HTTPS client in the process. Without it the
@@ -32,8 +38,12 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Arc<Context>: FromRef<S>,
+    FederationConfig<Arc<Context>>: FromRef<S>,
 {
     Router::new()
+        .route("/inbox", post(inbox::inbox))
+        .route("/g/{name}/inbox", post(inbox::inbox))
+        .route("/u/{name}/inbox", post(inbox::inbox))
         .route(
             "/.well-known/webfinger",
             get(discovery::webfinger::webfinger),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use plaza_core::Context;
+use plaza_federation::activitypub_federation::config::FederationConfig;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -37,6 +38,14 @@ pub struct AppState {
     pub ctx: Arc<Context>,
     /// HTTP settings.
     pub config: Arc<WebConfig>,
+    /// The federation library's configuration (signing, fetching, dev mode).
+    pub federation: FederationConfig<Arc<Context>>,
+}
+
+impl FromRef<AppState> for FederationConfig<Arc<Context>> {
+    fn from_ref(state: &AppState) -> Self {
+        state.federation.clone()
+    }
 }
 
 impl FromRef<AppState> for Arc<Context> {

@@ -132,13 +132,14 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
-    let worker = DeliveryWorker::new(ctx.clone(), federation, DeliverySettings::default());
+    let worker = DeliveryWorker::new(ctx.clone(), federation.clone(), DeliverySettings::default());
     let worker = tokio::spawn(worker.run(stopped(stop_rx.clone())));
     let state = AppState {
         ctx,
         config: Arc::new(WebConfig {
             max_body_bytes: args.max_body_bytes,
         }),
+        federation,
     };
     tokio::spawn(async move {
         shutdown_signal().await;

@@ -96,3 +96,33 @@ pub struct Instance {
     pub public_key: PublicKey,
     pub published: String,
 }
+
+/// Any actor another server sends or serves, read leniently: servers differ in which optional
+/// fields they publish.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteActor {
+    pub id: url::Url,
+    /// `Person`, `Service`, `Application`, `Group`, `Organization`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub preferred_username: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub icon: Option<Image>,
+    pub inbox: url::Url,
+    #[serde(default)]
+    pub endpoints: Option<RemoteEndpoints>,
+    pub public_key: PublicKey,
+}
+
+/// Endpoints as other servers publish them (any may be missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteEndpoints {
+    #[serde(default)]
+    pub shared_inbox: Option<url::Url>,
+}

@@ -1,0 +1,141 @@
+//! `Follow` a group, answered with `Accept`; `Undo(Follow)` to stop.
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{AcceptType, FollowType, UndoType};
+use activitypub_federation::protocol::verification::verify_urls_match;
+use activitypub_federation::traits::{Activity, Actor};
+use async_trait::async_trait;
+use plaza_core::Context;
+use plaza_db::{group, transaction};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::delivery;
+use crate::inbox_error::InboxError;
+use crate::objects::person::ApubPerson;
+
+/// `Follow {actor: person, object: group}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Follow {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: FollowType,
+    pub actor: ObjectId<ApubPerson>,
+    pub object: Url,
+}
+
+/// `Accept {actor: group, object: the Follow}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accept {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: AcceptType,
+    pub actor: String,
+    pub to: Vec<String>,
+    pub object: Follow,
+}
+
+/// `Undo {object: Follow}` by the same actor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoFollow {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    pub actor: ObjectId<ApubPerson>,
+    pub object: Follow,
+}
+
+async fn local_group(data: &Data<Arc<Context>>, id: &Url) -> Result<group::GroupRow, InboxError> {
+    let mut pooled = data.db.get().await?;
+    group::find_by_ap_id(&mut pooled.conn(), id.as_str())
+        .await?
+        .filter(|g| g.local && !g.deleted)
+        .ok_or_else(|| InboxError::Refused(format!("{id} is not a group here")))
+}
+
+#[async_trait]
+impl Activity for Follow {
+    type DataType = Arc<Context>;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+        local_group(data, &self.object).await.map(|_| ())
+    }
+
+    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+        let group = local_group(data, &self.object).await?;
+        let follower = self.actor.dereference(data).await?;
+        let inbox = follower.inbox().to_string();
+        let mut nonce = [0_u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let accept = Accept {
+            id: data
+                .urls
+                .activity("accept", &format!("{}/{}", group.ap_id, hex_string(&nonce))),
+            kind: AcceptType::Accept,
+            actor: group.ap_id.clone(),
+            to: vec![follower.row.ap_id.clone()],
+            object: self.clone(),
+        };
+        let follow_id = self.id.to_string();
+        // The follow and the Accept that answers it are stored together: either both or neither.
+        transaction!(&data.db, InboxError, |conn| {
+            group::add_follower(conn, group.id, follower.row.id, &follow_id).await?;
+            delivery::enqueue(conn, &accept.id, &group.ap_id, &accept, [inbox.clone()])
+                .await
+                .map_err(|e| InboxError::Refused(e.to_string()))?;
+            Ok(())
+        })?;
+        tracing::info!(follower = %follower.row.ap_id, group = %group.name, "new follower");
+        Ok(())
+    }
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[async_trait]
+impl Activity for UndoFollow {
+    type DataType = Arc<Context>;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+        // Only the follower can undo their follow.
+        verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
+        local_group(data, &self.object.object).await.map(|_| ())
+    }
+
+    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+        let group = local_group(data, &self.object.object).await?;
+        let follower = self.actor.dereference(data).await?;
+        let mut pooled = data.db.get().await?;
+        if group::remove_follower(&mut pooled.conn(), group.id, follower.row.id).await? {
+            tracing::info!(follower = %follower.row.ap_id, group = %group.name, "unfollowed");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! Why an incoming activity was refused, and the status each reason answers with.
+
+use activitypub_federation::error::Error as LibError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use plaza_core::CoreError;
+
+/// A refused or failed incoming activity.
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    /// Signature, digest, parsing or fetching, as the federation library reports it.
+    #[error(transparent)]
+    Protocol(#[from] LibError),
+    /// Plaza refuses the activity (unknown target, actor mismatch).
+    #[error("{0}")]
+    Refused(String),
+    /// Storage or another internal failure.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+}
+
+impl From<plaza_db::DbError> for InboxError {
+    fn from(err: plaza_db::DbError) -> Self {
+        InboxError::Core(err.into())
+    }
+}
+
+impl InboxError {
+    fn status(&self) -> (StatusCode, &'static str) {
+        match self {
+            InboxError::Protocol(e) => match e {
+                LibError::ActivitySignatureInvalid => (StatusCode::UNAUTHORIZED, "bad_signature"),
+                LibError::ActivityBodyDigestInvalid => (StatusCode::BAD_REQUEST, "bad_digest"),
+                LibError::ParseReceivedActivity { .. } => (StatusCode::BAD_REQUEST, "bad_activity"),
+                LibError::UrlVerificationError(_) => (StatusCode::BAD_REQUEST, "bad_url"),
+                LibError::NotFound => (StatusCode::BAD_REQUEST, "actor_not_found"),
+                _ => (StatusCode::BAD_REQUEST, "refused"),
+            },
+            InboxError::Refused(_) => (StatusCode::BAD_REQUEST, "refused"),
+            InboxError::Core(CoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found"),
+            InboxError::Core(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for InboxError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status();
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "inbox failed");
+            "internal server error".to_owned()
+        } else {
+            tracing::info!(error = %self, %status, "inbox refused an activity");
+            self.to_string()
+        };
+        (
+            status,
+            axum::Json(serde_json::json!({ "error": code, "message": message })),
+        )
+            .into_response()
+    }
+}
+
+impl From<plaza_db::reexports::diesel::result::Error> for InboxError {
+    fn from(err: plaza_db::reexports::diesel::result::Error) -> Self {
+        InboxError::from(plaza_db::DbError::from(err))
+    }
+}

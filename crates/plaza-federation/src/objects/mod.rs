@@ -1,0 +1,3 @@
+//! Remote things as the federation library handles them: fetched, verified and cached.
+
+pub mod person;

@@ -1,0 +1,298 @@
+//! The inbox with real HTTP signatures. A fake remote server serves the person `bob` (with his
+//! own RSA key) and records what it receives. Requests are signed by the federation library for
+//! the fake server's host and captured there, then replayed to Plaza: as signed, with the body
+//! changed, or with the signature broken.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::FederationConfig;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use plaza_federation::activitypub_federation;
+use plaza_federation::delivery::signing::{Signer, StoredActivity};
+use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
+use plaza_tests::TestInstance;
+use serde_json::{Value, json};
+
+use crate::MASTODON_ACCEPT;
+
+#[derive(Debug, Clone)]
+struct Captured {
+    path: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+#[derive(Clone)]
+struct RemoteState {
+    actor: Value,
+    captured: Arc<Mutex<Vec<Captured>>>,
+}
+
+/// A server on another loopback port, playing a Mastodon-like instance with one user.
+struct FakeRemote {
+    base: String,
+    bob: String,
+    bob_key: String,
+    state: RemoteState,
+}
+
+impl FakeRemote {
+    async fn start() -> Self {
+        let keys = plaza_core::keys::generate().await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = format!("http://localhost:{port}");
+        let bob = format!("{base}/users/bob");
+        let actor = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": bob, "type": "Person", "preferredUsername": "bob", "name": "Bob",
+            "inbox": format!("{bob}/inbox"),
+            "endpoints": { "sharedInbox": format!("{base}/inbox") },
+            "publicKey": { "id": format!("{bob}#main-key"), "owner": bob, "publicKeyPem": keys.public_pem }
+        });
+        let state = RemoteState {
+            actor,
+            captured: Arc::default(),
+        };
+        async fn serve_actor(State(state): State<RemoteState>) -> impl IntoResponse {
+            (
+                [(header::CONTENT_TYPE, "application/activity+json")],
+                state.actor.to_string(),
+            )
+        }
+        async fn capture(
+            State(state): State<RemoteState>,
+            uri: Uri,
+            headers: HeaderMap,
+            body: axum::body::Bytes,
+        ) -> StatusCode {
+            state.captured.lock().unwrap().push(Captured {
+                path: uri.path().to_owned(),
+                headers,
+                body: body.to_vec(),
+            });
+            StatusCode::ACCEPTED
+        }
+        let app = Router::new()
+            .route("/users/bob", get(serve_actor))
+            .route("/{*path}", post(capture))
+            .with_state(state.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self {
+            base,
+            bob,
+            bob_key: keys.private_pem,
+            state,
+        }
+    }
+
+    fn captured(&self) -> Vec<Captured> {
+        self.state.captured.lock().unwrap().clone()
+    }
+
+    /// Signs `activity` as bob for `path` on this server's host, and returns the captured request.
+    async fn sign(&self, plaza: &TestInstance, path: &str, activity: &Value) -> Captured {
+        // The signing side's own domain must differ from the target's, or the library would
+        // skip the request as local.
+        let config = FederationConfig::builder()
+            .domain("signer.test")
+            .app_data(plaza.ctx.clone())
+            .debug(true)
+            .build()
+            .await
+            .unwrap();
+        let data = config.to_request_data();
+        let stored = StoredActivity::parse(
+            activity["id"].as_str().unwrap(),
+            &self.bob,
+            &activity.to_string(),
+        )
+        .unwrap();
+        let signer = Signer::new(&self.bob, self.bob_key.clone()).unwrap();
+        let target = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
+        let before = self.captured().len();
+        let tasks = SendActivityTask::prepare(&stored, &signer, vec![target], &data)
+            .await
+            .unwrap();
+        for task in tasks {
+            task.sign_and_send(&data).await.unwrap();
+        }
+        self.captured()
+            .into_iter()
+            .nth(before)
+            .expect("the signed request was captured")
+    }
+}
+
+/// Replays a captured request to Plaza, optionally with another body or signature.
+async fn replay(
+    plaza: &TestInstance,
+    request: &Captured,
+    body: Option<Vec<u8>>,
+    signature: Option<String>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let mut builder = client.post(format!("{}{}", plaza.base, request.path));
+    for (name, value) in &request.headers {
+        if name == header::CONTENT_LENGTH {
+            continue;
+        }
+        builder = builder.header(name, value);
+    }
+    if let Some(signature) = signature {
+        builder = builder.header("signature", signature);
+    }
+    let response = builder
+        .body(body.unwrap_or_else(|| request.body.clone()))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+async fn follower_count(plaza: &TestInstance) -> i64 {
+    plaza
+        .fetch("/g/support/followers", MASTODON_ACCEPT)
+        .await
+        .i64("/totalItems")
+}
+
+fn follow(plaza: &TestInstance, remote: &FakeRemote, n: u32) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/follows/{n}", remote.bob),
+        "type": "Follow",
+        "actor": remote.bob,
+        "object": format!("{}/g/support", plaza.base)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_follow_is_stored_and_accepted_and_undo_removes_it() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+
+    let follow = follow(&plaza, &remote, 1);
+    let signed = remote.sign(&plaza, "/g/support/inbox", &follow).await;
+    let (status, body) = replay(&plaza, &signed, None, None).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(follower_count(&plaza).await, 1);
+
+    // The Accept goes out through the delivery queue, signed by the group.
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
+        .await
+        .unwrap();
+    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let accept = remote
+        .captured()
+        .into_iter()
+        .find(|c| c.path == "/users/bob/inbox")
+        .expect("an Accept reached bob's inbox");
+    let accept_json: Value = serde_json::from_slice(&accept.body).unwrap();
+    assert_eq!(accept_json["type"], "Accept");
+    assert_eq!(accept_json["actor"], format!("{}/g/support", plaza.base));
+    assert_eq!(accept_json["object"]["id"], follow["id"]);
+    let signature = accept.headers["signature"].to_str().unwrap();
+    assert!(
+        signature.contains(&format!("{}/g/support#main-key", plaza.base)),
+        "{signature}"
+    );
+
+    // The remote person is cached with their key and shared inbox.
+    let cached = {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        plaza_db::person::find_by_ap_id(&mut pooled.conn(), &remote.bob)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert!(!cached.local);
+    assert_eq!(
+        cached.shared_inbox_url.as_deref(),
+        Some(format!("{}/inbox", remote.base).as_str())
+    );
+
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob, "object": follow
+    });
+    let signed = remote.sign(&plaza, "/g/support/inbox", &undo).await;
+    let (status, body) = replay(&plaza, &signed, None, None).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(follower_count(&plaza).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_changed_body_or_a_broken_signature_is_refused_and_nothing_is_stored() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let signed = remote
+        .sign(&plaza, "/g/support/inbox", &follow(&plaza, &remote, 2))
+        .await;
+
+    let mut other = follow(&plaza, &remote, 3);
+    other["id"] = json!(format!("{}/follows/forged", remote.bob));
+    let (status, body) = replay(&plaza, &signed, Some(other.to_string().into_bytes()), None).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "bad_digest");
+
+    let original = signed.headers["signature"].to_str().unwrap().to_owned();
+    let broken = original.replacen("signature=\"", "signature=\"AAAA", 1);
+    let (status, body) = replay(&plaza, &signed, None, Some(broken)).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error"], "bad_signature");
+
+    assert_eq!(follower_count(&plaza).await, 0);
+    // The untouched request still works: the refusals were about the changes.
+    let (status, body) = replay(&plaza, &signed, None, None).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(follower_count(&plaza).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_activity_types_are_acknowledged_and_ignored() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{}/inbox", plaza.base))
+        .header("content-type", "application/activity+json")
+        .body(json!({"id": "https://elsewhere.example/x", "type": "Move", "actor": "https://elsewhere.example/u/x"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let response = client
+        .post(format!("{}/inbox", plaza.base))
+        .header("content-type", "application/activity+json")
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let huge = format!(
+        "{{\"type\":\"Follow\",\"pad\":\"{}\"}}",
+        "x".repeat(600 * 1024)
+    );
+    let response = client
+        .post(format!("{}/inbox", plaza.base))
+        .header("content-type", "application/activity+json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(follower_count(&plaza).await, 0);
+}

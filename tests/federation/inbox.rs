@@ -296,3 +296,44 @@ async fn unknown_activity_types_are_acknowledged_and_ignored() {
     tokio::time::sleep(Duration::from_millis(10)).await;
     assert_eq!(follower_count(&plaza).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replayed_activity_is_acknowledged_but_not_applied_again() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let follow = follow(&plaza, &remote, 1);
+    let signed_follow = remote.sign(&plaza, "/g/support/inbox", &follow).await;
+    let (status, _) = replay(&plaza, &signed_follow, None, None).await;
+    assert_eq!(status, 202);
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob, "object": follow
+    });
+    let signed_undo = remote.sign(&plaza, "/g/support/inbox", &undo).await;
+    let (status, _) = replay(&plaza, &signed_undo, None, None).await;
+    assert_eq!(status, 202);
+    assert_eq!(follower_count(&plaza).await, 0);
+    // Someone replays the captured Follow: acknowledged, and the unfollow stands.
+    let (status, _) = replay(&plaza, &signed_follow, None, None).await;
+    assert_eq!(status, 202);
+    assert_eq!(follower_count(&plaza).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_id_without_a_fragment_is_accepted() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let signed = remote
+        .sign(&plaza, "/g/support/inbox", &follow(&plaza, &remote, 9))
+        .await;
+    // GoToSocial names its keys `…/main-key`, without `#`. The keyId is not part of the signed
+    // string, so rewriting it keeps the signature valid.
+    let original = signed.headers["signature"].to_str().unwrap().to_owned();
+    let gts_style = original.replace("#main-key", "/main-key");
+    assert_ne!(original, gts_style);
+    let (status, body) = replay(&plaza, &signed, None, Some(gts_style)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(follower_count(&plaza).await, 1);
+}

@@ -17,6 +17,7 @@ pub mod migrate;
 pub mod person;
 pub mod pool;
 pub mod post;
+pub mod received;
 pub mod schema;
 pub mod site;
 pub mod stats;

@@ -242,6 +242,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    received_activities (ap_id) {
+        ap_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(persons -> instances (instance_id));
@@ -276,4 +283,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     outgoing_activities,
     deliveries,
+    received_activities,
 );

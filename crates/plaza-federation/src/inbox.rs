@@ -64,14 +64,52 @@ pub async fn inbox(
         tracing::info!(%kind, %id, "ignoring an activity type Plaza does not handle");
         return StatusCode::ACCEPTED.into_response();
     }
+    let id = peek
+        .as_ref()
+        .and_then(|v| v.get("id"))
+        .and_then(|i| i.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    match already_applied(&federation, &id).await {
+        Ok(true) => {
+            tracing::info!(%id, "ignoring a replayed activity");
+            return StatusCode::ACCEPTED.into_response();
+        }
+        Ok(false) => {}
+        Err(e) => return e.into_response(),
+    }
     let request = Request::from_parts(parts, Body::from(bytes));
     let activity = match ActivityData::from_request(request, &()).await {
         Ok(a) => a,
         Err(response) => return response,
     };
     let data = federation.to_request_data();
-    match receive_activity::<InboxActivity, ApubPerson, Arc<Context>>(activity, &data).await {
-        Ok(()) => StatusCode::ACCEPTED.into_response(),
-        Err(e) => InboxError::into_response(e),
+    if let Err(e) =
+        receive_activity::<InboxActivity, ApubPerson, Arc<Context>>(activity, &data).await
+    {
+        return e.into_response();
     }
+    // Recorded after it was applied: the effects are idempotent, so two copies racing through
+    // at once do no harm, while a failure to apply leaves the id free for a retry.
+    if let Err(e) = record_applied(&federation, &id).await {
+        return e.into_response();
+    }
+    StatusCode::ACCEPTED.into_response()
+}
+
+async fn already_applied(
+    federation: &FederationConfig<Arc<Context>>,
+    id: &str,
+) -> Result<bool, InboxError> {
+    let mut pooled = federation.db.get().await?;
+    Ok(plaza_db::received::seen(&mut pooled.conn(), id).await?)
+}
+
+async fn record_applied(
+    federation: &FederationConfig<Arc<Context>>,
+    id: &str,
+) -> Result<(), InboxError> {
+    let mut pooled = federation.db.get().await?;
+    plaza_db::received::record(&mut pooled.conn(), id).await?;
+    Ok(())
 }

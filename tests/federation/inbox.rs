@@ -337,3 +337,57 @@ async fn a_key_id_without_a_fragment_is_accepted() {
     assert_eq!(status, 202, "{body}");
     assert_eq!(follower_count(&plaza).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_thread_and_reply_reach_a_remote_follower_as_group_announces() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let signed = remote
+        .sign(&plaza, "/g/support/inbox", &follow(&plaza, &remote, 1))
+        .await;
+    assert_eq!(replay(&plaza, &signed, None, None).await.0, 202);
+
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Printer on fire", "Help").await;
+    let comment = ada.reply(thread, None, "Unplug it").await;
+
+    let publisher = plaza_federation::publish::Publisher::new(plaza.ctx.clone());
+    assert_eq!(publisher.run_once().await.unwrap(), 2);
+    assert_eq!(
+        publisher.run_once().await.unwrap(),
+        0,
+        "each change is published once"
+    );
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
+        .await
+        .unwrap();
+    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
+    while worker.run_once().await.unwrap() > 0 {}
+
+    let announces: Vec<Value> = remote
+        .captured()
+        .into_iter()
+        .filter(|c| c.path == "/inbox")
+        .map(|c| serde_json::from_slice(&c.body).unwrap())
+        .collect();
+    assert_eq!(announces.len(), 2, "{announces:?}");
+    let base = &plaza.base;
+    let objects: Vec<(&str, &str)> = announces
+        .iter()
+        .map(|a| {
+            assert_eq!(a["type"], "Announce");
+            assert_eq!(a["actor"], format!("{base}/g/support"));
+            assert_eq!(a["object"]["type"], "Create");
+            assert_eq!(a["object"]["actor"], format!("{base}/u/ada"));
+            (
+                a["object"]["object"]["type"].as_str().unwrap(),
+                a["object"]["object"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let page_id = format!("{base}/post/{thread}");
+    let note_id = format!("{base}/comment/{comment}");
+    assert!(objects.contains(&("Page", page_id.as_str())), "{objects:?}");
+    assert!(objects.contains(&("Note", note_id.as_str())), "{objects:?}");
+}

@@ -95,3 +95,45 @@ pub async fn pending(conn: &mut DbConn<'_>, limit: i64) -> DbResult<Vec<EventRow
         .load(c)
         .await?))
 }
+
+/// Claims pending events of the given kinds, oldest first, inside the caller's transaction
+/// (PostgreSQL: rows another process holds are skipped).
+pub async fn claim_pending(
+    conn: &mut DbConn<'_>,
+    kinds: &[&str],
+    limit: i64,
+) -> DbResult<Vec<EventRow>> {
+    let query = events::table
+        .filter(events::processed_at.is_null())
+        .filter(events::kind.eq_any(kinds))
+        .order(events::id.asc())
+        .limit(limit)
+        .select(EventRow::as_select());
+    Ok(match conn {
+        DbConn::Sqlite(c) => query.load(&mut **c).await?,
+        DbConn::Pg(c) => {
+            events::table
+                .filter(events::processed_at.is_null())
+                .filter(events::kind.eq_any(kinds))
+                .order(events::id.asc())
+                .limit(limit)
+                .select(EventRow::as_select())
+                .for_update()
+                .skip_locked()
+                .load(&mut **c)
+                .await?
+        }
+    })
+}
+
+/// Marks an event processed.
+pub async fn mark_processed(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(events::table.find(id))
+            .set(events::processed_at.eq(now))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

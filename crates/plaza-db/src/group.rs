@@ -293,3 +293,23 @@ pub async fn remove_follower(
     .await?
         > 0))
 }
+
+/// The inboxes that reach a group's remote followers: each server's shared inbox where it has
+/// one, so one delivery serves all its followers.
+pub async fn follower_inboxes(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> = on_conn!(conn, |c| group_follows::table
+        .inner_join(persons::table)
+        .filter(group_follows::group_id.eq(group_id))
+        .filter(group_follows::pending.eq(false))
+        .filter(persons::local.eq(false))
+        .select((persons::inbox_url, persons::shared_inbox_url))
+        .load(c)
+        .await)?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}

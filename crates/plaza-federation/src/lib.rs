@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod inbox_error;
 pub mod objects;
 pub mod protocol;
+pub mod publish;
 pub mod response;
 
 use std::sync::Arc;

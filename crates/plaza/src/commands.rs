@@ -9,6 +9,7 @@ use plaza_core::{Context, CoreError, Settings, Urls};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
 use plaza_federation::config::federation_config;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
+use plaza_federation::publish::Publisher;
 use plaza_web::{AppState, WebConfig};
 
 use crate::cli::{AdminCommand, Cli, Command, GlobalArgs, GroupCommand, ServeArgs};
@@ -134,6 +135,8 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     };
     let worker = DeliveryWorker::new(ctx.clone(), federation.clone(), DeliverySettings::default());
     let worker = tokio::spawn(worker.run(stopped(stop_rx.clone())));
+    let publisher = Publisher::new(ctx.clone());
+    let publisher = tokio::spawn(publisher.run(stopped(stop_rx.clone())));
     let state = AppState {
         ctx,
         config: Arc::new(WebConfig {
@@ -148,6 +151,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let served = plaza_web::serve(listener, state, stopped(stop_rx)).await;
     // Deliveries it had claimed are picked up again at the next start.
     let _ = worker.await;
+    let _ = publisher.await;
     served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");
     Ok(())

@@ -1,6 +1,7 @@
 //! Storage rows to protocol JSON, one module per kind of thing. Nothing here reads the database:
 //! callers load what a conversion needs.
 
+pub mod activity;
 pub mod comment;
 pub mod group;
 pub mod instance;

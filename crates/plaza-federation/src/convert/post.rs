@@ -58,28 +58,18 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
     }
 }
 
-/// `Announce(Create(Page))`: how a group publishes a new thread (FEP-1b12), with ids derived
-/// from the post so they are the same wherever the activity appears.
+/// `Announce(Create(Page))`: how a group publishes a new thread (FEP-1b12).
 pub fn announced_create(
     urls: &Urls,
     post: &PostRow,
     cx: &PostContext<'_>,
 ) -> Announce<Create<Page>> {
-    let create = Create {
-        id: urls.activity("create", &post.ap_id),
-        kind: "Create".to_owned(),
-        actor: cx.author_ap_id.to_owned(),
-        to: vec![PUBLIC.to_owned()],
-        cc: vec![cx.group.ap_id.clone()],
-        audience: cx.group.ap_id.clone(),
-        object: post_object(post, cx),
-    };
-    Announce {
-        id: urls.activity("announce/create", &post.ap_id),
-        kind: "Announce".to_owned(),
-        actor: cx.group.ap_id.clone(),
-        to: vec![PUBLIC.to_owned()],
-        cc: vec![urls.group_followers(&cx.group.name)],
-        object: create,
-    }
+    super::activity::announce_create(
+        urls,
+        cx.author_ap_id,
+        &cx.group.ap_id,
+        &cx.group.name,
+        &post.ap_id,
+        post_object(post, cx),
+    )
 }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use plaza_core::Context;
-use plaza_db::{comment, group, person, post};
+use plaza_db::group::GroupRow;
+use plaza_db::{DbConn, comment, group, person, post};
 
 use crate::convert::comment::{CommentContext, comment_object};
 use crate::convert::post::{PostContext, THREAD_TYPE, post_object};
@@ -25,13 +26,11 @@ fn tombstone(
     })
 }
 
-/// A thread's opening post.
-pub async fn post(
-    State(ctx): State<Arc<Context>>,
-    Path(id): Path<i64>,
-) -> Result<ActivityJson<Page>, FederationError> {
-    let mut pooled = ctx.db.get().await?;
-    let conn = &mut pooled.conn();
+/// A local thread's `Page`, with its author's id and its group (or a Tombstone once deleted).
+pub async fn load_page(
+    conn: &mut DbConn<'_>,
+    id: i64,
+) -> Result<(Page, String, GroupRow), FederationError> {
     let row = post::find(conn, id)
         .await
         .ok()
@@ -47,16 +46,14 @@ pub async fn post(
         group: &group.group,
         group_domain: &group.domain,
     };
-    Ok(ActivityJson(post_object(&row, &cx)))
+    Ok((post_object(&row, &cx), author.ap_id, group.group))
 }
 
-/// A comment.
-pub async fn comment(
-    State(ctx): State<Arc<Context>>,
-    Path(id): Path<i64>,
-) -> Result<ActivityJson<Note>, FederationError> {
-    let mut pooled = ctx.db.get().await?;
-    let conn = &mut pooled.conn();
+/// A local comment's `Note`, with its author's id and its group (or a Tombstone once deleted).
+pub async fn load_note(
+    conn: &mut DbConn<'_>,
+    id: i64,
+) -> Result<(Note, String, GroupRow), FederationError> {
     let row = comment::find(conn, id)
         .await
         .ok()
@@ -78,5 +75,25 @@ pub async fn comment(
         group_ap_id: &group.group.ap_id,
         group_handle: (&group.group.name, &group.domain),
     };
-    Ok(ActivityJson(comment_object(&row, &cx)))
+    Ok((comment_object(&row, &cx), author.ap_id, group.group))
+}
+
+/// A thread's opening post.
+pub async fn post(
+    State(ctx): State<Arc<Context>>,
+    Path(id): Path<i64>,
+) -> Result<ActivityJson<Page>, FederationError> {
+    let mut pooled = ctx.db.get().await?;
+    let (page, _, _) = load_page(&mut pooled.conn(), id).await?;
+    Ok(ActivityJson(page))
+}
+
+/// A comment.
+pub async fn comment(
+    State(ctx): State<Arc<Context>>,
+    Path(id): Path<i64>,
+) -> Result<ActivityJson<Note>, FederationError> {
+    let mut pooled = ctx.db.get().await?;
+    let (note, _, _) = load_note(&mut pooled.conn(), id).await?;
+    Ok(ActivityJson(note))
 }

@@ -4,6 +4,7 @@
 //! build on these.
 
 pub mod activities;
+pub mod background;
 pub mod config;
 pub mod convert;
 pub mod delivery;

@@ -33,23 +33,8 @@ impl Publisher {
 
     /// Publishes pending events until `shutdown` resolves.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            let worked = match self.run_once().await {
-                Ok(n) => n > 0,
-                Err(e) => {
-                    tracing::error!(error = %e, "publishing failed");
-                    false
-                }
-            };
-            if worked {
-                continue;
-            }
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = tokio::time::sleep(Duration::from_millis(500)) => {}
-            }
-        }
+        let idle = Duration::from_millis(500);
+        crate::background::run_rounds("publish", idle, shutdown, || self.run_once()).await;
     }
 
     /// Publishes one batch of pending events; returns how many were handled.

@@ -100,24 +100,8 @@ impl DeliveryWorker {
     /// Runs rounds until `shutdown` resolves. Claims in flight when it stops simply expire and
     /// are taken up again, by this process after a restart or by another one.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            let worked = match self.run_once().await {
-                Ok(n) => n > 0,
-                Err(e) => {
-                    tracing::error!(error = %e, "delivery round failed");
-                    false
-                }
-            };
-            if worked {
-                continue;
-            }
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = tokio::time::sleep(self.settings.idle_poll) => {}
-            }
-        }
-        tracing::info!("delivery worker stopped");
+        let idle = self.settings.idle_poll;
+        crate::background::run_rounds("delivery", idle, shutdown, || self.run_once()).await;
     }
 
     /// Claims one batch of due deliveries and sends them; returns how many were handled.

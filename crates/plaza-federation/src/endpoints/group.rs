@@ -5,7 +5,8 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use plaza_core::Context;
 use plaza_db::group::{self, GroupRow};
-use plaza_db::post;
+use plaza_db::person::PersonBrief;
+use plaza_db::post::{self, PostRow};
 
 use crate::convert::group::group_actor;
 use crate::convert::post::{PostContext, announced_create, post_object};
@@ -27,6 +28,26 @@ async fn local_group(ctx: &Context, name: &str) -> Result<(GroupRow, String), Fe
         .filter(|g| !g.deleted)
         .ok_or(FederationError::NotFound("group"))?;
     Ok((row, ctx.urls.domain().to_owned()))
+}
+
+/// Converts a group's threads, each with its author, into collection items.
+fn map_threads<T>(
+    posts: &[(PostRow, PersonBrief)],
+    group: &GroupRow,
+    domain: &str,
+    convert: impl Fn(&PostRow, &PostContext<'_>) -> T,
+) -> Vec<T> {
+    posts
+        .iter()
+        .map(|(p, author)| {
+            let cx = PostContext {
+                author_ap_id: &author.ap_id,
+                group,
+                group_domain: domain,
+            };
+            convert(p, &cx)
+        })
+        .collect()
 }
 
 /// The Group actor.
@@ -81,17 +102,7 @@ pub async fn featured(
     let (row, domain) = local_group(&ctx, &name).await?;
     let mut pooled = ctx.db.get().await?;
     let posts = post::recent_in_group(&mut pooled.conn(), row.id, true, FEATURED_SIZE).await?;
-    let items = posts
-        .iter()
-        .map(|(p, author)| {
-            let cx = PostContext {
-                author_ap_id: &author.ap_id,
-                group: &row,
-                group_domain: &domain,
-            };
-            post_object(p, &cx)
-        })
-        .collect();
+    let items = map_threads(&posts, &row, &domain, post_object);
     Ok(ActivityJson(OrderedCollection::new(
         ctx.urls.group_featured(&row.name),
         items,
@@ -106,17 +117,9 @@ pub async fn outbox(
     let (row, domain) = local_group(&ctx, &name).await?;
     let mut pooled = ctx.db.get().await?;
     let posts = post::recent_in_group(&mut pooled.conn(), row.id, false, OUTBOX_SIZE).await?;
-    let items = posts
-        .iter()
-        .map(|(p, author)| {
-            let cx = PostContext {
-                author_ap_id: &author.ap_id,
-                group: &row,
-                group_domain: &domain,
-            };
-            announced_create(&ctx.urls, p, &cx)
-        })
-        .collect();
+    let items = map_threads(&posts, &row, &domain, |p, cx| {
+        announced_create(&ctx.urls, p, cx)
+    });
     Ok(ActivityJson(OrderedCollection::new(
         ctx.urls.group_outbox(&row.name),
         items,

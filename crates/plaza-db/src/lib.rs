@@ -13,6 +13,7 @@ pub mod event;
 pub mod group;
 pub mod instance;
 pub mod local_user;
+pub mod maintenance;
 pub mod migrate;
 pub mod person;
 pub mod pool;

@@ -66,3 +66,63 @@ async fn foreign_keys_are_enforced() -> Result<(), DbError> {
     assert!(matches!(result, Err(DbError::Query(_))), "{result:?}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pruning_removes_only_finished_rows_past_their_retention() -> Result<(), DbError> {
+    use plaza_db::maintenance::{Retention, prune};
+    use plaza_db::{delivery, event, received};
+    let db = TestDatabase::create().await?;
+    let mut pooled = db.pool.get().await?;
+    let conn = &mut pooled.conn();
+    let inboxes = [
+        ("https://a.example/inbox".to_owned(), "a.example".to_owned()),
+        ("https://b.example/inbox".to_owned(), "b.example".to_owned()),
+    ];
+    delivery::enqueue(
+        conn,
+        "https://x.example/a/1",
+        "https://x.example/g/s",
+        "{}",
+        &inboxes,
+    )
+    .await?;
+    let claimed = delivery::claim_due(conn, 10, chrono::TimeDelta::seconds(60)).await?;
+    assert_eq!(claimed.len(), 2);
+    // One delivered, one still pending.
+    delivery::mark_delivered(conn, claimed[0].id, claimed[0].instance_id).await?;
+    received::record(conn, "https://a.example/follow/1").await?;
+    let event_id = event::record(
+        conn,
+        event::EventKind::PostCreated,
+        event::NewEvent::default(),
+    )
+    .await?;
+    event::mark_processed(conn, event_id).await?;
+    event::record(
+        conn,
+        event::EventKind::PostCreated,
+        event::NewEvent::default(),
+    )
+    .await?;
+
+    // Nothing is old enough yet.
+    let now = plaza_db::now();
+    assert_eq!(
+        prune(conn, now, Retention::default()).await?,
+        Default::default()
+    );
+
+    // Much later: finished rows go; the pending delivery, its activity and the pending event stay.
+    let later = now + chrono::TimeDelta::days(60);
+    let pruned = prune(conn, later, Retention::default()).await?;
+    assert_eq!(pruned.deliveries, 1);
+    assert_eq!(
+        pruned.activities, 0,
+        "the activity still has a pending delivery"
+    );
+    assert_eq!(pruned.received_activities, 1);
+    assert_eq!(pruned.events, 1);
+    assert_eq!(delivery::counts(conn).await?.pending, 1);
+    assert_eq!(event::pending(conn, 10).await?.len(), 1);
+    Ok(())
+}

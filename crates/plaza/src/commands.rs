@@ -6,6 +6,7 @@ use std::sync::Arc;
 use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
 use plaza_core::{Context, CoreError, Settings, Urls};
+use plaza_db::maintenance::{self, Retention};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
 use plaza_federation::config::federation_config;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
@@ -137,6 +138,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let worker = tokio::spawn(worker.run(stopped(stop_rx.clone())));
     let publisher = Publisher::new(ctx.clone());
     let publisher = tokio::spawn(publisher.run(stopped(stop_rx.clone())));
+    let maintenance = tokio::spawn(prune_hourly(ctx.clone(), stopped(stop_rx.clone())));
     let state = AppState {
         ctx,
         config: Arc::new(WebConfig {
@@ -152,9 +154,32 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     // Deliveries it had claimed are picked up again at the next start.
     let _ = worker.await;
     let _ = publisher.await;
+    let _ = maintenance.await;
     served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");
     Ok(())
+}
+
+/// Prunes finished queue rows, replay ids and processed events once an hour.
+async fn prune_hourly(ctx: Arc<Context>, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            _ = every_hour.tick() => {}
+        }
+        let pruned = match ctx.db.get().await {
+            Ok(mut pooled) => {
+                maintenance::prune(&mut pooled.conn(), plaza_db::now(), Retention::default()).await
+            }
+            Err(e) => Err(e),
+        };
+        match pruned {
+            Ok(p) => tracing::debug!(?p, "pruned old rows"),
+            Err(e) => tracing::warn!(error = %e, "pruning failed; will retry in an hour"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -391,3 +391,56 @@ async fn a_new_thread_and_reply_reach_a_remote_follower_as_group_announces() {
     assert!(objects.contains(&("Page", page_id.as_str())), "{objects:?}");
     assert!(objects.contains(&("Note", note_id.as_str())), "{objects:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_instance_is_refused_and_gets_nothing() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let signed = remote
+        .sign(&plaza, "/g/support/inbox", &follow(&plaza, &remote, 1))
+        .await;
+    assert_eq!(replay(&plaza, &signed, None, None).await.0, 202);
+    let remote_domain = remote.base.trim_start_matches("http://").to_owned();
+    {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        plaza_db::instance::set_blocked(&mut pooled.conn(), &remote_domain, true)
+            .await
+            .unwrap();
+    }
+
+    // Its activities are refused.
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob,
+        "object": follow(&plaza, &remote, 1)
+    });
+    let signed_undo = remote.sign(&plaza, "/g/support/inbox", &undo).await;
+    let (status, body) = replay(&plaza, &signed_undo, None, None).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"], "blocked");
+    assert_eq!(
+        follower_count(&plaza).await,
+        1,
+        "the refused Undo changed nothing"
+    );
+
+    // Nothing is delivered to it: the queued Accept and a new thread's Announce are dropped.
+    let ada = plaza.member("ada").await;
+    ada.thread("support", "Not for them", "").await;
+    plaza_federation::publish::Publisher::new(plaza.ctx.clone())
+        .run_once()
+        .await
+        .unwrap();
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
+        .await
+        .unwrap();
+    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
+    while worker.run_once().await.unwrap() > 0 {}
+    let sent_to_remote = remote
+        .captured()
+        .into_iter()
+        .filter(|c| c.path == "/inbox" || c.path == "/users/bob/inbox")
+        .count();
+    assert_eq!(sent_to_remote, 0);
+}

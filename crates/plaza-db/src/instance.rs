@@ -52,3 +52,30 @@ pub async fn find_by_domain(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Opt
         .await
         .optional()?))
 }
+
+/// Whether a domain is blocked (defederated).
+pub async fn is_blocked(conn: &mut DbConn<'_>, domain: &str) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
+        instances::table
+            .filter(instances::domain.eq(domain))
+            .filter(instances::blocked.eq(true))
+    ))
+    .get_result(c)
+    .await?))
+}
+
+/// Blocks or unblocks a domain.
+pub async fn set_blocked(conn: &mut DbConn<'_>, domain: &str, blocked: bool) -> DbResult<()> {
+    let row = upsert(conn, domain).await?;
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(instances::table.find(row.id))
+            .set((
+                instances::blocked.eq(blocked),
+                instances::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

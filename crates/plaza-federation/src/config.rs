@@ -5,6 +5,7 @@ use std::sync::Arc;
 use activitypub_federation::config::FederationConfig;
 use plaza_core::{Context, CoreError};
 
+use crate::blocklist::InstanceBlocklist;
 use crate::delivery::signing::Signer;
 
 /// Builds the configuration: the instance actor signs outgoing fetches (servers in
@@ -22,6 +23,7 @@ pub async fn federation_config(
         .app_data(ctx.clone())
         .debug(dev_mode)
         .signed_fetch_actor(&instance)
+        .url_verifier(Box::new(InstanceBlocklist::new(ctx.db.clone())))
         .build()
         .await
         .map_err(|e| CoreError::Config(format!("federation: {e}")))

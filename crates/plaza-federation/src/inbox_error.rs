@@ -34,6 +34,9 @@ impl InboxError {
                 LibError::ParseReceivedActivity { .. } => (StatusCode::BAD_REQUEST, "bad_activity"),
                 LibError::UrlVerificationError(_) => (StatusCode::BAD_REQUEST, "bad_url"),
                 LibError::NotFound => (StatusCode::BAD_REQUEST, "actor_not_found"),
+                LibError::Other(m) if m.starts_with(crate::blocklist::BLOCKED) => {
+                    (StatusCode::FORBIDDEN, "blocked")
+                }
                 _ => (StatusCode::BAD_REQUEST, "refused"),
             },
             InboxError::Refused(_) => (StatusCode::BAD_REQUEST, "refused"),

@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod background;
+pub mod blocklist;
 pub mod config;
 pub mod convert;
 pub mod delivery;

@@ -165,6 +165,28 @@ async fn follower_count(plaza: &TestInstance) -> i64 {
         .i64("/totalItems")
 }
 
+/// A worker that sends what the instance queued.
+async fn delivery_worker(plaza: &TestInstance) -> DeliveryWorker {
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
+        .await
+        .unwrap();
+    DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default())
+}
+
+/// Sends everything queued until nothing is due.
+async fn deliver_all(plaza: &TestInstance) {
+    let worker = delivery_worker(plaza).await;
+    while worker.run_once().await.unwrap() > 0 {}
+}
+
+/// bob's `Undo` of a Follow.
+fn undo(remote: &FakeRemote, follow: &Value) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob, "object": follow
+    })
+}
+
 fn follow(plaza: &TestInstance, remote: &FakeRemote, n: u32) -> Value {
     json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -188,10 +210,7 @@ async fn a_signed_follow_is_stored_and_accepted_and_undo_removes_it() {
     assert_eq!(follower_count(&plaza).await, 1);
 
     // The Accept goes out through the delivery queue, signed by the group.
-    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
-        .await
-        .unwrap();
-    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
+    let worker = delivery_worker(&plaza).await;
     assert_eq!(worker.run_once().await.unwrap(), 1);
     let accept = remote
         .captured()
@@ -222,10 +241,7 @@ async fn a_signed_follow_is_stored_and_accepted_and_undo_removes_it() {
         Some(format!("{}/inbox", remote.base).as_str())
     );
 
-    let undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob, "object": follow
-    });
+    let undo = undo(&remote, &follow);
     let signed = remote.sign(&plaza, "/g/support/inbox", &undo).await;
     let (status, body) = replay(&plaza, &signed, None, None).await;
     assert_eq!(status, 202, "{body}");
@@ -306,10 +322,7 @@ async fn a_replayed_activity_is_acknowledged_but_not_applied_again() {
     let signed_follow = remote.sign(&plaza, "/g/support/inbox", &follow).await;
     let (status, _) = replay(&plaza, &signed_follow, None, None).await;
     assert_eq!(status, 202);
-    let undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob, "object": follow
-    });
+    let undo = undo(&remote, &follow);
     let signed_undo = remote.sign(&plaza, "/g/support/inbox", &undo).await;
     let (status, _) = replay(&plaza, &signed_undo, None, None).await;
     assert_eq!(status, 202);
@@ -359,11 +372,7 @@ async fn a_new_thread_and_reply_reach_a_remote_follower_as_group_announces() {
         0,
         "each change is published once"
     );
-    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
-        .await
-        .unwrap();
-    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
-    while worker.run_once().await.unwrap() > 0 {}
+    deliver_all(&plaza).await;
 
     let announces: Vec<Value> = remote
         .captured()
@@ -410,11 +419,7 @@ async fn a_blocked_instance_is_refused_and_gets_nothing() {
     }
 
     // Its activities are refused.
-    let undo = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/undo/1", remote.bob), "type": "Undo", "actor": remote.bob,
-        "object": follow(&plaza, &remote, 1)
-    });
+    let undo = undo(&remote, &follow(&plaza, &remote, 1));
     let signed_undo = remote.sign(&plaza, "/g/support/inbox", &undo).await;
     let (status, body) = replay(&plaza, &signed_undo, None, None).await;
     assert_eq!(status, 403, "{body}");
@@ -432,11 +437,7 @@ async fn a_blocked_instance_is_refused_and_gets_nothing() {
         .run_once()
         .await
         .unwrap();
-    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
-        .await
-        .unwrap();
-    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
-    while worker.run_once().await.unwrap() > 0 {}
+    deliver_all(&plaza).await;
     let sent_to_remote = remote
         .captured()
         .into_iter()

@@ -78,14 +78,3 @@ pub async fn touch_login(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
         Ok(())
     })
 }
-
-/// Grants or withdraws the admin role.
-pub async fn set_admin(conn: &mut DbConn<'_>, id: i64, admin: bool) -> DbResult<()> {
-    on_conn!(conn, |c| {
-        diesel::update(local_users::table.find(id))
-            .set(local_users::admin.eq(admin))
-            .execute(c)
-            .await?;
-        Ok(())
-    })
-}

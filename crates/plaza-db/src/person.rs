@@ -92,16 +92,6 @@ pub async fn find_local(conn: &mut DbConn<'_>, name: &str) -> DbResult<Option<Pe
         .optional()?))
 }
 
-/// The public face of one person.
-pub async fn brief(conn: &mut DbConn<'_>, id: i64) -> DbResult<PersonBrief> {
-    on_conn!(conn, |c| Ok(persons::table
-        .inner_join(instances::table)
-        .filter(persons::id.eq(id))
-        .select(PersonBrief::as_select())
-        .first(c)
-        .await?))
-}
-
 /// The id of some local person, if any (to check that the public URL still matches stored ids).
 pub async fn any_local_ap_id(conn: &mut DbConn<'_>) -> DbResult<Option<String>> {
     on_conn!(conn, |c| Ok(persons::table

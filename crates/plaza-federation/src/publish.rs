@@ -59,6 +59,10 @@ fn to_core(err: FederationError) -> CoreError {
     }
 }
 
+fn to_json<T: serde::Serialize>(activity: &T) -> CoreResult<serde_json::Value> {
+    serde_json::to_value(activity).map_err(|err| CoreError::Internal(err.to_string()))
+}
+
 /// Queues what one event federates, if anything. A thread or comment deleted before it was
 /// published (a Tombstone now) is skipped.
 async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResult<()> {
@@ -68,7 +72,7 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
                 let id = page.id.clone();
                 let activity =
                     announce_create(&ctx.urls, &author, &group.ap_id, &group.name, &id, page);
-                Some((serde_json::to_value(&activity), activity.id, group))
+                Some((to_json(&activity)?, activity.id, group))
             }
             Err(FederationError::Gone(_)) => None,
             Err(err) => return Err(to_core(err)),
@@ -78,7 +82,7 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
                 let id = note.id.clone();
                 let activity =
                     announce_create(&ctx.urls, &author, &group.ap_id, &group.name, &id, note);
-                Some((serde_json::to_value(&activity), activity.id, group))
+                Some((to_json(&activity)?, activity.id, group))
             }
             Err(FederationError::Gone(_)) => None,
             Err(err) => return Err(to_core(err)),
@@ -91,7 +95,6 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
     if !group.local {
         return Ok(());
     }
-    let activity = activity.map_err(|err| CoreError::Internal(err.to_string()))?;
     let inboxes = group::follower_inboxes(conn, group.id).await?;
     if inboxes.is_empty() {
         return Ok(());

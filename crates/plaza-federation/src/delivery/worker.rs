@@ -1,6 +1,7 @@
 //! The delivery worker: claims due deliveries, signs and sends them, and records the outcome.
 //! Several workers (in one process or several) can run against one database.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -112,12 +113,21 @@ impl DeliveryWorker {
             Ok(delivery::claim_due(conn, batch, lease).await?)
         })?;
         let count = claimed.len();
+        // One key lookup per signing actor, not per delivery: a fan-out shares its signer.
+        let mut signers: HashMap<String, Result<Signer, String>> = HashMap::new();
+        for d in &claimed {
+            if !signers.contains_key(&d.actor_ap_id) {
+                let signer = self.signer(&d.actor_ap_id).await;
+                signers.insert(d.actor_ap_id.clone(), signer);
+            }
+        }
         let data = self.federation.to_request_data();
         futures::stream::iter(claimed)
             .for_each_concurrent(self.settings.concurrency, |d| {
                 let data = &data;
+                let signer = &signers[&d.actor_ap_id];
                 async move {
-                    let outcome = self.send(&d, data).await;
+                    let outcome = self.send(&d, signer, data).await;
                     if let Err(e) = self.record(&d, outcome).await {
                         tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
                     }
@@ -128,20 +138,25 @@ impl DeliveryWorker {
     }
 
     /// Signs (now, so a retry never carries a stale `Date`) and sends one delivery.
-    async fn send(&self, d: &ClaimedDelivery, data: &Data<Arc<Context>>) -> Outcome {
+    async fn send(
+        &self,
+        d: &ClaimedDelivery,
+        signer: &Result<Signer, String>,
+        data: &Data<Arc<Context>>,
+    ) -> Outcome {
         let activity = match StoredActivity::parse(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
             Ok(a) => a,
             Err(e) => return Outcome::Unsendable(e),
         };
-        let signer = match self.signer(&d.actor_ap_id).await {
+        let signer = match signer {
             Ok(s) => s,
-            Err(e) => return Outcome::Unsendable(e),
+            Err(e) => return Outcome::Unsendable(e.clone()),
         };
         let inbox = match Url::parse(&d.inbox_url) {
             Ok(u) => u,
             Err(e) => return Outcome::Unsendable(format!("inbox: {e}")),
         };
-        let tasks = match SendActivityTask::prepare(&activity, &signer, vec![inbox], data).await {
+        let tasks = match SendActivityTask::prepare(&activity, signer, vec![inbox], data).await {
             Ok(t) => t,
             Err(e) => return Outcome::Failed(e.to_string()),
         };

@@ -1,11 +1,14 @@
 //! Replies: to a thread or to another reply, to any depth up to the documented limit.
 
+use chrono::NaiveDateTime;
 use plaza_db::comment::{CommentRow, NewComment};
 use plaza_db::event::{EventKind, NewEvent};
+use plaza_db::post::PostRow;
 use plaza_db::{DbConn, comment, event, now, post, transaction};
 
 use crate::limits::{COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, check_body};
-use crate::participation::{ensure_author, ensure_not_banned};
+use crate::origin::{Origin, RemoteContent};
+use crate::participation::{Participant, ensure_author, ensure_not_banned, may_moderate};
 use crate::{Account, Context, CoreError, CoreResult, markdown};
 
 fn check_text(body: &str) -> CoreResult<(String, String)> {
@@ -25,72 +28,136 @@ pub async fn create(
 ) -> CoreResult<CommentRow> {
     let (body, body_html) = check_text(body)?;
     transaction!(&ctx.db, CoreError, |conn| {
-        let thread = post::find(conn, post_id)
-            .await
-            .map_err(|_| CoreError::NotFound("thread"))?;
-        if thread.deleted || thread.removed {
-            return Err(CoreError::Gone("the thread was deleted".into()));
-        }
-        if thread.locked {
-            return Err(CoreError::Forbidden("the thread is locked".into()));
-        }
-        ensure_not_banned(conn, thread.group_id, account).await?;
-        let depth = match parent_id {
-            None => 0,
-            Some(parent_id) => {
-                let parent = comment::find(conn, parent_id)
-                    .await
-                    .map_err(|_| CoreError::NotFound("parent comment"))?;
-                if parent.post_id != post_id {
-                    return Err(CoreError::invalid(
-                        "parent_id",
-                        "the comment belongs to another thread",
-                    ));
-                }
-                if parent.deleted || parent.removed {
-                    return Err(CoreError::Gone("the comment was deleted".into()));
-                }
-                if parent.depth >= COMMENT_DEPTH_MAX {
-                    return Err(CoreError::invalid(
-                        "parent_id",
-                        format!("replies nest at most {COMMENT_DEPTH_MAX} levels deep"),
-                    ));
-                }
-                parent.depth + 1
-            }
-        };
-        let now = now();
-        let row = comment::insert(
-            conn,
-            &NewComment {
-                ap_id: &crate::pending_ap_id(),
-                post_id,
-                parent_id,
-                author_id: account.person_id,
-                depth,
-                body_source: Some(&body),
-                body_html: &body_html,
-                local: true,
-                created_at: now,
-            },
-        )
-        .await?;
+        let place = place_reply(conn, account.into(), post_id, parent_id).await?;
+        let row = insert(conn, &place, account.person_id, Some(&body), &body_html, None, now()).await?;
         let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
-        post::count_reply(conn, post_id, now).await?;
-        event::record(
-            conn,
-            EventKind::CommentCreated,
-            NewEvent {
-                actor_id: Some(account.person_id),
-                group_id: Some(thread.group_id),
-                post_id: Some(post_id),
-                comment_id: Some(row.id),
-                ..NewEvent::default()
-            },
-        )
-        .await?;
+        post::count_reply(conn, post_id, row.created_at).await?;
+        record(conn, EventKind::CommentCreated, account.into(), &row, Origin::Local).await?;
         Ok(row)
     })
+}
+
+/// A reply written on another server to a thread or comment stored here.
+#[derive(Debug, Clone)]
+pub struct RemoteReply {
+    /// The thread.
+    pub post_id: i64,
+    /// The comment it answers, if not the thread itself.
+    pub parent_id: Option<i64>,
+    /// Its body and author.
+    pub content: RemoteContent,
+}
+
+/// Stores a reply received from another server under the same rules as a local one (bans,
+/// locked threads, depth). Returns `None` if it was stored before.
+pub async fn receive(
+    ctx: &Context,
+    reply: RemoteReply,
+    origin: Origin<'_>,
+) -> CoreResult<Option<CommentRow>> {
+    let content = &reply.content;
+    let body_html = markdown::sanitize(&content.html);
+    transaction!(&ctx.db, CoreError, |conn| {
+        if comment::find_by_ap_id(conn, &content.ap_id).await?.is_some() {
+            return Ok(None);
+        }
+        let place = place_reply(conn, content.author, reply.post_id, reply.parent_id).await?;
+        let published = content.published.map_or_else(now, |at| at.min(now()));
+        let row = insert(
+            conn,
+            &place,
+            content.author.person_id,
+            content.source.as_deref(),
+            &body_html,
+            Some(&content.ap_id),
+            published,
+        )
+        .await?;
+        post::count_reply(conn, reply.post_id, now()).await?;
+        record(conn, EventKind::CommentCreated, content.author, &row, origin).await?;
+        Ok(Some(row))
+    })
+}
+
+/// Where a new reply goes: its thread, its parent and its depth, once the rules allow it.
+struct Place {
+    thread: PostRow,
+    parent_id: Option<i64>,
+    depth: i32,
+}
+
+async fn place_reply(
+    conn: &mut DbConn<'_>,
+    who: Participant,
+    post_id: i64,
+    parent_id: Option<i64>,
+) -> CoreResult<Place> {
+    let thread = post::find(conn, post_id)
+        .await
+        .map_err(|_| CoreError::NotFound("thread"))?;
+    if thread.deleted || thread.removed {
+        return Err(CoreError::Gone("the thread was deleted".into()));
+    }
+    if thread.locked {
+        return Err(CoreError::Forbidden("the thread is locked".into()));
+    }
+    ensure_not_banned(conn, thread.group_id, who).await?;
+    let depth = match parent_id {
+        None => 0,
+        Some(parent_id) => {
+            let parent = comment::find(conn, parent_id)
+                .await
+                .map_err(|_| CoreError::NotFound("parent comment"))?;
+            if parent.post_id != post_id {
+                return Err(CoreError::invalid(
+                    "parent_id",
+                    "the comment belongs to another thread",
+                ));
+            }
+            if parent.deleted || parent.removed {
+                return Err(CoreError::Gone("the comment was deleted".into()));
+            }
+            if parent.depth >= COMMENT_DEPTH_MAX {
+                return Err(CoreError::invalid(
+                    "parent_id",
+                    format!("replies nest at most {COMMENT_DEPTH_MAX} levels deep"),
+                ));
+            }
+            parent.depth + 1
+        }
+    };
+    Ok(Place {
+        thread,
+        parent_id,
+        depth,
+    })
+}
+
+async fn insert(
+    conn: &mut DbConn<'_>,
+    place: &Place,
+    author_id: i64,
+    body_source: Option<&str>,
+    body_html: &str,
+    remote_ap_id: Option<&str>,
+    created_at: NaiveDateTime,
+) -> CoreResult<CommentRow> {
+    let pending_id = crate::pending_ap_id();
+    Ok(comment::insert(
+        conn,
+        &NewComment {
+            ap_id: remote_ap_id.unwrap_or(&pending_id),
+            post_id: place.thread.id,
+            parent_id: place.parent_id,
+            author_id,
+            depth: place.depth,
+            body_source,
+            body_html,
+            local: remote_ap_id.is_none(),
+            created_at,
+        },
+    )
+    .await?)
 }
 
 async fn find_live(conn: &mut DbConn<'_>, id: i64) -> CoreResult<CommentRow> {
@@ -106,19 +173,23 @@ async fn find_live(conn: &mut DbConn<'_>, id: i64) -> CoreResult<CommentRow> {
 async fn record(
     conn: &mut DbConn<'_>,
     kind: EventKind,
-    account: &Account,
+    who: Participant,
     row: &CommentRow,
+    origin: Origin<'_>,
 ) -> CoreResult<()> {
+    if !origin.records_event() {
+        return Ok(());
+    }
     let group_id = post::find(conn, row.post_id).await?.group_id;
     event::record(
         conn,
         kind,
         NewEvent {
-            actor_id: Some(account.person_id),
+            actor_id: Some(who.person_id),
             group_id: Some(group_id),
             post_id: Some(row.post_id),
             comment_id: Some(row.id),
-            ..NewEvent::default()
+            payload: origin.payload(serde_json::Value::Null),
         },
     )
     .await?;
@@ -130,20 +201,62 @@ pub async fn edit(ctx: &Context, account: &Account, id: i64, body: &str) -> Core
     let (body, body_html) = check_text(body)?;
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
-        ensure_author(row.author_id, account, "comment")?;
+        ensure_author(row.author_id, account.into(), "comment")?;
         let row = comment::update_content(conn, id, Some(&body), &body_html).await?;
-        record(conn, EventKind::CommentUpdated, account, &row).await?;
+        record(conn, EventKind::CommentUpdated, account.into(), &row, Origin::Local).await?;
         Ok(row)
+    })
+}
+
+/// Applies an edit made on another server by the comment's author. Returns `None` when the
+/// comment is not stored here.
+pub async fn receive_edit(
+    ctx: &Context,
+    content: RemoteContent,
+    origin: Origin<'_>,
+) -> CoreResult<Option<CommentRow>> {
+    let body_html = markdown::sanitize(&content.html);
+    transaction!(&ctx.db, CoreError, |conn| {
+        let Some(row) = comment::find_by_ap_id(conn, &content.ap_id).await? else {
+            return Ok(None);
+        };
+        if row.deleted || row.removed {
+            return Err(CoreError::Gone("the comment was deleted".into()));
+        }
+        ensure_author(row.author_id, content.author, "comment")?;
+        let row =
+            comment::update_content(conn, row.id, content.source.as_deref(), &body_html).await?;
+        record(conn, EventKind::CommentUpdated, content.author, &row, origin).await?;
+        Ok(Some(row))
     })
 }
 
 /// Deletes a comment (author only); replies to it stay in the tree.
 pub async fn delete(ctx: &Context, account: &Account, id: i64) -> CoreResult<()> {
+    take_down(ctx, account.into(), id, Origin::Local).await
+}
+
+/// Takes a comment down: its author deletes it; a moderator of its group removes it (from another
+/// server; see [`crate::threads::take_down`]). Replies to it stay in the tree.
+pub async fn take_down(
+    ctx: &Context,
+    who: Participant,
+    id: i64,
+    origin: Origin<'_>,
+) -> CoreResult<()> {
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
-        ensure_author(row.author_id, account, "comment")?;
-        let row = comment::mark_deleted(conn, id).await?;
-        record(conn, EventKind::CommentDeleted, account, &row).await?;
-        Ok(())
+        if row.author_id == who.person_id {
+            let row = comment::mark_deleted(conn, id).await?;
+            record(conn, EventKind::CommentDeleted, who, &row, origin).await?;
+            return Ok(());
+        }
+        let group_id = post::find(conn, row.post_id).await?.group_id;
+        if !origin.is_local() && may_moderate(conn, group_id, who).await? {
+            let row = comment::set_removed(conn, id, true).await?;
+            record(conn, EventKind::CommentRemoved, who, &row, origin).await?;
+            return Ok(());
+        }
+        ensure_author(row.author_id, who, "comment")
     })
 }

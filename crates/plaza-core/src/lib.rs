@@ -10,6 +10,7 @@ pub mod groups;
 pub mod keys;
 pub mod limits;
 pub mod markdown;
+pub mod origin;
 pub mod participation;
 pub mod password;
 pub mod site;
@@ -20,6 +21,8 @@ pub mod votes;
 
 pub use accounts::Account;
 pub use context::{Context, Settings};
+pub use origin::{Origin, RemoteContent};
+pub use participation::Participant;
 pub use error::{CoreError, CoreResult};
 pub use urls::Urls;
 
@@ -48,6 +51,13 @@ impl<T> Listing<T> {
             next_page: more.then_some(page.number + 1),
         }
     }
+}
+
+/// 128 random bits as hex: for ids that must never repeat.
+fn random_token() -> String {
+    let mut bytes = [0_u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A unique stand-in id for a local row whose public URL needs the id the insert assigns; it is

@@ -2,13 +2,16 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use plaza_db::event::{EventKind, NewEvent};
+use plaza_db::group::GroupRow;
 use plaza_db::person::PersonBrief;
 use plaza_db::post::{NewPost, PostRow, ThreadSort};
-use plaza_db::{Page, event, group, now, post, transaction, vote};
+use plaza_db::{DbConn, Page, event, group, now, post, transaction, vote};
 
 use crate::limits::{POST_BODY_MAX, POST_TITLE_MAX, check_body, check_line, check_url};
-use crate::participation::{ensure_author, ensure_may_start_thread};
+use crate::origin::{Origin, RemoteContent};
+use crate::participation::{Participant, ensure_author, ensure_may_start_thread, may_moderate};
 use crate::{Account, Context, CoreError, CoreResult, Listing, markdown};
 
 /// What a new thread or an edit carries.
@@ -75,46 +78,134 @@ pub async fn create(
         let group = group::find_local(conn, group_name)
             .await?
             .ok_or(CoreError::NotFound("group"))?;
-        ensure_may_start_thread(conn, &group, account).await?;
-        let now = now();
-        let pending_id = crate::pending_ap_id();
-        let row = post::insert(
-            conn,
-            &NewPost {
-                ap_id: &pending_id,
-                group_id: group.id,
-                author_id: account.person_id,
-                title: &input.title,
-                body_source: input.body.as_deref(),
-                body_html: &input.body_html,
-                url: input.url.as_deref(),
-                local: true,
-                created_at: now,
-                last_activity_at: now,
-            },
-        )
-        .await?;
+        ensure_may_start_thread(conn, &group, account.into()).await?;
+        let row = insert(conn, &group, account.person_id, &input, None, now()).await?;
         let row = post::set_ap_id(conn, row.id, &ctx.urls.post(row.id)).await?;
-        record(conn, EventKind::PostCreated, account, &row).await?;
+        record(conn, EventKind::PostCreated, account.into(), &row, Origin::Local).await?;
         Ok(row)
     })
 }
 
+/// A thread started on another server, in a group of this instance.
+#[derive(Debug, Clone)]
+pub struct RemoteThread {
+    /// The group it was posted to.
+    pub group_id: i64,
+    /// Its title; a long one is shortened, a missing one replaced.
+    pub title: String,
+    /// An optional link the thread is about (dropped if it is not a valid http(s) URL).
+    pub url: Option<String>,
+    /// Its body and author.
+    pub content: RemoteContent,
+}
+
+/// Stores a thread received from another server under the same rules as a local one (bans,
+/// "only moderators may start threads"). Returns `None` if it was stored before.
+pub async fn receive(
+    ctx: &Context,
+    thread: RemoteThread,
+    origin: Origin<'_>,
+) -> CoreResult<Option<PostRow>> {
+    let content = &thread.content;
+    let input = CheckedInput {
+        title: remote_title(&thread.title),
+        body: content.source.clone(),
+        body_html: markdown::sanitize(&content.html),
+        url: thread
+            .url
+            .as_deref()
+            .and_then(|u| check_url("url", u).ok()),
+    };
+    transaction!(&ctx.db, CoreError, |conn| {
+        if post::find_by_ap_id(conn, &content.ap_id).await?.is_some() {
+            return Ok(None);
+        }
+        let group = group::find(conn, thread.group_id).await?;
+        ensure_may_start_thread(conn, &group, content.author).await?;
+        let published = content.published.map_or_else(now, |at| at.min(now()));
+        let row = insert(
+            conn,
+            &group,
+            content.author.person_id,
+            &input,
+            Some(&content.ap_id),
+            published,
+        )
+        .await?;
+        record(conn, EventKind::PostCreated, content.author, &row, origin).await?;
+        Ok(Some(row))
+    })
+}
+
+/// A title for a remote thread: its first line, shortened to the limit, or a stand-in.
+fn remote_title(raw: &str) -> String {
+    let line: String = raw
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if line.is_empty() {
+        return "Untitled".to_owned();
+    }
+    if line.chars().count() <= POST_TITLE_MAX {
+        return line;
+    }
+    let mut short: String = line.chars().take(POST_TITLE_MAX - 1).collect();
+    short.truncate(short.trim_end().len());
+    short.push('…');
+    short
+}
+
+async fn insert(
+    conn: &mut DbConn<'_>,
+    group: &GroupRow,
+    author_id: i64,
+    input: &CheckedInput,
+    remote_ap_id: Option<&str>,
+    created_at: NaiveDateTime,
+) -> CoreResult<PostRow> {
+    let pending_id = crate::pending_ap_id();
+    Ok(post::insert(
+        conn,
+        &NewPost {
+            ap_id: remote_ap_id.unwrap_or(&pending_id),
+            group_id: group.id,
+            author_id,
+            title: &input.title,
+            body_source: input.body.as_deref(),
+            body_html: &input.body_html,
+            url: input.url.as_deref(),
+            local: remote_ap_id.is_none(),
+            created_at,
+            last_activity_at: created_at,
+        },
+    )
+    .await?)
+}
+
 /// Writes the outbox event for a change to a thread.
 async fn record(
-    conn: &mut plaza_db::DbConn<'_>,
+    conn: &mut DbConn<'_>,
     kind: EventKind,
-    account: &Account,
+    who: Participant,
     row: &PostRow,
+    origin: Origin<'_>,
 ) -> CoreResult<()> {
+    if !origin.records_event() {
+        return Ok(());
+    }
     event::record(
         conn,
         kind,
         NewEvent {
-            actor_id: Some(account.person_id),
+            actor_id: Some(who.person_id),
             group_id: Some(row.group_id),
             post_id: Some(row.id),
-            ..NewEvent::default()
+            comment_id: None,
+            payload: origin.payload(serde_json::Value::Null),
         },
     )
     .await?;
@@ -122,7 +213,7 @@ async fn record(
 }
 
 /// Loads a post that is still there to change.
-async fn find_live(conn: &mut plaza_db::DbConn<'_>, id: i64) -> CoreResult<PostRow> {
+async fn find_live(conn: &mut DbConn<'_>, id: i64) -> CoreResult<PostRow> {
     let row = post::find(conn, id)
         .await
         .map_err(|_| CoreError::NotFound("thread"))?;
@@ -152,33 +243,91 @@ pub async fn edit(
 ) -> CoreResult<PostRow> {
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
-        ensure_author(row.author_id, account, "thread")?;
+        ensure_author(row.author_id, account.into(), "thread")?;
         let input = check_input(ThreadInput {
             title: patch.title.clone().unwrap_or_else(|| row.title.clone()),
             body: patch.body.clone().or_else(|| row.body_source.clone()),
             url: patch.url.clone().or_else(|| row.url.clone()),
         })?;
-        let row = post::update_content(
-            conn,
-            id,
-            &input.title,
-            input.body.as_deref(),
-            &input.body_html,
-            input.url.as_deref(),
-        )
-        .await?;
-        record(conn, EventKind::PostUpdated, account, &row).await?;
-        Ok(row)
+        update(conn, account.into(), &row, &input, Origin::Local).await
     })
+}
+
+/// Applies an edit made on another server by the thread's author. Returns `None` when the thread
+/// is not stored here.
+pub async fn receive_edit(
+    ctx: &Context,
+    thread: RemoteThread,
+    origin: Origin<'_>,
+) -> CoreResult<Option<PostRow>> {
+    let content = &thread.content;
+    transaction!(&ctx.db, CoreError, |conn| {
+        let Some(row) = post::find_by_ap_id(conn, &content.ap_id).await? else {
+            return Ok(None);
+        };
+        if row.deleted || row.removed {
+            return Err(CoreError::Gone("the thread was deleted".into()));
+        }
+        ensure_author(row.author_id, content.author, "thread")?;
+        let input = CheckedInput {
+            title: remote_title(&thread.title),
+            body: content.source.clone(),
+            body_html: markdown::sanitize(&content.html),
+            url: thread
+                .url
+                .as_deref()
+                .and_then(|u| check_url("url", u).ok()),
+        };
+        Ok(Some(update(conn, content.author, &row, &input, origin).await?))
+    })
+}
+
+async fn update(
+    conn: &mut DbConn<'_>,
+    who: Participant,
+    row: &PostRow,
+    input: &CheckedInput,
+    origin: Origin<'_>,
+) -> CoreResult<PostRow> {
+    let row = post::update_content(
+        conn,
+        row.id,
+        &input.title,
+        input.body.as_deref(),
+        &input.body_html,
+        input.url.as_deref(),
+    )
+    .await?;
+    record(conn, EventKind::PostUpdated, who, &row, origin).await?;
+    Ok(row)
 }
 
 /// Deletes a thread (author only). Its replies stay readable.
 pub async fn delete(ctx: &Context, account: &Account, id: i64) -> CoreResult<()> {
+    take_down(ctx, account.into(), id, Origin::Local).await
+}
+
+/// Takes a thread down: its author deletes it; a moderator of its group (or an administrator)
+/// removes it. Anyone else is refused. Its replies stay readable.
+pub async fn take_down(
+    ctx: &Context,
+    who: Participant,
+    id: i64,
+    origin: Origin<'_>,
+) -> CoreResult<()> {
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
-        ensure_author(row.author_id, account, "thread")?;
-        post::mark_deleted(conn, id).await?;
-        record(conn, EventKind::PostDeleted, account, &row).await?;
+        if row.author_id == who.person_id {
+            post::mark_deleted(conn, id).await?;
+            record(conn, EventKind::PostDeleted, who, &row, origin).await?;
+        } else if !origin.is_local() && may_moderate(conn, row.group_id, who).await? {
+            // A moderator's Delete from another server is how Lemmy removes; local moderators
+            // remove through the moderation tools, which also record a reason.
+            post::set_removed(conn, id, true).await?;
+            record(conn, EventKind::PostRemoved, who, &row, origin).await?;
+        } else {
+            ensure_author(row.author_id, who, "thread")?;
+        }
         Ok(())
     })
 }
@@ -217,4 +366,19 @@ pub async fn list(
         })
         .collect();
     Ok(Listing::from_rows(items, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remote_title;
+
+    #[test]
+    fn a_remote_title_is_its_first_line_shortened_to_the_limit() {
+        assert_eq!(remote_title("\n  Hello there \nsecond"), "Hello there");
+        assert_eq!(remote_title("   "), "Untitled");
+        let long = "é".repeat(300);
+        let title = remote_title(&long);
+        assert_eq!(title.chars().count(), 200);
+        assert!(title.ends_with('…'));
+    }
 }

@@ -4,7 +4,8 @@ use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::vote::VoteTarget;
 use plaza_db::{comment, event, post, transaction, vote};
 
-use crate::participation::ensure_not_banned;
+use crate::origin::Origin;
+use crate::participation::{Participant, ensure_not_banned};
 use crate::{Account, Context, CoreError, CoreResult};
 
 /// A target's counters after a vote, and the caller's vote.
@@ -39,10 +40,33 @@ pub async fn vote(
     target: VoteTarget,
     score: i16,
 ) -> CoreResult<VoteTally> {
+    cast(ctx, account.into(), target, score, Origin::Local).await
+}
+
+/// Casts or withdraws a vote, from here or from another server (a `Like`, `Dislike` or their
+/// `Undo`, whose id is kept with the vote).
+pub async fn cast(
+    ctx: &Context,
+    who: Participant,
+    target: VoteTarget,
+    score: i16,
+    origin: Origin<'_>,
+) -> CoreResult<VoteTally> {
     let new = match score {
         1 | -1 => Some(score),
         0 => None,
         _ => return Err(CoreError::invalid("score", "must be 1, -1 or 0")),
+    };
+    // Each vote gets its own activity id, kept with the vote so that withdrawing it can name the
+    // activity it undoes. Local ones are minted here: a peer ignores an id it has seen before,
+    // so voting again after withdrawing needs a new one.
+    let activity_id = match origin {
+        Origin::Remote(activity) => activity
+            .get("id")
+            .and_then(|id| id.as_str())
+            .map(str::to_owned),
+        Origin::Local => Some(ctx.urls.activity("vote", &crate::random_token())),
+        Origin::Fetched => None,
     };
     transaction!(&ctx.db, CoreError, |conn| {
         let (group_id, post_id, comment_id) = match target {
@@ -66,12 +90,16 @@ pub async fn vote(
                 (group_id, row.post_id, Some(id))
             }
         };
-        ensure_not_banned(conn, group_id, account).await?;
-        let old = vote::get(conn, target, account.person_id).await?;
+        ensure_not_banned(conn, group_id, who).await?;
+        let previous = vote::get_with_activity(conn, target, who.person_id).await?;
+        let old = previous.as_ref().map(|(score, _)| *score);
         let (up, down) = counter_delta(old, new);
         match new {
-            Some(score) => vote::set(conn, target, account.person_id, score, None).await?,
-            None => vote::remove(conn, target, account.person_id).await?,
+            Some(score) if old == Some(score) => {}
+            Some(score) => {
+                vote::set(conn, target, who.person_id, score, activity_id.as_deref()).await?
+            }
+            None => vote::remove(conn, target, who.person_id).await?,
         }
         let (upvotes, downvotes, total) = match target {
             VoteTarget::Post(id) => {
@@ -93,11 +121,16 @@ pub async fn vote(
                 conn,
                 kind,
                 NewEvent {
-                    actor_id: Some(account.person_id),
+                    actor_id: Some(who.person_id),
                     group_id: Some(group_id),
                     post_id: Some(post_id),
                     comment_id,
-                    payload: Some(serde_json::json!({ "score": new.unwrap_or(0) })),
+                    payload: origin.payload(serde_json::json!({
+                        "score": new.unwrap_or(0),
+                        "vote": activity_id,
+                        "previous": old.unwrap_or(0),
+                        "undoes": previous.and_then(|(_, id)| id),
+                    })),
                 },
             )
             .await?;

@@ -136,6 +136,26 @@ pub async fn mark_deleted(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow
         .await?))
 }
 
+/// Finds a comment by its ActivityPub id.
+pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<CommentRow>> {
+    on_conn!(conn, |c| Ok(comments::table
+        .filter(comments::ap_id.eq(ap_id))
+        .select(CommentRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// Sets or clears a moderator's removal. Unlike a deletion it keeps the content, so a removal
+/// can be undone.
+pub async fn set_removed(conn: &mut DbConn<'_>, id: i64, removed: bool) -> DbResult<CommentRow> {
+    on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
+        .set(comments::removed.eq(removed))
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
 /// Adds to a comment's vote counters (deltas may be negative).
 pub async fn add_votes(conn: &mut DbConn<'_>, id: i64, up: i64, down: i64) -> DbResult<CommentRow> {
     on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))

@@ -15,9 +15,11 @@ pub enum EventKind {
     PostCreated,
     PostUpdated,
     PostDeleted,
+    PostRemoved,
     CommentCreated,
     CommentUpdated,
     CommentDeleted,
+    CommentRemoved,
     VoteCast,
     VoteRemoved,
 }
@@ -30,9 +32,11 @@ impl EventKind {
             EventKind::PostCreated => "post_created",
             EventKind::PostUpdated => "post_updated",
             EventKind::PostDeleted => "post_deleted",
+            EventKind::PostRemoved => "post_removed",
             EventKind::CommentCreated => "comment_created",
             EventKind::CommentUpdated => "comment_updated",
             EventKind::CommentDeleted => "comment_deleted",
+            EventKind::CommentRemoved => "comment_removed",
             EventKind::VoteCast => "vote_cast",
             EventKind::VoteRemoved => "vote_removed",
         }

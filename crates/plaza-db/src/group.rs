@@ -297,19 +297,36 @@ pub async fn remove_follower(
 /// The inboxes that reach a group's remote followers: each server's shared inbox where it has
 /// one, so one delivery serves all its followers.
 pub async fn follower_inboxes(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<Vec<String>> {
-    let rows: Vec<(String, Option<String>)> = on_conn!(conn, |c| group_follows::table
-        .inner_join(persons::table)
+    Ok(follower_audience(conn, group_id)
+        .await?
+        .into_iter()
+        .map(|(inbox, _)| inbox)
+        .collect())
+}
+
+/// Like [`follower_inboxes`], with the software each inbox's server runs (from its NodeInfo,
+/// when known), so a publisher can choose the form each server reads best.
+pub async fn follower_audience(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+) -> DbResult<Vec<(String, Option<String>)>> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = on_conn!(conn, |c| group_follows::table
+        .inner_join(persons::table.inner_join(instances::table))
         .filter(group_follows::group_id.eq(group_id))
         .filter(group_follows::pending.eq(false))
         .filter(persons::local.eq(false))
-        .select((persons::inbox_url, persons::shared_inbox_url))
+        .select((
+            persons::inbox_url,
+            persons::shared_inbox_url,
+            instances::software,
+        ))
         .load(c)
         .await)?;
-    let mut inboxes: Vec<String> = rows
+    let mut audience: Vec<(String, Option<String>)> = rows
         .into_iter()
-        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .map(|(inbox, shared, software)| (shared.unwrap_or(inbox), software))
         .collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
+    audience.sort();
+    audience.dedup_by(|a, b| a.0 == b.0);
+    Ok(audience)
 }

@@ -79,3 +79,25 @@ pub async fn set_blocked(conn: &mut DbConn<'_>, domain: &str, blocked: bool) -> 
         Ok(())
     })
 }
+
+/// Records the software an instance runs, as its NodeInfo reports it.
+pub async fn set_software(
+    conn: &mut DbConn<'_>,
+    domain: &str,
+    software: &str,
+    version: Option<&str>,
+) -> DbResult<()> {
+    let row = upsert(conn, domain).await?;
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(instances::table.find(row.id))
+            .set((
+                instances::software.eq(software),
+                instances::version.eq(version),
+                instances::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

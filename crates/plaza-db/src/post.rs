@@ -155,6 +155,26 @@ pub async fn count_reply(conn: &mut DbConn<'_>, id: i64, at: NaiveDateTime) -> D
     })
 }
 
+/// Finds a post by its ActivityPub id.
+pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<PostRow>> {
+    on_conn!(conn, |c| Ok(posts::table
+        .filter(posts::ap_id.eq(ap_id))
+        .select(PostRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// Sets or clears a moderator's removal. Unlike a deletion it keeps the content, so a removal
+/// can be undone.
+pub async fn set_removed(conn: &mut DbConn<'_>, id: i64, removed: bool) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set(posts::removed.eq(removed))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
 /// Adds to a post's vote counters (deltas may be negative).
 pub async fn add_votes(conn: &mut DbConn<'_>, id: i64, up: i64, down: i64) -> DbResult<PostRow> {
     on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))

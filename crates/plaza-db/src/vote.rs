@@ -92,6 +92,28 @@ pub async fn set(
     })
 }
 
+/// A person's current vote on a target with the id of the activity that cast it.
+pub async fn get_with_activity(
+    conn: &mut DbConn<'_>,
+    target: VoteTarget,
+    person_id: i64,
+) -> DbResult<Option<(i16, Option<String>)>> {
+    on_conn!(conn, |c| Ok(match target {
+        VoteTarget::Post(id) => post_votes::table
+            .find((id, person_id))
+            .select((post_votes::score, post_votes::activity_id))
+            .first(c)
+            .await
+            .optional()?,
+        VoteTarget::Comment(id) => comment_votes::table
+            .find((id, person_id))
+            .select((comment_votes::score, comment_votes::activity_id))
+            .first(c)
+            .await
+            .optional()?,
+    }))
+}
+
 /// Removes a person's vote on a target.
 pub async fn remove(conn: &mut DbConn<'_>, target: VoteTarget, person_id: i64) -> DbResult<()> {
     on_conn!(conn, |c| {

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use plaza_core::Context;
 
-use crate::activities::{HANDLED_TYPES, InboxActivity};
+use crate::activities::{InboxActivity, is_handled};
 use crate::inbox_error::InboxError;
 use crate::objects::person::ApubPerson;
 
@@ -55,7 +55,7 @@ pub async fn inbox(
             "the body is not an activity",
         );
     };
-    if !HANDLED_TYPES.contains(&kind) {
+    if peek.as_ref().is_some_and(|v| !is_handled(v)) {
         let id = peek
             .as_ref()
             .and_then(|v| v.get("id"))

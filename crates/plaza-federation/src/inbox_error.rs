@@ -41,6 +41,10 @@ impl InboxError {
             },
             InboxError::Refused(_) => (StatusCode::BAD_REQUEST, "refused"),
             InboxError::Core(CoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found"),
+            InboxError::Core(CoreError::Forbidden(_)) => (StatusCode::FORBIDDEN, "forbidden"),
+            InboxError::Core(CoreError::Gone(_)) => (StatusCode::GONE, "gone"),
+            InboxError::Core(CoreError::Invalid { .. }) => (StatusCode::BAD_REQUEST, "invalid"),
+            InboxError::Core(CoreError::Conflict(_)) => (StatusCode::CONFLICT, "conflict"),
             InboxError::Core(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

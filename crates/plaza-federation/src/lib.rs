@@ -29,6 +29,16 @@ use plaza_core::Context;
 pub use activitypub_federation;
 pub use response::FederationError;
 
+/// The instance a URL belongs to, as Plaza names instances: the host, with the port when there
+/// is one (`brand.example`, `localhost:8080`).
+pub fn domain_of(url: &url::Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
 /// Installs rustls' `ring` crypto provider for every HTTPS client in the process. Without it the
 /// first HTTP client built panics. Call it once at start-up; later calls do nothing.
 pub fn install_tls_provider() {

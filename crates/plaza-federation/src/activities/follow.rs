@@ -80,6 +80,8 @@ impl Activity for Follow {
     async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
         let group = local_group(data, &self.object).await?;
         let follower = self.actor.dereference(data).await?;
+        // Known before the first thread goes out, so it is sent in the form this server reads.
+        crate::discovery::software::learn(data, self.actor.inner()).await;
         let inbox = follower.inbox().to_string();
         let mut nonce = [0_u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut nonce);

@@ -1,6 +1,9 @@
 //! Incoming activities, one module per kind, and the inbox's enum of those it handles.
 
+pub mod create;
+pub mod delete;
 pub mod follow;
+pub mod vote;
 
 use std::sync::Arc;
 
@@ -8,22 +11,88 @@ use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use async_trait::async_trait;
 use plaza_core::Context;
-use serde::Deserialize;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 use url::Url;
 
 use crate::inbox_error::InboxError;
 
-/// The activity types the inbox acts on; everything else is acknowledged and ignored.
-pub const HANDLED_TYPES: [&str; 2] = ["Follow", "Undo"];
+/// The kind of activity an incoming one is, judged by its `type` (and for `Undo`, the type of
+/// what it undoes); `None` for those Plaza acknowledges and ignores.
+fn kind_of(activity: &Value) -> Option<&'static str> {
+    let kind = activity.get("type")?.as_str()?;
+    Some(match kind {
+        "Follow" => "Follow",
+        "Create" | "Update" => "Write",
+        "Delete" => "Delete",
+        "Like" | "Dislike" => "Vote",
+        "Undo" => match activity.pointer("/object/type")?.as_str()? {
+            "Follow" => "UndoFollow",
+            "Like" | "Dislike" => "UndoVote",
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// Whether the inbox acts on this activity; everything else is acknowledged and ignored.
+pub fn is_handled(activity: &Value) -> bool {
+    kind_of(activity).is_some()
+}
 
 /// An activity the inbox handles.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum InboxActivity {
     /// Follow a group.
     Follow(follow::Follow),
     /// Stop following a group.
     UndoFollow(follow::UndoFollow),
+    /// Create or edit a thread or comment.
+    Write(create::Write),
+    /// Delete or remove a thread or comment.
+    Delete(delete::Delete),
+    /// Vote.
+    Vote(vote::Vote),
+    /// Withdraw a vote.
+    UndoVote(vote::UndoVote),
+}
+
+fn parse<T: DeserializeOwned>(raw: &Value) -> Result<T, serde_json::Error> {
+    T::deserialize(raw)
+}
+
+impl<'de> Deserialize<'de> for InboxActivity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Value::deserialize(d)?;
+        let parsed = match kind_of(&raw) {
+            Some("Follow") => parse(&raw).map(InboxActivity::Follow),
+            Some("UndoFollow") => parse(&raw).map(InboxActivity::UndoFollow),
+            Some("Write") => parse(&raw).map(|a| InboxActivity::Write(create::Write { raw, ..a })),
+            Some("Delete") => {
+                parse(&raw).map(|a| InboxActivity::Delete(delete::Delete { raw, ..a }))
+            }
+            Some("Vote") => parse(&raw).map(|a| InboxActivity::Vote(vote::Vote { raw, ..a })),
+            Some("UndoVote") => {
+                parse(&raw).map(|a| InboxActivity::UndoVote(vote::UndoVote { raw, ..a }))
+            }
+            _ => return Err(D::Error::custom("an activity type Plaza does not handle")),
+        };
+        parsed.map_err(D::Error::custom)
+    }
+}
+
+macro_rules! each {
+    ($self:ident, $a:ident => $body:expr) => {
+        match $self {
+            InboxActivity::Follow($a) => $body,
+            InboxActivity::UndoFollow($a) => $body,
+            InboxActivity::Write($a) => $body,
+            InboxActivity::Delete($a) => $body,
+            InboxActivity::Vote($a) => $body,
+            InboxActivity::UndoVote($a) => $body,
+        }
+    };
 }
 
 #[async_trait]
@@ -32,30 +101,18 @@ impl Activity for InboxActivity {
     type Error = InboxError;
 
     fn id(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => a.id(),
-            InboxActivity::UndoFollow(a) => a.id(),
-        }
+        each!(self, a => a.id())
     }
 
     fn actor(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => a.actor(),
-            InboxActivity::UndoFollow(a) => a.actor(),
-        }
+        each!(self, a => a.actor())
     }
 
     async fn verify(&self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
-        match self {
-            InboxActivity::Follow(a) => a.verify(data).await,
-            InboxActivity::UndoFollow(a) => a.verify(data).await,
-        }
+        each!(self, a => a.verify(data).await)
     }
 
     async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
-        match self {
-            InboxActivity::Follow(a) => a.receive(data).await,
-            InboxActivity::UndoFollow(a) => a.receive(data).await,
-        }
+        each!(self, a => a.receive(data).await)
     }
 }

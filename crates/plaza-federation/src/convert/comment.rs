@@ -29,7 +29,7 @@ pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
         to: vec![PUBLIC.to_owned()],
         cc: vec![cx.group_ap_id.to_owned()],
         audience: cx.group_ap_id.to_owned(),
-        in_reply_to: cx.in_reply_to.to_owned(),
+        in_reply_to: Some(cx.in_reply_to.to_owned()),
         content: comment.body_html.clone(),
         media_type: "text/html".to_owned(),
         source: comment.body_source.clone().map(Source::markdown),

@@ -7,6 +7,7 @@ pub mod group;
 pub mod instance;
 pub mod person;
 pub mod post;
+pub mod received;
 
 use chrono::{NaiveDateTime, SecondsFormat};
 

@@ -6,7 +6,7 @@ use plaza_db::post::PostRow;
 
 use super::{handle, timestamp};
 use crate::protocol::activity::{Announce, Create};
-use crate::protocol::object::{Link, Page};
+use crate::protocol::object::{Link, Note, Page};
 use crate::protocol::{Mention, PUBLIC, Source};
 
 /// The object type of a thread's opening post. `Page` is what Lemmy, Mbin and PieFed publish and
@@ -72,4 +72,32 @@ pub fn announced_create(
         &post.ap_id,
         post_object(post, cx),
     )
+}
+
+/// A thread as a `Note`, for servers that show only notes in full (Mastodon and its kin): the
+/// title in bold, then the link and the body. Same id as the `Page`.
+pub fn thread_as_note(page: Page) -> Note {
+    let mut content = format!("<p><strong>{}</strong></p>", ammonia::clean_text(&page.name));
+    for link in &page.attachment {
+        let href = ammonia::clean_text(&link.href);
+        content.push_str(&format!("<p><a href=\"{href}\">{href}</a></p>"));
+    }
+    content.push_str(&page.content);
+    Note {
+        id: page.id,
+        kind: "Note".to_owned(),
+        attributed_to: page.attributed_to,
+        to: page.to,
+        cc: page.cc,
+        audience: page.audience,
+        in_reply_to: None,
+        content,
+        media_type: page.media_type,
+        source: None,
+        url: page.url,
+        distinguished: false,
+        tag: page.tag,
+        published: page.published,
+        updated: page.updated,
+    }
 }

@@ -23,13 +23,10 @@ pub async fn enqueue<A: Serialize>(
         .map_err(|e| FederationError::Core(plaza_core::CoreError::Internal(e.to_string())))?;
     let mut targets: Vec<(String, String)> = Vec::new();
     for inbox in inboxes {
-        let Some(domain) = url::Url::parse(&inbox).ok().and_then(|u| {
-            let host = u.host_str()?.to_ascii_lowercase();
-            Some(match u.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host,
-            })
-        }) else {
+        let Some(domain) = url::Url::parse(&inbox)
+            .ok()
+            .and_then(|u| crate::domain_of(&u))
+        else {
             tracing::warn!(%inbox, "not queueing a delivery to an invalid inbox URL");
             continue;
         };

@@ -2,4 +2,5 @@
 
 pub mod host_meta;
 pub mod nodeinfo;
+pub mod software;
 pub mod webfinger;

@@ -12,6 +12,7 @@ use plaza_db::person::{self, PersonRow, RemotePerson};
 use plaza_db::{instance, transaction};
 use url::Url;
 
+use crate::domain_of;
 use crate::inbox_error::InboxError;
 use crate::protocol::actor::{RemoteActor, RemoteEndpoints};
 use crate::protocol::{Image, PublicKey};
@@ -30,14 +31,6 @@ impl ApubPerson {
             Url::parse(&row.ap_id).map_err(|e| InboxError::Refused(format!("stored id: {e}")))?;
         Ok(Self { row, id })
     }
-}
-
-fn domain_of(url: &Url) -> Option<String> {
-    let host = url.host_str()?.to_ascii_lowercase();
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
 }
 
 #[async_trait]

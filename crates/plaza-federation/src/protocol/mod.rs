@@ -6,6 +6,7 @@ pub mod actor;
 pub mod collection;
 pub mod context;
 pub mod object;
+pub mod received;
 
 use serde::{Deserialize, Serialize};
 

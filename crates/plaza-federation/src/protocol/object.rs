@@ -61,8 +61,9 @@ pub struct Note {
     pub cc: Vec<String>,
     /// The group (FEP-1b12).
     pub audience: String,
-    /// The thread or the parent comment.
-    pub in_reply_to: String,
+    /// The thread or the parent comment (none for a thread sent in its `Note` form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
     /// HTML.
     pub content: String,
     pub media_type: String,

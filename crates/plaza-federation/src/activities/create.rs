@@ -1,0 +1,119 @@
+//! `Create` and `Update` of a thread or comment: Lemmy's `Page` and `Note`, Mbin's and PieFed's
+//! `Article`, and Mastodon's `Note`, which becomes a thread when it mentions one of our groups and
+//! a comment when it answers something stored here.
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::Activity;
+use async_trait::async_trait;
+use plaza_core::threads::RemoteThread;
+use plaza_core::{Context, Origin, Participant, comments, threads};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::convert::received::{content, thread_title};
+use crate::inbox_error::InboxError;
+use crate::objects::content::{self as stored, CONTENT_TYPES, group_mentions};
+use crate::objects::person::ApubPerson;
+use crate::protocol::received::ReceivedObject;
+
+/// `Create` or `Update` of a content object, kept as received so a group can pass it on.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Write {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub actor: ObjectId<ApubPerson>,
+    pub object: ReceivedObject,
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+#[async_trait]
+impl Activity for Write {
+    type DataType = Arc<Context>;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+        // Content is written by its author on the author's server: the object's id must be on
+        // the actor's host, and the actor must be its author.
+        verify_domains_match(self.actor.inner(), &self.object.id)?;
+        if !self
+            .object
+            .attributed_to
+            .iter()
+            .any(|a| a == self.actor.inner().as_str())
+        {
+            return Err(InboxError::Refused(
+                "the actor is not the object's author".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+        let object = &self.object;
+        if !CONTENT_TYPES.contains(&object.kind.as_str()) {
+            tracing::info!(id = %object.id, kind = %object.kind, "ignoring an object type Plaza does not store");
+            return Ok(());
+        }
+        if !object.is_public() {
+            tracing::info!(id = %object.id, "ignoring a non-public object");
+            return Ok(());
+        }
+        let author = self.actor.dereference(data).await?;
+        let who = Participant::remote(author.row.id);
+        let origin = Origin::Remote(&self.raw);
+        if self.kind == "Update" {
+            return update(data, object, who, origin).await;
+        }
+        stored::store(data, object, who, origin, 0).await?;
+        Ok(())
+    }
+}
+
+/// Applies an edit to whatever the object is here; an edit of something unknown is ignored.
+async fn update(
+    data: &Data<Arc<Context>>,
+    object: &ReceivedObject,
+    who: Participant,
+    origin: Origin<'_>,
+) -> Result<(), InboxError> {
+    let found = {
+        let mut pooled = data.db.get().await?;
+        stored::find(&mut pooled.conn(), object.id.as_str()).await?
+    };
+    match found {
+        Some(stored::Stored::Post(post)) => {
+            let group = {
+                let mut pooled = data.db.get().await?;
+                plaza_db::group::find(&mut pooled.conn(), post.group_id).await?
+            };
+            let mentions = group_mentions(&group, data.urls.domain());
+            let thread = RemoteThread {
+                group_id: post.group_id,
+                title: thread_title(object, &mentions),
+                url: object.link().map(str::to_owned),
+                content: content(object, who),
+            };
+            threads::receive_edit(data.app_data(), thread, origin).await?;
+        }
+        Some(stored::Stored::Comment(_)) => {
+            comments::receive_edit(data.app_data(), content(object, who), origin).await?;
+        }
+        None => tracing::info!(id = %object.id, "ignoring an edit of something not here"),
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! `Delete` of a thread or comment: by its author a deletion, by a moderator of its group a
+//! removal (Lemmy's way; the `summary` is the reason).
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Activity;
+use async_trait::async_trait;
+use plaza_core::{Context, Origin, Participant, comments, threads};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::inbox_error::InboxError;
+use crate::objects::content::{self as stored, Stored};
+use crate::objects::person::ApubPerson;
+use crate::protocol::received::first_id;
+
+/// `Delete {object: id or Tombstone}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Delete {
+    pub id: Url,
+    pub actor: ObjectId<ApubPerson>,
+    #[serde(deserialize_with = "first_id")]
+    pub object: Option<Url>,
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+#[async_trait]
+impl Activity for Delete {
+    type DataType = Arc<Context>;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+        if self.object.is_none() {
+            return Err(InboxError::Refused("a Delete needs an object id".into()));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+        let Some(object) = &self.object else {
+            return Ok(());
+        };
+        let found = {
+            let mut pooled = data.db.get().await?;
+            stored::find(&mut pooled.conn(), object.as_str()).await?
+        };
+        let Some(found) = found else {
+            // Mostly account deletions (object = actor) and content we never had.
+            tracing::info!(%object, "ignoring a Delete of something not here");
+            return Ok(());
+        };
+        let who = Participant::remote(self.actor.dereference(data).await?.row.id);
+        let origin = Origin::Remote(&self.raw);
+        match found {
+            Stored::Post(p) => threads::take_down(data.app_data(), who, p.id, origin).await?,
+            Stored::Comment(c) => comments::take_down(data.app_data(), who, c.id, origin).await?,
+        }
+        Ok(())
+    }
+}

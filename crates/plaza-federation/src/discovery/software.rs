@@ -1,0 +1,123 @@
+//! What software another server runs, read from its NodeInfo once and kept with its instance
+//! row; the publisher uses it to choose what each server is sent (see `publish::readers`).
+
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use activitypub_federation::config::Data;
+use plaza_core::Context;
+use plaza_db::instance;
+use serde::Deserialize;
+use url::Url;
+
+use crate::domain_of;
+
+/// Largest NodeInfo document read.
+const MAX_BYTES: usize = 64 * 1024;
+
+static CLIENT: LazyLock<Option<reqwest::Client>> = LazyLock::new(|| {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Plaza/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .ok()
+});
+
+#[derive(Deserialize)]
+struct Links {
+    links: Vec<Link>,
+}
+
+#[derive(Deserialize)]
+struct Link {
+    rel: String,
+    href: Url,
+}
+
+#[derive(Deserialize)]
+struct NodeInfo {
+    software: Software,
+}
+
+#[derive(Deserialize)]
+struct Software {
+    name: String,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+/// Learns the software of the server `actor` lives on, unless it is known already. Failures are
+/// logged and leave it unknown (the publisher then sends everything).
+pub async fn learn(data: &Data<Arc<Context>>, actor: &Url) {
+    let Some(domain) = domain_of(actor) else {
+        return;
+    };
+    let known = async {
+        let mut pooled = data.db.get().await.ok()?;
+        instance::find_by_domain(&mut pooled.conn(), &domain)
+            .await
+            .ok()
+            .flatten()
+    }
+    .await;
+    if known.is_some_and(|row| row.software.is_some()) {
+        return;
+    }
+    match fetch(actor.scheme(), &domain).await {
+        Ok(software) => {
+            let stored = async {
+                let mut pooled = data.db.get().await?;
+                let name = software.name.to_ascii_lowercase();
+                instance::set_software(
+                    &mut pooled.conn(),
+                    &domain,
+                    &name,
+                    software.version.as_deref(),
+                )
+                .await
+            }
+            .await;
+            if let Err(e) = stored {
+                tracing::warn!(%domain, error = %e, "cannot store an instance's software");
+            }
+        }
+        Err(reason) => tracing::info!(%domain, %reason, "no NodeInfo"),
+    }
+}
+
+async fn fetch(scheme: &str, domain: &str) -> Result<Software, String> {
+    let links: Links = get(&format!("{scheme}://{domain}/.well-known/nodeinfo")).await?;
+    let link = links
+        .links
+        .iter()
+        .filter(|l| l.rel.starts_with("http://nodeinfo.diaspora.software/ns/schema/2."))
+        .max_by(|a, b| a.rel.cmp(&b.rel))
+        .ok_or("no NodeInfo 2.x link")?;
+    // The document must be on the same server: a link elsewhere is not followed.
+    if domain_of(&link.href).as_deref() != Some(domain) {
+        return Err(format!("NodeInfo link to another host: {}", link.href));
+    }
+    let info: NodeInfo = get(link.href.as_str()).await?;
+    Ok(info.software)
+}
+
+async fn get<T: for<'de> Deserialize<'de>>(url: &str) -> Result<T, String> {
+    let client = CLIENT.as_ref().ok_or("no HTTP client")?;
+    let mut response = client
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .error_for_status()
+        .map_err(|e| e.to_string())?;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_BYTES {
+            return Err(format!("{url}: larger than {MAX_BYTES} bytes"));
+        }
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
+}

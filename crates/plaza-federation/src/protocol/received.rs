@@ -1,0 +1,204 @@
+//! What other servers send, read leniently: ActivityStreams lets most fields be a single value,
+//! a list, an id or an embedded object, and every server picks differently. These shapes accept
+//! all of those and keep only what Plaza uses; what is required is checked after parsing.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use url::Url;
+
+/// The ids in a field that may hold an id, an object with an `id`, or a list of either.
+fn ids_of(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Object(map) => {
+            if let Some(Value::String(id)) = map.get("id") {
+                out.push(id.clone());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| ids_of(v, out)),
+        _ => {}
+    }
+}
+
+/// Deserializes an id, an object with an `id`, or a list of them, into the list of ids.
+pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let value = Value::deserialize(d)?;
+    let mut out = Vec::new();
+    ids_of(&value, &mut out);
+    Ok(out)
+}
+
+/// Deserializes the first id of such a field, if it is a URL.
+pub fn first_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
+    Ok(ids(d)?.into_iter().find_map(|id| Url::parse(&id).ok()))
+}
+
+/// Deserializes one value or a list of values into a list, skipping items of another shape.
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Value::deserialize(d)?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
+}
+
+/// The Markdown (or other) source an object was written in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedSource {
+    pub content: String,
+    #[serde(default)]
+    pub media_type: Option<String>,
+}
+
+impl ReceivedSource {
+    /// The source text, if it is Markdown (the only kind Plaza can edit).
+    pub fn markdown(&self) -> Option<&str> {
+        match self.media_type.as_deref() {
+            Some("text/markdown") | None => Some(&self.content),
+            _ => None,
+        }
+    }
+}
+
+/// A tag: a Mention, Hashtag or Emoji.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReceivedTag {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub href: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A post, comment or other content object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedObject {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "ids")]
+    pub attributed_to: Vec<String>,
+    #[serde(default, deserialize_with = "ids")]
+    pub to: Vec<String>,
+    #[serde(default, deserialize_with = "ids")]
+    pub cc: Vec<String>,
+    #[serde(default, deserialize_with = "first_id")]
+    pub audience: Option<Url>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub source: Option<ReceivedSource>,
+    #[serde(default, deserialize_with = "first_id")]
+    pub in_reply_to: Option<Url>,
+    /// A thread's link: Lemmy sends it as a `Link` attachment.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub attachment: Vec<ReceivedLink>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub tag: Vec<ReceivedTag>,
+    #[serde(default)]
+    pub published: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub updated: Option<DateTime<FixedOffset>>,
+}
+
+/// An attachment; only links (`Link` with `href`) are kept.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReceivedLink {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub href: Option<String>,
+}
+
+impl ReceivedObject {
+    /// Everyone the object is addressed to (`to`, `cc`, `audience`) and every actor it mentions.
+    pub fn addressees(&self) -> impl Iterator<Item = &str> {
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .map(String::as_str)
+            .chain(self.audience.as_ref().map(Url::as_str))
+            .chain(
+                self.tag
+                    .iter()
+                    .filter(|t| t.kind == "Mention")
+                    .filter_map(|t| t.href.as_deref()),
+            )
+    }
+
+    /// Whether anyone may read it. Followers-only and direct objects are not for a group.
+    pub fn is_public(&self) -> bool {
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .any(|a| matches!(a.as_str(), super::PUBLIC | "as:Public" | "Public"))
+    }
+
+    /// The link a thread is about.
+    pub fn link(&self) -> Option<&str> {
+        self.attachment
+            .iter()
+            .find(|a| a.kind == "Link")
+            .and_then(|a| a.href.as_deref())
+    }
+}
+
+/// Any activity, with the fields every handler needs; `object` is kept as sent.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReceivedActivity {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(deserialize_with = "first_id")]
+    pub actor: Option<Url>,
+    #[serde(default)]
+    pub object: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_read_as_one_value_a_list_or_an_embedded_object() {
+        let object: ReceivedObject = serde_json::from_value(serde_json::json!({
+            "id": "https://video.example/v/1",
+            "type": "Video",
+            "attributedTo": [
+                {"type": "Person", "id": "https://video.example/a/ann"},
+                "https://video.example/c/chan"
+            ],
+            "to": "https://www.w3.org/ns/activitystreams#Public",
+            "tag": {"type": "Mention", "href": "https://brand.example/g/support"},
+            "attachment": [{"type": "Document", "url": "x"}, {"type": "Link", "href": "https://l.example"}],
+            "inReplyTo": null
+        }))
+        .unwrap();
+        assert_eq!(object.attributed_to.len(), 2);
+        assert!(object.is_public());
+        assert_eq!(object.link(), Some("https://l.example"));
+        assert!(
+            object
+                .addressees()
+                .any(|a| a == "https://brand.example/g/support")
+        );
+        assert!(object.in_reply_to.is_none());
+    }
+}

@@ -1,0 +1,147 @@
+//! Local changes to activities. The publisher reads the core's event outbox and, for each change
+//! that federates, queues the group's activity for the inboxes of the group's remote followers.
+//! Converting an event and queueing its deliveries happen in one transaction, so each change is
+//! published exactly once, even with several processes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use plaza_core::{Context, CoreError, CoreResult};
+use plaza_db::event::{self, EventRow};
+use plaza_db::{DbConn, group, transaction};
+
+use serde_json::Value;
+
+use crate::FederationError;
+use crate::convert::activity::announce;
+use crate::delivery;
+use readers::{Reader, reader};
+
+mod member;
+mod microblog;
+pub mod readers;
+
+/// The event kinds that federate.
+pub const PUBLISHED_KINDS: [&str; 10] = [
+    "post_created",
+    "post_updated",
+    "post_deleted",
+    "post_removed",
+    "comment_created",
+    "comment_updated",
+    "comment_deleted",
+    "comment_removed",
+    "vote_cast",
+    "vote_removed",
+];
+
+/// Turns events into queued deliveries.
+#[derive(Clone)]
+pub struct Publisher {
+    ctx: Arc<Context>,
+    batch: i64,
+}
+
+impl Publisher {
+    /// A publisher for one instance.
+    pub fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx, batch: 100 }
+    }
+
+    /// Publishes pending events until `shutdown` resolves.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        let idle = Duration::from_millis(500);
+        crate::background::run_rounds("publish", idle, shutdown, || self.run_once()).await;
+    }
+
+    /// Publishes one batch of pending events; returns how many were handled.
+    pub async fn run_once(&self) -> CoreResult<usize> {
+        let ctx = &self.ctx;
+        let batch = self.batch;
+        transaction!(&ctx.db, CoreError, |conn| {
+            let events = event::claim_pending(conn, &PUBLISHED_KINDS, batch).await?;
+            for e in &events {
+                publish(ctx, conn, e).await?;
+                event::mark_processed(conn, e.id).await?;
+            }
+            Ok(events.len())
+        })
+    }
+}
+
+fn to_core(err: FederationError) -> CoreError {
+    match err {
+        FederationError::Core(e) => e,
+        other => CoreError::Internal(other.to_string()),
+    }
+}
+
+fn to_json<T: serde::Serialize>(activity: &T) -> CoreResult<Value> {
+    serde_json::to_value(activity).map_err(|err| CoreError::Internal(err.to_string()))
+}
+
+/// Queues what one event federates, if anything.
+///
+/// In a local group the group passes each change on to its followers: forum servers get the
+/// member's activity wrapped in an `Announce` (an activity received from another server is
+/// passed on as it came), microblog servers get what [`microblog`] sends them. In a group on
+/// another server, a local member's activity goes to that group, which passes it on itself.
+async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResult<()> {
+    let Some(group_id) = e.group_id else {
+        return Ok(());
+    };
+    let group = group::find(conn, group_id).await?;
+    let payload: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
+    let received = payload.get("activity").filter(|a| a.is_object());
+    if !group.local {
+        // What came from the group's side needs no sending back.
+        if received.is_some() {
+            return Ok(());
+        }
+        if let Some(m) = member::activity(ctx, conn, e, &payload, &group).await? {
+            let inbox = group.shared_inbox_url.clone().unwrap_or(group.inbox_url.clone());
+            delivery::enqueue(conn, &m.id, &m.actor, &m.body, [inbox])
+                .await
+                .map_err(to_core)?;
+        }
+        return Ok(());
+    }
+    let (forums, microblogs): (Vec<_>, Vec<_>) = group::follower_audience(conn, group.id)
+        .await?
+        .into_iter()
+        .partition(|(_, software)| reader(software.as_deref()) == Reader::Forum);
+    if !forums.is_empty() {
+        let announced = match received {
+            Some(activity) => {
+                let id = ctx.urls.activity("announce", &format!("event/{}", e.id));
+                Some(announce(&ctx.urls, id, &group.ap_id, &group.name, activity.clone()))
+            }
+            None => member::activity(ctx, conn, e, &payload, &group)
+                .await?
+                .map(|m| {
+                    let id = if e.kind.ends_with("_created") {
+                        let object = m.body.pointer("/object/id").and_then(Value::as_str);
+                        ctx.urls.activity("announce/create", object.unwrap_or(&m.id))
+                    } else {
+                        ctx.urls.activity("announce", &format!("event/{}", e.id))
+                    };
+                    announce(&ctx.urls, id, &group.ap_id, &group.name, m.body)
+                }),
+        };
+        if let Some(a) = announced {
+            let inboxes = forums.into_iter().map(|(inbox, _)| inbox);
+            delivery::enqueue(conn, &a.id, &group.ap_id, &a, inboxes)
+                .await
+                .map_err(to_core)?;
+        }
+    }
+    if !microblogs.is_empty() {
+        if let Some((id, body)) = microblog::activity(ctx, conn, e, received, &group).await? {
+            let inboxes = microblogs.into_iter().map(|(inbox, _)| inbox);
+            delivery::enqueue(conn, &id, &group.ap_id, &body, inboxes)
+                .await
+                .map_err(to_core)?;
+        }
+    }
+    Ok(())
+}

@@ -1,182 +1,19 @@
-//! The inbox with real HTTP signatures. A fake remote server serves the person `bob` (with his
-//! own RSA key) and records what it receives. Requests are signed by the federation library for
-//! the fake server's host and captured there, then replayed to Plaza: as signed, with the body
-//! changed, or with the signature broken.
+//! The inbox with real HTTP signatures (see `remote.rs`): following, signature and digest checks,
+//! replays, unknown types, blocked instances.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use activitypub_federation::activity_sending::SendActivityTask;
-use activitypub_federation::config::FederationConfig;
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use plaza_federation::activitypub_federation;
-use plaza_federation::delivery::signing::{Signer, StoredActivity};
-use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_tests::TestInstance;
 use serde_json::{Value, json};
 
 use crate::MASTODON_ACCEPT;
-
-#[derive(Debug, Clone)]
-struct Captured {
-    path: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-#[derive(Clone)]
-struct RemoteState {
-    actor: Value,
-    captured: Arc<Mutex<Vec<Captured>>>,
-}
-
-/// A server on another loopback port, playing a Mastodon-like instance with one user.
-struct FakeRemote {
-    base: String,
-    bob: String,
-    bob_key: String,
-    state: RemoteState,
-}
-
-impl FakeRemote {
-    async fn start() -> Self {
-        let keys = plaza_core::keys::generate().await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let base = format!("http://localhost:{port}");
-        let bob = format!("{base}/users/bob");
-        let actor = json!({
-            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "id": bob, "type": "Person", "preferredUsername": "bob", "name": "Bob",
-            "inbox": format!("{bob}/inbox"),
-            "endpoints": { "sharedInbox": format!("{base}/inbox") },
-            "publicKey": { "id": format!("{bob}#main-key"), "owner": bob, "publicKeyPem": keys.public_pem }
-        });
-        let state = RemoteState {
-            actor,
-            captured: Arc::default(),
-        };
-        async fn serve_actor(State(state): State<RemoteState>) -> impl IntoResponse {
-            (
-                [(header::CONTENT_TYPE, "application/activity+json")],
-                state.actor.to_string(),
-            )
-        }
-        async fn capture(
-            State(state): State<RemoteState>,
-            uri: Uri,
-            headers: HeaderMap,
-            body: axum::body::Bytes,
-        ) -> StatusCode {
-            state.captured.lock().unwrap().push(Captured {
-                path: uri.path().to_owned(),
-                headers,
-                body: body.to_vec(),
-            });
-            StatusCode::ACCEPTED
-        }
-        let app = Router::new()
-            .route("/users/bob", get(serve_actor))
-            .route("/{*path}", post(capture))
-            .with_state(state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self {
-            base,
-            bob,
-            bob_key: keys.private_pem,
-            state,
-        }
-    }
-
-    fn captured(&self) -> Vec<Captured> {
-        self.state.captured.lock().unwrap().clone()
-    }
-
-    /// Signs `activity` as bob for `path` on this server's host, and returns the captured request.
-    async fn sign(&self, plaza: &TestInstance, path: &str, activity: &Value) -> Captured {
-        // The signing side's own domain must differ from the target's, or the library would
-        // skip the request as local.
-        let config = FederationConfig::builder()
-            .domain("signer.test")
-            .app_data(plaza.ctx.clone())
-            .debug(true)
-            .build()
-            .await
-            .unwrap();
-        let data = config.to_request_data();
-        let stored = StoredActivity::parse(
-            activity["id"].as_str().unwrap(),
-            &self.bob,
-            &activity.to_string(),
-        )
-        .unwrap();
-        let signer = Signer::new(&self.bob, self.bob_key.clone()).unwrap();
-        let target = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
-        let before = self.captured().len();
-        let tasks = SendActivityTask::prepare(&stored, &signer, vec![target], &data)
-            .await
-            .unwrap();
-        for task in tasks {
-            task.sign_and_send(&data).await.unwrap();
-        }
-        self.captured()
-            .into_iter()
-            .nth(before)
-            .expect("the signed request was captured")
-    }
-}
-
-/// Replays a captured request to Plaza, optionally with another body or signature.
-async fn replay(
-    plaza: &TestInstance,
-    request: &Captured,
-    body: Option<Vec<u8>>,
-    signature: Option<String>,
-) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let mut builder = client.post(format!("{}{}", plaza.base, request.path));
-    for (name, value) in &request.headers {
-        if name == header::CONTENT_LENGTH {
-            continue;
-        }
-        builder = builder.header(name, value);
-    }
-    if let Some(signature) = signature {
-        builder = builder.header("signature", signature);
-    }
-    let response = builder
-        .body(body.unwrap_or_else(|| request.body.clone()))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
-}
+use crate::remote::{FakeRemote, deliver_all, delivery_worker, replay};
 
 async fn follower_count(plaza: &TestInstance) -> i64 {
     plaza
         .fetch("/g/support/followers", MASTODON_ACCEPT)
         .await
         .i64("/totalItems")
-}
-
-/// A worker that sends what the instance queued.
-async fn delivery_worker(plaza: &TestInstance) -> DeliveryWorker {
-    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
-        .await
-        .unwrap();
-    DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default())
-}
-
-/// Sends everything queued until nothing is due.
-async fn deliver_all(plaza: &TestInstance) {
-    let worker = delivery_worker(plaza).await;
-    while worker.run_once().await.unwrap() > 0 {}
 }
 
 /// bob's `Undo` of a Follow.

@@ -7,8 +7,11 @@ mod actors;
 mod delivery;
 mod discovery;
 mod docs_examples;
+mod from_lemmy;
+mod from_mastodon;
 mod inbox;
 mod objects;
+mod remote;
 
 /// What Mastodon sends when it dereferences an id.
 pub const MASTODON_ACCEPT: &str = "application/activity+json, application/ld+json";

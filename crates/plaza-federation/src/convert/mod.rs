@@ -20,3 +20,19 @@ pub fn timestamp(at: NaiveDateTime) -> String {
 pub fn handle(name: &str, domain: &str) -> String {
     format!("{name}@{domain}")
 }
+
+/// Text made safe to place in HTML, inside elements or quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

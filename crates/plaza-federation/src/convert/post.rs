@@ -77,9 +77,9 @@ pub fn announced_create(
 /// A thread as a `Note`, for servers that show only notes in full (Mastodon and its kin): the
 /// title in bold, then the link and the body. Same id as the `Page`.
 pub fn thread_as_note(page: Page) -> Note {
-    let mut content = format!("<p><strong>{}</strong></p>", ammonia::clean_text(&page.name));
+    let mut content = format!("<p><strong>{}</strong></p>", super::escape_html(&page.name));
     for link in &page.attachment {
-        let href = ammonia::clean_text(&link.href);
+        let href = super::escape_html(&link.href);
         content.push_str(&format!("<p><a href=\"{href}\">{href}</a></p>"));
     }
     content.push_str(&page.content);

@@ -1,0 +1,259 @@
+//! A fake remote server on another loopback port: it serves one person, `bob`, with his own RSA
+//! key, any documents a test gives it (objects, NodeInfo), and records every request it receives.
+//! Activities are signed by the federation library for this server's host, captured here, then
+//! replayed to Plaza: as signed, with the body changed, or with the signature broken.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::FederationConfig;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use plaza_federation::activitypub_federation;
+use plaza_federation::delivery::signing::{Signer, StoredActivity};
+use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
+use plaza_tests::TestInstance;
+use serde_json::{Value, json};
+
+/// A request the fake server received.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub method: Method,
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Default)]
+struct RemoteState {
+    documents: Arc<Mutex<HashMap<String, Value>>>,
+    captured: Arc<Mutex<Vec<Captured>>>,
+}
+
+/// The fake server.
+pub struct FakeRemote {
+    /// `http://localhost:PORT`.
+    pub base: String,
+    /// bob's actor id.
+    pub bob: String,
+    bob_key: String,
+    state: RemoteState,
+}
+
+impl FakeRemote {
+    /// A server with bob at `/users/bob` (Mastodon's layout) and no NodeInfo.
+    pub async fn start() -> Self {
+        Self::start_as(None, "/users/bob").await
+    }
+
+    /// A server that reports `software` in its NodeInfo (if any), with bob at `actor_path`.
+    pub async fn start_as(software: Option<&str>, actor_path: &str) -> Self {
+        let keys = plaza_core::keys::generate().await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = format!("http://localhost:{port}");
+        let bob = format!("{base}{actor_path}");
+        let state = RemoteState::default();
+        let remote = Self {
+            base: base.clone(),
+            bob: bob.clone(),
+            bob_key: keys.private_pem,
+            state: state.clone(),
+        };
+        remote.serve(
+            actor_path,
+            json!({
+                "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                "id": bob, "type": "Person", "preferredUsername": "bob", "name": "Bob",
+                "inbox": format!("{bob}/inbox"),
+                "endpoints": { "sharedInbox": format!("{base}/inbox") },
+                "publicKey": { "id": format!("{bob}#main-key"), "owner": bob, "publicKeyPem": keys.public_pem }
+            }),
+        );
+        if let Some(software) = software {
+            remote.serve(
+                "/.well-known/nodeinfo",
+                json!({"links": [{
+                    "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                    "href": format!("{base}/nodeinfo/2.0")
+                }]}),
+            );
+            remote.serve(
+                "/nodeinfo/2.0",
+                json!({"version": "2.0", "software": {"name": software, "version": "4.3.0"}}),
+            );
+        }
+        async fn handle(
+            State(state): State<RemoteState>,
+            method: Method,
+            uri: Uri,
+            headers: HeaderMap,
+            body: axum::body::Bytes,
+        ) -> Response {
+            let path = uri.path().to_owned();
+            state.captured.lock().unwrap().push(Captured {
+                method: method.clone(),
+                path: path.clone(),
+                headers,
+                body: body.to_vec(),
+            });
+            if method == Method::POST {
+                return StatusCode::ACCEPTED.into_response();
+            }
+            match state.documents.lock().unwrap().get(&path) {
+                Some(document) => (
+                    [(header::CONTENT_TYPE, "application/activity+json")],
+                    document.to_string(),
+                )
+                    .into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        let app = Router::new()
+            .route("/{*path}", any(handle))
+            .with_state(state);
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        remote
+    }
+
+    /// `host:port`, as Plaza names this instance.
+    pub fn domain(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
+    }
+
+    /// Serves `document` at `path` from now on.
+    pub fn serve(&self, path: &str, document: Value) {
+        self.state
+            .documents
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), document);
+    }
+
+    /// Every request received so far.
+    pub fn captured(&self) -> Vec<Captured> {
+        self.state.captured.lock().unwrap().clone()
+    }
+
+    /// The JSON bodies POSTed to `path`.
+    pub fn received(&self, path: &str) -> Vec<Value> {
+        self.captured()
+            .into_iter()
+            .filter(|c| c.method == Method::POST && c.path == path)
+            .map(|c| serde_json::from_slice(&c.body).unwrap())
+            .collect()
+    }
+
+    /// How many GETs of `path` arrived.
+    pub fn fetches(&self, path: &str) -> usize {
+        self.captured()
+            .iter()
+            .filter(|c| c.method == Method::GET && c.path == path)
+            .count()
+    }
+
+    /// Signs `activity` as bob for `path` on this server's host, and returns the captured request.
+    pub async fn sign(&self, plaza: &TestInstance, path: &str, activity: &Value) -> Captured {
+        // The signing side's own domain must differ from the target's, or the library would
+        // skip the request as local.
+        let config = FederationConfig::builder()
+            .domain("signer.test")
+            .app_data(plaza.ctx.clone())
+            .debug(true)
+            .build()
+            .await
+            .unwrap();
+        let data = config.to_request_data();
+        let stored = StoredActivity::parse(
+            activity["id"].as_str().unwrap(),
+            &self.bob,
+            &activity.to_string(),
+        )
+        .unwrap();
+        let signer = Signer::new(&self.bob, self.bob_key.clone()).unwrap();
+        let target = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
+        let before = self.captured().len();
+        let tasks = SendActivityTask::prepare(&stored, &signer, vec![target], &data)
+            .await
+            .unwrap();
+        for task in tasks {
+            task.sign_and_send(&data).await.unwrap();
+        }
+        self.captured()
+            .into_iter()
+            .skip(before)
+            .find(|c| c.method == Method::POST && c.path == path)
+            .expect("the signed request was captured")
+    }
+
+    /// Signs `activity` as bob and delivers it to Plaza's `path`; returns Plaza's answer.
+    pub async fn send(&self, plaza: &TestInstance, path: &str, activity: &Value) -> (u16, Value) {
+        let signed = self.sign(plaza, path, activity).await;
+        replay(plaza, &signed, None, None).await
+    }
+}
+
+/// Replays a captured request to Plaza, optionally with another body or signature.
+pub async fn replay(
+    plaza: &TestInstance,
+    request: &Captured,
+    body: Option<Vec<u8>>,
+    signature: Option<String>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let mut builder = client.post(format!("{}{}", plaza.base, request.path));
+    for (name, value) in &request.headers {
+        if name == header::CONTENT_LENGTH {
+            continue;
+        }
+        builder = builder.header(name, value);
+    }
+    if let Some(signature) = signature {
+        builder = builder.header("signature", signature);
+    }
+    let response = builder
+        .body(body.unwrap_or_else(|| request.body.clone()))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// A worker that sends what the instance queued.
+pub async fn delivery_worker(plaza: &TestInstance) -> DeliveryWorker {
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
+        .await
+        .unwrap();
+    DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default())
+}
+
+/// Sends everything queued until nothing is due.
+pub async fn deliver_all(plaza: &TestInstance) {
+    let worker = delivery_worker(plaza).await;
+    while worker.run_once().await.unwrap() > 0 {}
+}
+
+/// Publishes every pending change and delivers what that queued.
+pub async fn publish_all(plaza: &TestInstance) {
+    let publisher = plaza_federation::publish::Publisher::new(plaza.ctx.clone());
+    while publisher.run_once().await.unwrap() > 0 {}
+    deliver_all(plaza).await;
+}
+
+/// A fixture file from `tests/fixtures/`, with its example hosts replaced by the fake server's
+/// (`social.example`, `lemmy.example`) and Plaza's (`brand.example`).
+pub fn fixture(name: &str, remote: &FakeRemote, plaza: &TestInstance) -> Value {
+    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = text
+        .replace("https://social.example", &remote.base)
+        .replace("https://lemmy.example", &remote.base)
+        .replace("https://brand.example", &plaza.base);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

@@ -18,7 +18,10 @@ async fn stored_post(plaza: &TestInstance, ap_id: &str) -> Option<plaza_db::post
         .unwrap()
 }
 
-async fn stored_comment(plaza: &TestInstance, ap_id: &str) -> Option<plaza_db::comment::CommentRow> {
+async fn stored_comment(
+    plaza: &TestInstance,
+    ap_id: &str,
+) -> Option<plaza_db::comment::CommentRow> {
     let mut pooled = plaza.ctx.db.get().await.unwrap();
     plaza_db::comment::find_by_ap_id(&mut pooled.conn(), ap_id)
         .await
@@ -38,7 +41,10 @@ async fn lemmy_page_starts_a_thread_and_its_edit_and_delete_follow() {
     let post = stored_post(&plaza, page_id).await.expect("stored");
     assert!(!post.local);
     assert_eq!(post.title, "Feature request: dark mode for the app");
-    assert_eq!(post.body_source.as_deref(), Some("Please add a **dark mode**."));
+    assert_eq!(
+        post.body_source.as_deref(),
+        Some("Please add a **dark mode**.")
+    );
     assert_eq!(
         post.url.as_deref(),
         Some(format!("{}/pictrs/image/mockup.png", bob.base).as_str())
@@ -112,7 +118,10 @@ async fn a_reply_chain_longer_than_the_fetch_bound_is_not_followed() {
     // /comment/100 answers the thread; each next one answers the one before, 30 deep.
     bob.serve("/comment/100", note(100, format!("{}/post/8", bob.base)));
     for n in 101..130 {
-        bob.serve(&format!("/comment/{n}"), note(n, format!("{}/comment/{}", bob.base, n - 1)));
+        bob.serve(
+            &format!("/comment/{n}"),
+            note(n, format!("{}/comment/{}", bob.base, n - 1)),
+        );
     }
     let create = json!({
         "id": format!("{}/activities/create/deep", bob.base), "type": "Create",
@@ -125,21 +134,35 @@ async fn a_reply_chain_longer_than_the_fetch_bound_is_not_followed() {
         .filter(|n| bob.fetches(&format!("/comment/{n}")) > 0)
         .count();
     assert!(fetched <= 10, "fetched {fetched} parents");
-    assert!(stored_post(&plaza, &format!("{}/post/8", bob.base)).await.is_none());
-    assert!(stored_comment(&plaza, &format!("{}/comment/130", bob.base)).await.is_none());
+    assert!(
+        stored_post(&plaza, &format!("{}/post/8", bob.base))
+            .await
+            .is_none()
+    );
+    assert!(
+        stored_comment(&plaza, &format!("{}/comment/130", bob.base))
+            .await
+            .is_none()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lemmy_dislike_and_its_undo_keep_the_counts_right() {
     let plaza = TestInstance::spawn().await;
     plaza.with_group("support").await;
-    let post = plaza.member("ada").await.thread("support", "Pricing", "").await;
+    let post = plaza
+        .member("ada")
+        .await
+        .thread("support", "Pricing", "")
+        .await;
     let bob = lemmy().await;
     let counts = |plaza: &TestInstance| {
         let plaza_ctx = plaza.ctx.clone();
         async move {
             let mut pooled = plaza_ctx.db.get().await.unwrap();
-            let row = plaza_db::post::find(&mut pooled.conn(), post).await.unwrap();
+            let row = plaza_db::post::find(&mut pooled.conn(), post)
+                .await
+                .unwrap();
             (row.upvotes, row.downvotes, row.score)
         }
     };
@@ -171,9 +194,17 @@ async fn lemmy_moderator_delete_removes_a_comment_and_others_are_refused() {
     {
         let mut pooled = plaza.ctx.db.get().await.unwrap();
         let conn = &mut pooled.conn();
-        let group = plaza_db::group::find_local(conn, "support").await.unwrap().unwrap();
-        let person = plaza_db::person::find_by_ap_id(conn, &bob.bob).await.unwrap().unwrap();
-        plaza_db::group::add_moderator(conn, group.id, person.id).await.unwrap();
+        let group = plaza_db::group::find_local(conn, "support")
+            .await
+            .unwrap()
+            .unwrap();
+        let person = plaza_db::person::find_by_ap_id(conn, &bob.bob)
+            .await
+            .unwrap()
+            .unwrap();
+        plaza_db::group::add_moderator(conn, group.id, person.id)
+            .await
+            .unwrap();
     }
     let mut again: Value = remove.clone();
     again["id"] = Value::String(format!("{}/again", remove["id"].as_str().unwrap()));

@@ -48,7 +48,10 @@ async fn mastodon_note_mentioning_the_group_starts_a_thread_titled_from_its_firs
     assert_eq!(thread["author"]["local"], false);
     let html = thread["body"].as_str().unwrap();
     assert!(html.contains("It worked until the update"), "{html}");
-    assert!(!html.contains("<script"), "remote HTML is sanitized: {html}");
+    assert!(
+        !html.contains("<script"),
+        "remote HTML is sanitized: {html}"
+    );
 
     // The same activity again (a retry, a replay) stores nothing new.
     assert_eq!(bob.send(&plaza, "/inbox", &create).await.0, 202);
@@ -72,7 +75,10 @@ async fn mastodon_reply_to_group_post_is_stored_and_announced_to_forums_only() {
     assert_eq!(to_bob[0]["type"], "Announce");
     assert_eq!(to_bob[0]["object"]["type"], "Note");
     let note_html = to_bob[0]["object"]["content"].as_str().unwrap();
-    assert!(note_html.starts_with("<p><strong>Scanner jams</strong></p>"), "{note_html}");
+    assert!(
+        note_html.starts_with("<p><strong>Scanner jams</strong></p>"),
+        "{note_html}"
+    );
     let to_lemmy = lemmy.received("/inbox");
     assert_eq!(to_lemmy.len(), 1, "{to_lemmy:?}");
     assert_eq!(to_lemmy[0]["object"]["type"], "Create");
@@ -102,7 +108,11 @@ async fn mastodon_reply_to_group_post_is_stored_and_announced_to_forums_only() {
     assert_eq!(announce["actor"], format!("{}/g/support", plaza.base));
     assert_eq!(announce["object"]["id"], reply["id"]);
     assert_eq!(announce["object"]["object"]["id"], reply["object"]["id"]);
-    assert_eq!(bob.received("/inbox").len(), 1, "no comment boosts to Mastodon");
+    assert_eq!(
+        bob.received("/inbox").len(),
+        1,
+        "no comment boosts to Mastodon"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -153,7 +163,12 @@ async fn mastodon_edit_and_delete_apply_to_the_authors_reply_only() {
     let (status, _) = mallory.send(&plaza, "/inbox", &forged).await;
     assert_eq!(status, 400);
     let view = thread(&plaza, post).await;
-    assert!(view["comments"][0]["body"].as_str().unwrap().contains("Same here"));
+    assert!(
+        view["comments"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Same here")
+    );
 
     let update = fixture("mastodon/update_note_reply.json", &bob, &plaza);
     assert_eq!(bob.send(&plaza, "/inbox", &update).await.0, 202);

@@ -12,6 +12,7 @@ mod from_mastodon;
 mod inbox;
 mod objects;
 mod remote;
+mod three_instances;
 
 /// What Mastodon sends when it dereferences an id.
 pub const MASTODON_ACCEPT: &str = "application/activity+json, application/ld+json";

@@ -152,6 +152,23 @@ impl TestInstance {
         admin
     }
 
+    /// Publishes this instance's pending changes and sends what is due in its delivery queue, once;
+    /// returns how many events and deliveries that handled.
+    pub async fn federate_once(&self) -> usize {
+        let publisher = plaza_federation::publish::Publisher::new(self.ctx.clone());
+        let published = publisher.run_once().await.expect("publish");
+        let federation = plaza_federation::config::federation_config(self.ctx.clone(), true)
+            .await
+            .expect("federation config");
+        let worker = plaza_federation::delivery::worker::DeliveryWorker::new(
+            self.ctx.clone(),
+            federation,
+            plaza_federation::delivery::worker::DeliverySettings::default(),
+        );
+        let delivered = worker.run_once().await.expect("deliver");
+        published + delivered
+    }
+
     /// Stops the server and waits for it.
     pub async fn stop(mut self) {
         self.stop_server().await;
@@ -324,4 +341,19 @@ impl Client {
         assert_eq!(answer.status, 201, "{}", answer.body);
         answer.i64("/id")
     }
+}
+
+/// Lets instances federate until none has anything left to publish or send: each instance's
+/// publisher and delivery worker run in turn, as `plaza serve` runs them in the background.
+pub async fn settle(instances: &[&TestInstance]) {
+    for _ in 0..50 {
+        let mut work = 0;
+        for instance in instances {
+            work += instance.federate_once().await;
+        }
+        if work == 0 {
+            return;
+        }
+    }
+    panic!("the instances did not settle");
 }

@@ -29,10 +29,26 @@ pub async fn create(
     let (body, body_html) = check_text(body)?;
     transaction!(&ctx.db, CoreError, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
-        let row = insert(conn, &place, account.person_id, Some(&body), &body_html, None, now()).await?;
+        let row = insert(
+            conn,
+            &place,
+            account.person_id,
+            Some(&body),
+            &body_html,
+            None,
+            now(),
+        )
+        .await?;
         let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
         post::count_reply(conn, post_id, row.created_at).await?;
-        record(conn, EventKind::CommentCreated, account.into(), &row, Origin::Local).await?;
+        record(
+            conn,
+            EventKind::CommentCreated,
+            account.into(),
+            &row,
+            Origin::Local,
+        )
+        .await?;
         Ok(row)
     })
 }
@@ -58,7 +74,10 @@ pub async fn receive(
     let content = &reply.content;
     let body_html = markdown::sanitize(&content.html);
     transaction!(&ctx.db, CoreError, |conn| {
-        if comment::find_by_ap_id(conn, &content.ap_id).await?.is_some() {
+        if comment::find_by_ap_id(conn, &content.ap_id)
+            .await?
+            .is_some()
+        {
             return Ok(None);
         }
         let place = place_reply(conn, content.author, reply.post_id, reply.parent_id).await?;
@@ -74,7 +93,14 @@ pub async fn receive(
         )
         .await?;
         post::count_reply(conn, reply.post_id, now()).await?;
-        record(conn, EventKind::CommentCreated, content.author, &row, origin).await?;
+        record(
+            conn,
+            EventKind::CommentCreated,
+            content.author,
+            &row,
+            origin,
+        )
+        .await?;
         Ok(Some(row))
     })
 }
@@ -203,7 +229,14 @@ pub async fn edit(ctx: &Context, account: &Account, id: i64, body: &str) -> Core
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account.into(), "comment")?;
         let row = comment::update_content(conn, id, Some(&body), &body_html).await?;
-        record(conn, EventKind::CommentUpdated, account.into(), &row, Origin::Local).await?;
+        record(
+            conn,
+            EventKind::CommentUpdated,
+            account.into(),
+            &row,
+            Origin::Local,
+        )
+        .await?;
         Ok(row)
     })
 }
@@ -226,7 +259,14 @@ pub async fn receive_edit(
         ensure_author(row.author_id, content.author, "comment")?;
         let row =
             comment::update_content(conn, row.id, content.source.as_deref(), &body_html).await?;
-        record(conn, EventKind::CommentUpdated, content.author, &row, origin).await?;
+        record(
+            conn,
+            EventKind::CommentUpdated,
+            content.author,
+            &row,
+            origin,
+        )
+        .await?;
         Ok(Some(row))
     })
 }

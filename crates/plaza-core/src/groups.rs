@@ -1,7 +1,7 @@
 //! Groups: creating them and reading them.
 
 use plaza_db::event::{EventKind, NewEvent};
-use plaza_db::group::{GroupView, NewGroup};
+use plaza_db::group::{GroupRow, GroupView, NewGroup};
 use plaza_db::person::PersonBrief;
 use plaza_db::{DbError, Page, event, group, now, transaction};
 
@@ -118,14 +118,31 @@ pub async fn create(
     })
 }
 
-/// Reads a local group by name, with its moderators.
+/// Finds a group by the name people use for it: `name` for a group of this instance,
+/// `name@domain` for one anywhere (a group on another server is known here once someone has
+/// looked it up or followed it).
+pub async fn find_named(
+    ctx: &Context,
+    conn: &mut plaza_db::DbConn<'_>,
+    name: &str,
+) -> CoreResult<GroupRow> {
+    let found = match name.trim_start_matches(['!', '@']).split_once('@') {
+        Some((name, domain)) if !domain.eq_ignore_ascii_case(ctx.urls.domain()) => {
+            group::find_by_handle(conn, name, &domain.to_ascii_lowercase()).await?
+        }
+        Some((name, _)) => group::find_local(conn, name).await?,
+        None => group::find_local(conn, name).await?,
+    };
+    found
+        .filter(|g| !g.deleted)
+        .ok_or(CoreError::NotFound("group"))
+}
+
+/// Reads a group by name (see [`find_named`]), with its moderators.
 pub async fn get(ctx: &Context, name: &str) -> CoreResult<GroupDetails> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
-    let row = group::find_local(conn, name)
-        .await?
-        .filter(|g| !g.deleted)
-        .ok_or(CoreError::NotFound("group"))?;
+    let row = find_named(ctx, conn, name).await?;
     Ok(GroupDetails {
         view: group::view(conn, row.id).await?,
         moderators: group::moderators(conn, row.id).await?,

@@ -21,9 +21,9 @@ pub mod votes;
 
 pub use accounts::Account;
 pub use context::{Context, Settings};
+pub use error::{CoreError, CoreResult};
 pub use origin::{Origin, RemoteContent};
 pub use participation::Participant;
-pub use error::{CoreError, CoreResult};
 pub use urls::Urls;
 
 use rand::RngCore;

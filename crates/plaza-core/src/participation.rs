@@ -81,6 +81,10 @@ pub fn ensure_author(author_id: i64, who: Participant, what: &str) -> CoreResult
 
 /// Whether someone may remove others' content in a group: its moderators, and administrators of
 /// this instance.
-pub async fn may_moderate(conn: &mut DbConn<'_>, group_id: i64, who: Participant) -> CoreResult<bool> {
+pub async fn may_moderate(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    who: Participant,
+) -> CoreResult<bool> {
     Ok(who.admin || group::is_moderator(conn, group_id, who.person_id).await?)
 }

@@ -75,13 +75,18 @@ pub async fn create(
 ) -> CoreResult<PostRow> {
     let input = check_input(input)?;
     transaction!(&ctx.db, CoreError, |conn| {
-        let group = group::find_local(conn, group_name)
-            .await?
-            .ok_or(CoreError::NotFound("group"))?;
+        let group = crate::groups::find_named(ctx, conn, group_name).await?;
         ensure_may_start_thread(conn, &group, account.into()).await?;
         let row = insert(conn, &group, account.person_id, &input, None, now()).await?;
         let row = post::set_ap_id(conn, row.id, &ctx.urls.post(row.id)).await?;
-        record(conn, EventKind::PostCreated, account.into(), &row, Origin::Local).await?;
+        record(
+            conn,
+            EventKind::PostCreated,
+            account.into(),
+            &row,
+            Origin::Local,
+        )
+        .await?;
         Ok(row)
     })
 }
@@ -111,17 +116,19 @@ pub async fn receive(
         title: remote_title(&thread.title),
         body: content.source.clone(),
         body_html: markdown::sanitize(&content.html),
-        url: thread
-            .url
-            .as_deref()
-            .and_then(|u| check_url("url", u).ok()),
+        url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
     };
     transaction!(&ctx.db, CoreError, |conn| {
         if post::find_by_ap_id(conn, &content.ap_id).await?.is_some() {
             return Ok(None);
         }
         let group = group::find(conn, thread.group_id).await?;
-        ensure_may_start_thread(conn, &group, content.author).await?;
+        if group.local {
+            ensure_may_start_thread(conn, &group, content.author).await?;
+        } else if group.deleted {
+            // Who may post in a group elsewhere is its own server's call.
+            return Err(CoreError::Gone("the group was deleted".into()));
+        }
         let published = content.published.map_or_else(now, |at| at.min(now()));
         let row = insert(
             conn,
@@ -273,12 +280,11 @@ pub async fn receive_edit(
             title: remote_title(&thread.title),
             body: content.source.clone(),
             body_html: markdown::sanitize(&content.html),
-            url: thread
-                .url
-                .as_deref()
-                .and_then(|u| check_url("url", u).ok()),
+            url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
         };
-        Ok(Some(update(conn, content.author, &row, &input, origin).await?))
+        Ok(Some(
+            update(conn, content.author, &row, &input, origin).await?,
+        ))
     })
 }
 
@@ -342,10 +348,7 @@ pub async fn list(
 ) -> CoreResult<Listing<ThreadSummary>> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
-    let group = group::find_local(conn, group_name)
-        .await?
-        .filter(|g| !g.deleted)
-        .ok_or(CoreError::NotFound("group"))?;
+    let group = crate::groups::find_named(ctx, conn, group_name).await?;
     let rows = post::list_for_group(conn, group.id, sort, page).await?;
     let my_votes: HashMap<i64, i16> = match viewer {
         Some(account) => {

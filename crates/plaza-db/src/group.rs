@@ -258,20 +258,67 @@ pub async fn add_follower(
     person_id: i64,
     activity_id: &str,
 ) -> DbResult<()> {
+    set_follow(conn, group_id, person_id, activity_id, false).await
+}
+
+/// Records a follow of a group on another server, pending until the group accepts it.
+pub async fn add_pending_follower(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+    activity_id: &str,
+) -> DbResult<()> {
+    set_follow(conn, group_id, person_id, activity_id, true).await
+}
+
+/// Marks a pending follow accepted; returns whether there was one.
+pub async fn accept_follower(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::update(
+        group_follows::table.find((group_id, person_id))
+    )
+    .set(group_follows::pending.eq(false))
+    .execute(c)
+    .await?
+        > 0))
+}
+
+/// Whether anyone here follows the group (so what it announces is wanted).
+pub async fn has_local_followers(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
+        group_follows::table
+            .inner_join(persons::table)
+            .filter(group_follows::group_id.eq(group_id))
+            .filter(persons::local.eq(true))
+    ))
+    .get_result(c)
+    .await?))
+}
+
+async fn set_follow(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+    activity_id: &str,
+    pending: bool,
+) -> DbResult<()> {
     let now = now();
     on_conn!(conn, |c| {
         diesel::insert_into(group_follows::table)
             .values((
                 group_follows::group_id.eq(group_id),
                 group_follows::person_id.eq(person_id),
-                group_follows::pending.eq(false),
+                group_follows::pending.eq(pending),
                 group_follows::activity_id.eq(activity_id),
                 group_follows::created_at.eq(now),
             ))
             .on_conflict((group_follows::group_id, group_follows::person_id))
             .do_update()
             .set((
-                group_follows::pending.eq(false),
+                group_follows::pending.eq(pending),
                 group_follows::activity_id.eq(activity_id),
             ))
             .execute(c)
@@ -310,18 +357,19 @@ pub async fn follower_audience(
     conn: &mut DbConn<'_>,
     group_id: i64,
 ) -> DbResult<Vec<(String, Option<String>)>> {
-    let rows: Vec<(String, Option<String>, Option<String>)> = on_conn!(conn, |c| group_follows::table
-        .inner_join(persons::table.inner_join(instances::table))
-        .filter(group_follows::group_id.eq(group_id))
-        .filter(group_follows::pending.eq(false))
-        .filter(persons::local.eq(false))
-        .select((
-            persons::inbox_url,
-            persons::shared_inbox_url,
-            instances::software,
-        ))
-        .load(c)
-        .await)?;
+    let rows: Vec<(String, Option<String>, Option<String>)> =
+        on_conn!(conn, |c| group_follows::table
+            .inner_join(persons::table.inner_join(instances::table))
+            .filter(group_follows::group_id.eq(group_id))
+            .filter(group_follows::pending.eq(false))
+            .filter(persons::local.eq(false))
+            .select((
+                persons::inbox_url,
+                persons::shared_inbox_url,
+                instances::software,
+            ))
+            .load(c)
+            .await)?;
     let mut audience: Vec<(String, Option<String>)> = rows
         .into_iter()
         .map(|(inbox, shared, software)| (shared.unwrap_or(inbox), software))
@@ -329,4 +377,90 @@ pub async fn follower_audience(
     audience.sort();
     audience.dedup_by(|a, b| a.0 == b.0);
     Ok(audience)
+}
+
+/// A group on another server as last fetched.
+#[derive(Debug, Clone)]
+pub struct RemoteGroup<'a> {
+    pub ap_id: &'a str,
+    pub instance_id: i64,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description_html: Option<&'a str>,
+    pub icon_url: Option<&'a str>,
+    pub inbox_url: &'a str,
+    pub shared_inbox_url: Option<&'a str>,
+    pub followers_url: Option<&'a str>,
+    pub public_key: &'a str,
+    pub posting_restricted_to_mods: bool,
+}
+
+/// Stores a fetched remote group, or refreshes the stored copy.
+pub async fn upsert_remote(conn: &mut DbConn<'_>, g: &RemoteGroup<'_>) -> DbResult<GroupRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::insert_into(groups::table)
+        .values((
+            groups::ap_id.eq(g.ap_id),
+            groups::instance_id.eq(g.instance_id),
+            groups::name.eq(g.name),
+            groups::title.eq(g.title),
+            groups::description_html.eq(g.description_html),
+            groups::icon_url.eq(g.icon_url),
+            groups::local.eq(false),
+            groups::inbox_url.eq(g.inbox_url),
+            groups::shared_inbox_url.eq(g.shared_inbox_url),
+            groups::followers_url.eq(g.followers_url),
+            groups::public_key.eq(g.public_key),
+            groups::posting_restricted_to_mods.eq(g.posting_restricted_to_mods),
+            groups::created_at.eq(now),
+            groups::fetched_at.eq(now),
+        ))
+        .on_conflict(groups::ap_id)
+        .do_update()
+        .set((
+            groups::name.eq(g.name),
+            groups::title.eq(g.title),
+            groups::description_html.eq(g.description_html),
+            groups::icon_url.eq(g.icon_url),
+            groups::inbox_url.eq(g.inbox_url),
+            groups::shared_inbox_url.eq(g.shared_inbox_url),
+            groups::followers_url.eq(g.followers_url),
+            groups::public_key.eq(g.public_key),
+            groups::posting_restricted_to_mods.eq(g.posting_restricted_to_mods),
+            groups::updated_at.eq(now),
+            groups::fetched_at.eq(now),
+        ))
+        .returning(GroupRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Finds a group by `name` and its instance's `domain` (local or remote).
+pub async fn find_by_handle(
+    conn: &mut DbConn<'_>,
+    name: &str,
+    domain: &str,
+) -> DbResult<Option<GroupRow>> {
+    on_conn!(conn, |c| Ok(groups::table
+        .inner_join(instances::table)
+        .filter(groups::name.eq(name))
+        .filter(instances::domain.eq(domain))
+        .select(GroupRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// A person's follow of a group: (pending, the Follow activity's id), if they follow it.
+pub async fn follow_of(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+) -> DbResult<Option<(bool, Option<String>)>> {
+    on_conn!(conn, |c| Ok(group_follows::table
+        .find((group_id, person_id))
+        .select((group_follows::pending, group_follows::activity_id))
+        .first(c)
+        .await
+        .optional()?))
 }

@@ -16,7 +16,7 @@ use plaza_core::Context;
 
 use crate::activities::{InboxActivity, is_handled};
 use crate::inbox_error::InboxError;
-use crate::objects::person::ApubPerson;
+use crate::objects::actor::ApubActor;
 
 /// Largest activity accepted.
 pub const INBOX_MAX_BYTES: usize = 512 * 1024;
@@ -85,7 +85,7 @@ pub async fn inbox(
     };
     let data = federation.to_request_data();
     if let Err(e) =
-        receive_activity::<InboxActivity, ApubPerson, Arc<Context>>(activity, &data).await
+        receive_activity::<InboxActivity, ApubActor, Arc<Context>>(activity, &data).await
     {
         return e.into_response();
     }

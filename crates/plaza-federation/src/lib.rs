@@ -11,6 +11,7 @@ pub mod convert;
 pub mod delivery;
 pub mod discovery;
 pub mod endpoints;
+pub mod following;
 pub mod inbox;
 pub mod inbox_error;
 pub mod objects;

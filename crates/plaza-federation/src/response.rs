@@ -63,6 +63,12 @@ impl From<plaza_db::DbError> for FederationError {
     }
 }
 
+impl From<plaza_db::reexports::diesel::result::Error> for FederationError {
+    fn from(err: plaza_db::reexports::diesel::result::Error) -> Self {
+        FederationError::from(plaza_db::DbError::from(err))
+    }
+}
+
 #[derive(Serialize)]
 struct ErrorJson<'a> {
     error: &'static str,

@@ -107,6 +107,18 @@ impl From<CoreError> for ApiError {
     }
 }
 
+impl From<plaza_federation::FederationError> for ApiError {
+    fn from(err: plaza_federation::FederationError) -> Self {
+        use plaza_federation::FederationError as F;
+        match err {
+            F::NotFound(what) => Self::from(CoreError::NotFound(what)),
+            F::Gone(_) => Self::new(StatusCode::GONE, "gone", "deleted".to_owned()),
+            F::BadRequest(message) => Self::new(StatusCode::BAD_REQUEST, "bad_request", message),
+            F::Core(e) => Self::from(e),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();

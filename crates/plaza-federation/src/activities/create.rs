@@ -101,7 +101,7 @@ async fn update(
                 let mut pooled = data.db.get().await?;
                 plaza_db::group::find(&mut pooled.conn(), post.group_id).await?
             };
-            let mentions = group_mentions(&group, data.urls.domain());
+            let mentions = group_mentions(&group);
             let thread = RemoteThread {
                 group_id: post.group_id,
                 title: thread_title(object, &mentions),

@@ -1,5 +1,7 @@
 //! Incoming activities, one module per kind, and the inbox's enum of those it handles.
 
+pub mod accept;
+pub mod announce;
 pub mod create;
 pub mod delete;
 pub mod follow;
@@ -24,6 +26,8 @@ fn kind_of(activity: &Value) -> Option<&'static str> {
     let kind = activity.get("type")?.as_str()?;
     Some(match kind {
         "Follow" => "Follow",
+        "Accept" if activity.pointer("/object/type")?.as_str()? == "Follow" => "Accept",
+        "Announce" => "Announce",
         "Create" | "Update" => "Write",
         "Delete" => "Delete",
         "Like" | "Dislike" => "Vote",
@@ -56,6 +60,10 @@ pub enum InboxActivity {
     Vote(vote::Vote),
     /// Withdraw a vote.
     UndoVote(vote::UndoVote),
+    /// A group elsewhere accepts a local person's follow.
+    Accept(accept::AcceptFollow),
+    /// A group elsewhere passes on one of its members' activities.
+    Announce(announce::Announce),
 }
 
 fn parse<T: DeserializeOwned>(raw: &Value) -> Result<T, serde_json::Error> {
@@ -76,6 +84,8 @@ impl<'de> Deserialize<'de> for InboxActivity {
             Some("UndoVote") => {
                 parse(&raw).map(|a| InboxActivity::UndoVote(vote::UndoVote { raw, ..a }))
             }
+            Some("Accept") => parse(&raw).map(InboxActivity::Accept),
+            Some("Announce") => parse(&raw).map(InboxActivity::Announce),
             _ => return Err(D::Error::custom("an activity type Plaza does not handle")),
         };
         parsed.map_err(D::Error::custom)
@@ -91,6 +101,8 @@ macro_rules! each {
             InboxActivity::Delete($a) => $body,
             InboxActivity::Vote($a) => $body,
             InboxActivity::UndoVote($a) => $body,
+            InboxActivity::Accept($a) => $body,
+            InboxActivity::Announce($a) => $body,
         }
     };
 }

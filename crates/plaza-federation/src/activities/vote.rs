@@ -94,7 +94,14 @@ impl Activity for Vote {
     }
 
     async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
-        apply(data, &self.actor, self.object.as_ref(), self.score(), &self.raw).await
+        apply(
+            data,
+            &self.actor,
+            self.object.as_ref(),
+            self.score(),
+            &self.raw,
+        )
+        .await
     }
 }
 

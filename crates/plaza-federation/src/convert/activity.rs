@@ -7,7 +7,13 @@ use crate::protocol::activity::{Announce, Create, Delete, Undo, Vote};
 
 /// A member's `Create` or `Update` (`kind`) of an object in a group: public, addressed to the
 /// group (FEP-1b12).
-pub fn write<T>(kind: &str, id: String, author_ap_id: &str, group_ap_id: &str, object: T) -> Create<T> {
+pub fn write<T>(
+    kind: &str,
+    id: String,
+    author_ap_id: &str,
+    group_ap_id: &str,
+    object: T,
+) -> Create<T> {
     Create {
         id,
         kind: kind.to_owned(),
@@ -33,7 +39,13 @@ pub fn delete(id: String, author_ap_id: &str, group_ap_id: &str, object_ap_id: &
 }
 
 /// A member's vote: `Like` for +1, `Dislike` for −1.
-pub fn vote(id: String, score: i16, voter_ap_id: &str, group_ap_id: &str, object_ap_id: &str) -> Vote {
+pub fn vote(
+    id: String,
+    score: i16,
+    voter_ap_id: &str,
+    group_ap_id: &str,
+    object_ap_id: &str,
+) -> Vote {
     Vote {
         id,
         kind: if score < 0 { "Dislike" } else { "Like" }.to_owned(),
@@ -56,7 +68,13 @@ pub fn undo<T>(id: String, actor_ap_id: &str, cc: &str, object: T) -> Undo<T> {
 }
 
 /// A group passing `object` on to its followers (FEP-1b12).
-pub fn announce<T>(urls: &Urls, id: String, group_ap_id: &str, group_name: &str, object: T) -> Announce<T> {
+pub fn announce<T>(
+    urls: &Urls,
+    id: String,
+    group_ap_id: &str,
+    group_name: &str,
+    object: T,
+) -> Announce<T> {
     Announce {
         id,
         kind: "Announce".to_owned(),

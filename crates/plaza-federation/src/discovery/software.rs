@@ -91,7 +91,10 @@ async fn fetch(scheme: &str, domain: &str) -> Result<Software, String> {
     let link = links
         .links
         .iter()
-        .filter(|l| l.rel.starts_with("http://nodeinfo.diaspora.software/ns/schema/2."))
+        .filter(|l| {
+            l.rel
+                .starts_with("http://nodeinfo.diaspora.software/ns/schema/2.")
+        })
         .max_by(|a, b| a.rel.cmp(&b.rel))
         .ok_or("no NodeInfo 2.x link")?;
     // The document must be on the same server: a link elsewhere is not followed.

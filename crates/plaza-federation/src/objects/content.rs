@@ -11,10 +11,10 @@ use activitypub_federation::protocol::verification::verify_domains_match;
 use plaza_core::comments::RemoteReply;
 use plaza_core::threads::RemoteThread;
 use plaza_core::{Context, Origin, Participant, comments, threads};
+use plaza_db::DbConn;
 use plaza_db::comment::{self, CommentRow};
 use plaza_db::group::{self, GroupRow};
 use plaza_db::post::{self, PostRow};
-use plaza_db::DbConn;
 use url::Url;
 
 use crate::convert::received::{content, thread_title};
@@ -60,10 +60,13 @@ pub async fn find(conn: &mut DbConn<'_>, ap_id: &str) -> Result<Option<Stored>, 
     if let Some(p) = post::find_by_ap_id(conn, ap_id).await? {
         return Ok(Some(Stored::Post(p)));
     }
-    Ok(comment::find_by_ap_id(conn, ap_id).await?.map(Stored::Comment))
+    Ok(comment::find_by_ap_id(conn, ap_id)
+        .await?
+        .map(Stored::Comment))
 }
 
-/// The first group of this instance among the object's addressees and mentions.
+/// The first group among the object's addressees and mentions that content may land in here:
+/// one of ours, or one elsewhere that someone here follows.
 pub async fn addressed_group(
     data: &Data<Arc<Context>>,
     object: &ReceivedObject,
@@ -71,13 +74,14 @@ pub async fn addressed_group(
     let mut pooled = data.db.get().await?;
     let conn = &mut pooled.conn();
     for candidate in object.addressees() {
-        if !Url::parse(candidate).is_ok_and(|url| is_local(data, &url)) {
+        let Some(g) = group::find_by_ap_id(conn, candidate).await? else {
+            continue;
+        };
+        if g.deleted {
             continue;
         }
-        if let Some(g) = group::find_by_ap_id(conn, candidate).await? {
-            if g.local && !g.deleted {
-                return Ok(Some(g));
-            }
+        if g.local || group::has_local_followers(conn, g.id).await? {
+            return Ok(Some(g));
         }
     }
     Ok(None)
@@ -89,7 +93,11 @@ pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
 }
 
 /// How a group is written in text: `@name` and `@name@domain`.
-pub fn group_mentions(group: &GroupRow, domain: &str) -> Vec<String> {
+pub fn group_mentions(group: &GroupRow) -> Vec<String> {
+    let domain = Url::parse(&group.ap_id)
+        .ok()
+        .and_then(|u| crate::domain_of(&u))
+        .unwrap_or_default();
     vec![
         format!("@{}", group.name),
         format!("@{}@{domain}", group.name),
@@ -164,7 +172,7 @@ pub async fn store(
             tracing::info!(id = %object.id, "ignoring an object addressed to no group here");
             return Ok(None);
         };
-        let mentions = group_mentions(&group, data.urls.domain());
+        let mentions = group_mentions(&group);
         let thread = RemoteThread {
             group_id: group.id,
             title: thread_title(object, &mentions),

@@ -84,6 +84,8 @@ impl Object for ApubPerson {
                     .and_then(|u| Url::parse(u).ok()),
             }),
             public_key: PublicKey::main_key(id.as_str(), &self.row.public_key),
+            followers: None,
+            posting_restricted_to_mods: None,
             id,
         })
     }

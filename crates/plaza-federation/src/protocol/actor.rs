@@ -117,6 +117,12 @@ pub struct RemoteActor {
     #[serde(default)]
     pub endpoints: Option<RemoteEndpoints>,
     pub public_key: PublicKey,
+    /// A group's followers collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<url::Url>,
+    /// A group where only moderators start threads (Lemmy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posting_restricted_to_mods: Option<bool>,
 }
 
 /// Endpoints as other servers publish them (any may be missing).

@@ -34,7 +34,13 @@ pub async fn activity(
         ("post_created" | "post_updated", Some(id), _) => match load_page(conn, id).await {
             Ok((page, author, _)) => {
                 let (verb, id) = write_id(ctx, e, &page.id);
-                let body = to_json(&activity::write(verb, id.clone(), &author, &group.ap_id, page))?;
+                let body = to_json(&activity::write(
+                    verb,
+                    id.clone(),
+                    &author,
+                    &group.ap_id,
+                    page,
+                ))?;
                 Some((id, author, body))
             }
             Err(FederationError::Gone(_)) => None,
@@ -43,7 +49,13 @@ pub async fn activity(
         ("comment_created" | "comment_updated", _, Some(id)) => match load_note(conn, id).await {
             Ok((note, author, _)) => {
                 let (verb, id) = write_id(ctx, e, &note.id);
-                let body = to_json(&activity::write(verb, id.clone(), &author, &group.ap_id, note))?;
+                let body = to_json(&activity::write(
+                    verb,
+                    id.clone(),
+                    &author,
+                    &group.ap_id,
+                    note,
+                ))?;
                 Some((id, author, body))
             }
             Err(FederationError::Gone(_)) => None,
@@ -53,7 +65,12 @@ pub async fn activity(
             let object = target_ap_id(conn, post_id, comment_id).await?;
             let author = actor_ap_id(conn, e).await?;
             let id = urls.activity("delete", &object);
-            let body = to_json(&activity::delete(id.clone(), &author, &group.ap_id, &object))?;
+            let body = to_json(&activity::delete(
+                id.clone(),
+                &author,
+                &group.ap_id,
+                &object,
+            ))?;
             Some((id, author, body))
         }
         ("vote_cast", Some(post_id), comment_id) => {
@@ -62,7 +79,13 @@ pub async fn activity(
             let (Some(id), Some(score)) = (text(payload, "vote"), number(payload, "score")) else {
                 return Ok(None);
             };
-            let body = to_json(&activity::vote(id.clone(), score, &voter, &group.ap_id, &object))?;
+            let body = to_json(&activity::vote(
+                id.clone(),
+                score,
+                &voter,
+                &group.ap_id,
+                &object,
+            ))?;
             Some((id, voter, body))
         }
         ("vote_removed", Some(post_id), comment_id) => {
@@ -72,8 +95,7 @@ pub async fn activity(
                 return Ok(None);
             };
             // A vote from before votes had ids gets one now; peers undo by voter and object.
-            let undone_id =
-                text(payload, "undoes").unwrap_or_else(|| format!("{id}#undone"));
+            let undone_id = text(payload, "undoes").unwrap_or_else(|| format!("{id}#undone"));
             let previous = number(payload, "previous").unwrap_or(1);
             let undone = activity::vote(undone_id, previous, &voter, &group.ap_id, &object);
             let body = to_json(&activity::undo(id.clone(), &voter, &group.ap_id, undone))?;

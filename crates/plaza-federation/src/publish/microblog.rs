@@ -53,7 +53,10 @@ pub async fn activity(
             });
             let id = urls.activity("undo/announce/note", &urls.post(post_id));
             let followers = urls.group_followers(&group.name);
-            Ok(Some((id.clone(), to_json(&undo(id, &group.ap_id, &followers, boost))?)))
+            Ok(Some((
+                id.clone(),
+                to_json(&undo(id, &group.ap_id, &followers, boost))?,
+            )))
         }
         _ => Ok(None),
     }

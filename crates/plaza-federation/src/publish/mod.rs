@@ -99,7 +99,10 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
             return Ok(());
         }
         if let Some(m) = member::activity(ctx, conn, e, &payload, &group).await? {
-            let inbox = group.shared_inbox_url.clone().unwrap_or(group.inbox_url.clone());
+            let inbox = group
+                .shared_inbox_url
+                .clone()
+                .unwrap_or(group.inbox_url.clone());
             delivery::enqueue(conn, &m.id, &m.actor, &m.body, [inbox])
                 .await
                 .map_err(to_core)?;
@@ -114,14 +117,21 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
         let announced = match received {
             Some(activity) => {
                 let id = ctx.urls.activity("announce", &format!("event/{}", e.id));
-                Some(announce(&ctx.urls, id, &group.ap_id, &group.name, activity.clone()))
+                Some(announce(
+                    &ctx.urls,
+                    id,
+                    &group.ap_id,
+                    &group.name,
+                    activity.clone(),
+                ))
             }
             None => member::activity(ctx, conn, e, &payload, &group)
                 .await?
                 .map(|m| {
                     let id = if e.kind.ends_with("_created") {
                         let object = m.body.pointer("/object/id").and_then(Value::as_str);
-                        ctx.urls.activity("announce/create", object.unwrap_or(&m.id))
+                        ctx.urls
+                            .activity("announce/create", object.unwrap_or(&m.id))
                     } else {
                         ctx.urls.activity("announce", &format!("event/{}", e.id))
                     };

@@ -1,4 +1,4 @@
-//! Groups: list, read, create.
+//! Groups: list, read, create, follow.
 
 use axum::Json;
 use axum::extract::State;
@@ -85,4 +85,59 @@ pub async fn create(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(details_json(details))))
+}
+
+/// Where the caller's follow of a group stands.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct FollowJson {
+    /// The group.
+    pub group: GroupJson,
+    /// Asked, and not yet accepted by the group's server.
+    pub pending: bool,
+}
+
+/// Follows a group: one here (`name`), or one on another server (`name@domain`, looked up by
+/// WebFinger the first time). A group elsewhere is sent a Follow; `pending` is true until it
+/// accepts.
+#[utoipa::path(post, path = "/groups/{name}/follow", tag = "groups", security(("bearer" = [])),
+    params(("name" = String, Path, description = "`name` or `name@domain`")),
+    responses((status = 200, body = FollowJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn follow(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<FollowJson>, ApiError> {
+    let data = state.federation.to_request_data();
+    let followed = plaza_federation::following::follow(&data, &auth.account, &name).await?;
+    let group = groups::get(&state.ctx, &handle_of(&followed.group, &state)).await?;
+    Ok(Json(FollowJson {
+        group: details_json(group),
+        pending: followed.pending,
+    }))
+}
+
+/// Stops following a group.
+#[utoipa::path(delete, path = "/groups/{name}/follow", tag = "groups", security(("bearer" = [])),
+    params(("name" = String, Path, description = "`name` or `name@domain`")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unfollow(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(name): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let data = state.federation.to_request_data();
+    plaza_federation::following::unfollow(&data, &auth.account, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// How the core names a group: `name` here, `name@domain` elsewhere.
+fn handle_of(group: &plaza_db::group::GroupRow, state: &AppState) -> String {
+    if group.local {
+        return group.name.clone();
+    }
+    let domain = url::Url::parse(&group.ap_id)
+        .ok()
+        .and_then(|u| plaza_federation::domain_of(&u))
+        .unwrap_or_else(|| state.ctx.urls.domain().to_owned());
+    format!("{}@{domain}", group.name)
 }

@@ -22,7 +22,7 @@ use crate::{ApiError, AppState};
     paths(
         instance::get,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
-        groups::list, groups::get, groups::create,
+        groups::list, groups::get, groups::create, groups::follow, groups::unfollow,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
         comments::create, comments::edit, comments::delete, comments::vote,
     ),
@@ -74,6 +74,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts", post(accounts::create_account))
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{name}", get(groups::get))
+        .route(
+            "/groups/{name}/follow",
+            post(groups::follow).delete(groups::unfollow),
+        )
         .route(
             "/groups/{name}/threads",
             get(threads::list).post(threads::create),

@@ -1,0 +1,128 @@
+//! Local people following groups: a group here is followed at once; a group elsewhere is looked
+//! up (WebFinger or its id), sent a `Follow`, and followed for real when it answers `Accept`.
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use plaza_core::{Account, Context, CoreError, groups};
+use plaza_db::group::{self, GroupRow};
+use plaza_db::{person, transaction};
+use serde_json::json;
+use url::Url;
+
+use crate::FederationError;
+use crate::delivery;
+use crate::objects::group::ApubGroup;
+
+/// Where a follow stands.
+#[derive(Debug, Clone)]
+pub struct FollowState {
+    /// The group.
+    pub group: GroupRow,
+    /// Sent, not yet accepted by the group's server.
+    pub pending: bool,
+}
+
+/// Finds a group by handle (`name`, `!name@domain`, `@name@domain`, `name@domain`) or actor URL,
+/// fetching one from another server when it is not known here yet.
+pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow, FederationError> {
+    let handle = handle.trim();
+    {
+        let mut pooled = data.db.get().await?;
+        match groups::find_named(data.app_data(), &mut pooled.conn(), handle).await {
+            Ok(found) => return Ok(found),
+            Err(CoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let fetched = if let Ok(url) = Url::parse(handle) {
+        ObjectId::<ApubGroup>::from(url).dereference(data).await
+    } else {
+        let identifier = handle.trim_start_matches(['!', '@']);
+        if !identifier.contains('@') {
+            return Err(FederationError::NotFound("group"));
+        }
+        webfinger_resolve_actor::<Arc<Context>, ApubGroup>(identifier, data).await
+    };
+    match fetched {
+        Ok(group) => Ok(group.row),
+        Err(e) => {
+            tracing::info!(%handle, error = %e, "cannot resolve a group");
+            Err(FederationError::NotFound("group"))
+        }
+    }
+}
+
+fn activity_id(data: &Data<Arc<Context>>, verb: &str) -> String {
+    let mut nonce = [0_u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    data.urls.activity(verb, &nonce)
+}
+
+/// Follows a group for `account`.
+pub async fn follow(
+    data: &Data<Arc<Context>>,
+    account: &Account,
+    handle: &str,
+) -> Result<FollowState, FederationError> {
+    let group = resolve(data, handle).await?;
+    let group_id = group.id;
+    if group.local {
+        let mut pooled = data.db.get().await?;
+        let id = activity_id(data, "follow");
+        group::add_follower(&mut pooled.conn(), group_id, account.person_id, &id).await?;
+        return Ok(FollowState {
+            group,
+            pending: false,
+        });
+    }
+    let pending = transaction!(&data.db, FederationError, |conn| {
+        if let Some((pending, _)) = group::follow_of(conn, group_id, account.person_id).await? {
+            // Following, or asked already: a second Follow would only duplicate the first.
+            return Ok(pending);
+        }
+        let me = person::find(conn, account.person_id).await?;
+        let id = activity_id(data, "follow");
+        let follow = json!({
+            "id": id, "type": "Follow", "actor": me.ap_id, "object": group.ap_id,
+            "to": [group.ap_id],
+        });
+        group::add_pending_follower(conn, group_id, account.person_id, &id).await?;
+        delivery::enqueue(conn, &id, &me.ap_id, &follow, [group.inbox_url.clone()]).await?;
+        Ok(true)
+    })?;
+    Ok(FollowState { group, pending })
+}
+
+/// Stops following a group; a group elsewhere is sent `Undo(Follow)`.
+pub async fn unfollow(
+    data: &Data<Arc<Context>>,
+    account: &Account,
+    handle: &str,
+) -> Result<GroupRow, FederationError> {
+    let group = resolve(data, handle).await?;
+    transaction!(&data.db, FederationError, |conn| {
+        let Some((_, follow_id)) = group::follow_of(conn, group.id, account.person_id).await?
+        else {
+            return Ok(());
+        };
+        group::remove_follower(conn, group.id, account.person_id).await?;
+        if group.local {
+            return Ok(());
+        }
+        let me = person::find(conn, account.person_id).await?;
+        let id = activity_id(data, "undo");
+        let undo = json!({
+            "id": id, "type": "Undo", "actor": me.ap_id, "to": [group.ap_id],
+            "object": {
+                "id": follow_id, "type": "Follow", "actor": me.ap_id, "object": group.ap_id
+            },
+        });
+        delivery::enqueue(conn, &id, &me.ap_id, &undo, [group.inbox_url.clone()]).await?;
+        Ok(())
+    })?;
+    Ok(group)
+}

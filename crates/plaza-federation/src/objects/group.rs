@@ -1,0 +1,167 @@
+//! A group on another server (or one of ours, when named by its id), cached in `groups`.
+
+use std::sync::Arc;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::protocol::verification::verify_domains_match;
+use activitypub_federation::traits::{Actor, Object};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use plaza_core::Context;
+use plaza_db::group::{self, GroupRow, RemoteGroup};
+use plaza_db::{instance, transaction};
+use url::Url;
+
+use crate::domain_of;
+use crate::inbox_error::InboxError;
+use crate::protocol::actor::{RemoteActor, RemoteEndpoints};
+use crate::protocol::{Image, PublicKey};
+
+/// A cached group.
+#[derive(Debug, Clone)]
+pub struct ApubGroup {
+    /// The stored row.
+    pub row: GroupRow,
+    id: Url,
+}
+
+impl ApubGroup {
+    /// Wraps a stored row.
+    pub fn new(row: GroupRow) -> Result<Self, InboxError> {
+        let id =
+            Url::parse(&row.ap_id).map_err(|e| InboxError::Refused(format!("stored id: {e}")))?;
+        Ok(Self { row, id })
+    }
+}
+
+#[async_trait]
+impl Object for ApubGroup {
+    type DataType = Arc<Context>;
+    type Kind = RemoteActor;
+    type Error = InboxError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        if self.row.local {
+            return Some(Utc::now());
+        }
+        self.row.fetched_at.map(|at| at.and_utc())
+    }
+
+    async fn read_from_id(
+        id: Url,
+        data: &Data<Self::DataType>,
+    ) -> Result<Option<Self>, InboxError> {
+        let mut pooled = data.db.get().await?;
+        group::find_by_ap_id(&mut pooled.conn(), id.as_str())
+            .await?
+            .map(Self::new)
+            .transpose()
+    }
+
+    async fn into_json(self, _: &Data<Self::DataType>) -> Result<RemoteActor, InboxError> {
+        let id = self.id.clone();
+        let parse = |u: &str| Url::parse(u).map_err(|e| InboxError::Refused(e.to_string()));
+        Ok(RemoteActor {
+            kind: "Group".to_owned(),
+            preferred_username: self.row.name.clone(),
+            name: Some(self.row.title.clone()),
+            summary: self.row.description_html.clone(),
+            icon: self.row.icon_url.clone().map(|url| Image {
+                kind: "Image".to_owned(),
+                url,
+            }),
+            inbox: parse(&self.row.inbox_url)?,
+            endpoints: Some(RemoteEndpoints {
+                shared_inbox: self
+                    .row
+                    .shared_inbox_url
+                    .as_deref()
+                    .and_then(|u| parse(u).ok()),
+            }),
+            public_key: PublicKey::main_key(id.as_str(), &self.row.public_key),
+            followers: self
+                .row
+                .followers_url
+                .as_deref()
+                .and_then(|u| parse(u).ok()),
+            posting_restricted_to_mods: Some(self.row.posting_restricted_to_mods),
+            id,
+        })
+    }
+
+    async fn verify(
+        json: &RemoteActor,
+        expected_domain: &Url,
+        _: &Data<Self::DataType>,
+    ) -> Result<(), InboxError> {
+        verify_domains_match(&json.id, expected_domain)?;
+        verify_domains_match(&json.inbox, expected_domain)?;
+        if json.public_key.owner != json.id.as_str() {
+            return Err(InboxError::Refused(
+                "the key belongs to another actor".into(),
+            ));
+        }
+        if json.kind != "Group" {
+            return Err(InboxError::Refused(format!("{} is not a group", json.id)));
+        }
+        Ok(())
+    }
+
+    async fn from_json(json: RemoteActor, data: &Data<Self::DataType>) -> Result<Self, InboxError> {
+        let domain = domain_of(&json.id)
+            .ok_or_else(|| InboxError::Refused("actor id has no host".into()))?;
+        let description = json.summary.as_deref().map(plaza_core::markdown::sanitize);
+        let shared_inbox = json
+            .endpoints
+            .as_ref()
+            .and_then(|e| e.shared_inbox.as_ref())
+            .map(Url::as_str);
+        let title = json.name.as_deref().unwrap_or(&json.preferred_username);
+        let row = transaction!(&data.db, InboxError, |conn| {
+            let host = instance::upsert(conn, &domain).await?;
+            Ok(group::upsert_remote(
+                conn,
+                &RemoteGroup {
+                    ap_id: json.id.as_str(),
+                    instance_id: host.id,
+                    name: &json.preferred_username,
+                    title,
+                    description_html: description.as_deref(),
+                    icon_url: json.icon.as_ref().map(|i| i.url.as_str()),
+                    inbox_url: json.inbox.as_str(),
+                    shared_inbox_url: shared_inbox,
+                    followers_url: json.followers.as_ref().map(Url::as_str),
+                    public_key: &json.public_key.public_key_pem,
+                    posting_restricted_to_mods: json.posting_restricted_to_mods.unwrap_or(false),
+                },
+            )
+            .await?)
+        })?;
+        Self::new(row)
+    }
+}
+
+impl Actor for ApubGroup {
+    fn public_key_pem(&self) -> &str {
+        &self.row.public_key
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        self.row.private_key.clone()
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.row.inbox_url).unwrap_or_else(|_| self.id.clone())
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        self.row
+            .shared_inbox_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+    }
+}

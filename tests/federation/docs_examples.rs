@@ -1,25 +1,30 @@
 //! Every JSON example in docs/federation.md marked `<!-- checked: PATH -->` must match what the
 //! instance serves at PATH: each documented field present with the documented value (times and
-//! keys only by type), each documented array as long as the served one.
+//! keys only by type), each documented array as long as the served one. Examples marked
+//! `<!-- checked-sent: forum|microblog -->` must match what such a follower receives for a new
+//! thread, and those marked `<!-- fixture: FILE -->` must be the fixture file the tests feed
+//! through the inbox.
 
 use plaza_tests::TestInstance;
 use serde_json::Value;
 
 use crate::MASTODON_ACCEPT;
+use crate::remote::{FakeRemote, publish_all};
 
 const DOC: &str = include_str!("../../docs/federation.md");
 /// Fields whose values change from run to run.
 const VOLATILE: [&str; 3] = ["published", "updated", "publicKeyPem"];
 
-/// (path, example) pairs, with the example instance's URLs replaced by the test instance's.
-fn examples(base: &str, domain: &str) -> Vec<(String, Value)> {
+/// (path, example) pairs after `marker`, with the example instance's URLs replaced by the test
+/// instance's.
+fn marked(marker: &str, base: &str, domain: &str) -> Vec<(String, Value)> {
     let doc = DOC
         .replace("https://brand.example", base)
         .replace("brand.example", domain);
     let mut found = Vec::new();
     let mut rest = doc.as_str();
-    while let Some(start) = rest.find("<!-- checked: ") {
-        rest = &rest[start + "<!-- checked: ".len()..];
+    while let Some(start) = rest.find(marker) {
+        rest = &rest[start + marker.len()..];
         let (path, after) = rest.split_once(" -->").expect("unclosed marker");
         let after = after
             .trim_start()
@@ -72,7 +77,7 @@ async fn the_federation_docs_show_what_the_instance_serves() {
     ada.reply(thread, None, "Unplug it first.").await;
 
     let domain = plaza.ctx.urls.domain().to_owned();
-    let examples = examples(&plaza.base, &domain);
+    let examples = marked("<!-- checked: ", &plaza.base, &domain);
     assert!(
         examples.len() >= 5,
         "only {} checked examples found",
@@ -89,4 +94,58 @@ async fn the_federation_docs_show_what_the_instance_serves() {
         "docs/federation.md is out of date:\n{}",
         problems.join("\n")
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_federation_docs_show_what_followers_are_sent() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let mut received = Vec::new();
+    for (software, path) in [("lemmy", "/u/bob"), ("mastodon", "/users/bob")] {
+        let remote = FakeRemote::start_as(Some(software), path).await;
+        let follow = serde_json::json!({
+            "id": format!("{}/follows/1", remote.bob), "type": "Follow",
+            "actor": remote.bob, "object": format!("{}/g/support", plaza.base)
+        });
+        assert_eq!(
+            remote.send(&plaza, "/g/support/inbox", &follow).await.0,
+            202
+        );
+        received.push(remote);
+    }
+    let ada = plaza.member("ada").await;
+    ada.thread("support", "Printer on fire", "**Help**").await;
+    publish_all(&plaza).await;
+
+    let domain = plaza.ctx.urls.domain().to_owned();
+    let examples = marked("<!-- checked-sent: ", &plaza.base, &domain);
+    assert_eq!(examples.len(), 2, "one example per kind of follower");
+    let mut problems = Vec::new();
+    for (kind, example) in &examples {
+        let remote = match kind.as_str() {
+            "forum" => &received[0],
+            "microblog" => &received[1],
+            other => panic!("unknown kind of follower {other}"),
+        };
+        let sent = remote.received("/inbox");
+        assert_eq!(sent.len(), 1, "{kind}: {sent:?}");
+        compare(kind, "", example, &sent[0], &mut problems);
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/federation.md is out of date:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_federation_docs_quote_the_fixtures_the_tests_send() {
+    let examples = marked("<!-- fixture: ", "https://brand.example", "brand.example");
+    assert!(!examples.is_empty());
+    for (file, example) in examples {
+        let path = format!("{}/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let fixture: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(example, fixture, "docs/federation.md quotes {file} wrongly");
+    }
 }

@@ -282,3 +282,47 @@ async fn a_blocked_instance_is_refused_and_gets_nothing() {
         .count();
     assert_eq!(sent_to_remote, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_activity_signed_by_someone_else_than_its_actor_is_refused() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let bob = FakeRemote::start().await;
+    let mallory = FakeRemote::start().await;
+    // mallory signs (with her key, on her host) a Follow claiming to be bob's.
+    let mut forged = follow(&plaza, &bob, 1);
+    forged["id"] = json!(format!("{}/follows/forged", mallory.bob));
+    let (status, body) = mallory.send(&plaza, "/g/support/inbox", &forged).await;
+    assert!(status == 400 || status == 401, "{status} {body}");
+    // Same host as bob, but the signature is mallory's: refused as a bad signature.
+    let forged = follow(&plaza, &bob, 2);
+    let signed = mallory.sign(&plaza, "/g/support/inbox", &forged).await;
+    let (status, body) = replay(&plaza, &signed, None, None).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(follower_count(&plaza).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outside_dev_mode_nothing_is_fetched_from_loopback_or_plain_http() {
+    let plaza = TestInstance::spawn().await;
+    let remote = FakeRemote::start().await;
+    let production = plaza_federation::config::federation_config(plaza.ctx.clone(), false)
+        .await
+        .unwrap();
+    let data = production.to_request_data();
+    for url in [
+        remote.bob.clone(),
+        remote.bob.replace("http://", "https://"),
+        "https://127.0.0.1/users/bob".to_owned(),
+        "https://10.0.0.1/users/bob".to_owned(),
+    ] {
+        let id = url::Url::parse(&url).unwrap();
+        let fetched = plaza_federation::activitypub_federation::fetch::object_id::ObjectId::<
+            plaza_federation::objects::person::ApubPerson,
+        >::from(id)
+        .dereference(&data)
+        .await;
+        assert!(fetched.is_err(), "{url} was fetched outside dev mode");
+    }
+    assert_eq!(remote.fetches("/users/bob"), 0);
+}

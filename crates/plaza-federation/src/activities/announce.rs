@@ -64,14 +64,14 @@ impl Activity for Announce {
         }
         let mut inner: InboxActivity = serde_json::from_value(self.object)
             .map_err(|e| InboxError::Refused(format!("announced activity: {e}")))?;
-        if let InboxActivity::Write(write) = &mut inner {
-            if domain_of(write.actor.inner()) != domain_of(group.id()) {
-                match fetch_object_http::<_, ReceivedObject>(&write.object.id, data).await {
-                    Ok(fetched) => write.object = fetched.object,
-                    Err(e) => {
-                        tracing::info!(id = %write.object.id, error = %e, "announced object not fetchable");
-                        return Ok(());
-                    }
+        if let InboxActivity::Write(write) = &mut inner
+            && domain_of(write.actor.inner()) != domain_of(group.id())
+        {
+            match fetch_object_http::<_, ReceivedObject>(&write.object.id, data).await {
+                Ok(fetched) => write.object = fetched.object,
+                Err(e) => {
+                    tracing::info!(id = %write.object.id, error = %e, "announced object not fetchable");
+                    return Ok(());
                 }
             }
         }

@@ -52,8 +52,8 @@ pub enum InboxActivity {
     Follow(follow::Follow),
     /// Stop following a group.
     UndoFollow(follow::UndoFollow),
-    /// Create or edit a thread or comment.
-    Write(create::Write),
+    /// Create or edit a thread or comment (boxed: it carries the whole object).
+    Write(Box<create::Write>),
     /// Delete or remove a thread or comment.
     Delete(delete::Delete),
     /// Vote.
@@ -76,7 +76,8 @@ impl<'de> Deserialize<'de> for InboxActivity {
         let parsed = match kind_of(&raw) {
             Some("Follow") => parse(&raw).map(InboxActivity::Follow),
             Some("UndoFollow") => parse(&raw).map(InboxActivity::UndoFollow),
-            Some("Write") => parse(&raw).map(|a| InboxActivity::Write(create::Write { raw, ..a })),
+            Some("Write") => parse(&raw)
+                .map(|a| InboxActivity::Write(Box::new(create::Write { raw, ..a }))),
             Some("Delete") => {
                 parse(&raw).map(|a| InboxActivity::Delete(delete::Delete { raw, ..a }))
             }

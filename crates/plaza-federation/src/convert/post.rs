@@ -64,12 +64,14 @@ pub fn announced_create(
     post: &PostRow,
     cx: &PostContext<'_>,
 ) -> Announce<Create<Page>> {
+    // Named after our copy, so a thread from another server gets ids on this host too, as the
+    // group (here) is the one publishing it in its outbox.
     super::activity::announce_create(
         urls,
         cx.author_ap_id,
         &cx.group.ap_id,
         &cx.group.name,
-        &post.ap_id,
+        &urls.post(post.id),
         post_object(post, cx),
     )
 }

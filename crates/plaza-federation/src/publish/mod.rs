@@ -145,13 +145,13 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
                 .map_err(to_core)?;
         }
     }
-    if !microblogs.is_empty() {
-        if let Some((id, body)) = microblog::activity(ctx, conn, e, received, &group).await? {
-            let inboxes = microblogs.into_iter().map(|(inbox, _)| inbox);
-            delivery::enqueue(conn, &id, &group.ap_id, &body, inboxes)
-                .await
-                .map_err(to_core)?;
-        }
+    if !microblogs.is_empty()
+        && let Some((id, body)) = microblog::activity(ctx, conn, e, received, &group).await?
+    {
+        let inboxes = microblogs.into_iter().map(|(inbox, _)| inbox);
+        delivery::enqueue(conn, &id, &group.ap_id, &body, inboxes)
+            .await
+            .map_err(to_core)?;
     }
     Ok(())
 }

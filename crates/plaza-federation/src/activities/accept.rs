@@ -5,8 +5,6 @@ use std::sync::Arc;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
-use activitypub_federation::traits::Activity;
-use async_trait::async_trait;
 use plaza_core::Context;
 use plaza_db::{group, person};
 use serde::Deserialize;
@@ -33,20 +31,8 @@ pub struct AcceptFollow {
     pub object: AcceptedFollow,
 }
 
-#[async_trait]
-impl Activity for AcceptFollow {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl AcceptFollow {
+    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
         // A group accepts follows of itself only.
         let followed = self
             .object
@@ -57,7 +43,7 @@ impl Activity for AcceptFollow {
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let Some(follower) = &self.object.actor else {
             return Err(InboxError::Refused("the Follow has no actor".into()));
         };
@@ -78,3 +64,5 @@ impl Activity for AcceptFollow {
         Ok(())
     }
 }
+
+super::incoming_activity!(AcceptFollow);

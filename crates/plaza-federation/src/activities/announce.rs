@@ -10,7 +10,6 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::{Activity, Object};
-use async_trait::async_trait;
 use plaza_core::Context;
 use plaza_db::group;
 use serde::Deserialize;
@@ -31,24 +30,12 @@ pub struct Announce {
     pub object: Value,
 }
 
-#[async_trait]
-impl Activity for Announce {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl Announce {
+    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let group = self.actor.dereference(data).await?;
         let followed = {
             let mut pooled = data.db.get().await?;
@@ -89,3 +76,5 @@ impl Activity for Announce {
         }
     }
 }
+
+super::incoming_activity!(Announce);

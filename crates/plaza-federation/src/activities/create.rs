@@ -7,17 +7,14 @@ use std::sync::Arc;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
-use activitypub_federation::traits::Activity;
-use async_trait::async_trait;
-use plaza_core::threads::RemoteThread;
 use plaza_core::{Context, Origin, Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use crate::convert::received::{content, thread_title};
+use crate::convert::received::{content, thread};
 use crate::inbox_error::InboxError;
-use crate::objects::content::{self as stored, CONTENT_TYPES, group_mentions};
+use crate::objects::content::{self as stored, CONTENT_TYPES};
 use crate::objects::person::ApubPerson;
 use crate::protocol::received::ReceivedObject;
 
@@ -33,20 +30,8 @@ pub struct Write {
     pub raw: Value,
 }
 
-#[async_trait]
-impl Activity for Write {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl Write {
+    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
         // Content is written by its author on the author's server: the object's id must be on
         // the actor's host, and the actor must be its author.
         verify_domains_match(self.actor.inner(), &self.object.id)?;
@@ -63,7 +48,7 @@ impl Activity for Write {
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let object = &self.object;
         if !CONTENT_TYPES.contains(&object.kind.as_str()) {
             tracing::info!(id = %object.id, kind = %object.kind, "ignoring an object type Plaza does not store");
@@ -101,14 +86,8 @@ async fn update(
                 let mut pooled = data.db.get().await?;
                 plaza_db::group::find(&mut pooled.conn(), post.group_id).await?
             };
-            let mentions = group_mentions(&group);
-            let thread = RemoteThread {
-                group_id: post.group_id,
-                title: thread_title(object, &mentions),
-                url: object.link().map(str::to_owned),
-                content: content(object, who),
-            };
-            threads::receive_edit(data.app_data(), thread, origin).await?;
+            let edited = thread(object, &group, who);
+            threads::receive_edit(data.app_data(), edited, origin).await?;
         }
         Some(stored::Stored::Comment(_)) => {
             comments::receive_edit(data.app_data(), content(object, who), origin).await?;
@@ -117,3 +96,5 @@ async fn update(
     }
     Ok(())
 }
+
+super::incoming_activity!(Write);

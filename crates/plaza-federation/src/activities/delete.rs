@@ -5,8 +5,6 @@ use std::sync::Arc;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::traits::Activity;
-use async_trait::async_trait;
 use plaza_core::{Context, Origin, Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
@@ -28,27 +26,15 @@ pub struct Delete {
     pub raw: Value,
 }
 
-#[async_trait]
-impl Activity for Delete {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl Delete {
+    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
         if self.object.is_none() {
             return Err(InboxError::Refused("a Delete needs an object id".into()));
         }
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let Some(object) = &self.object else {
             return Ok(());
         };
@@ -70,3 +56,5 @@ impl Activity for Delete {
         Ok(())
     }
 }
+
+super::incoming_activity!(Delete);

@@ -6,8 +6,7 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{AcceptType, FollowType, UndoType};
 use activitypub_federation::protocol::verification::verify_urls_match;
-use activitypub_federation::traits::{Activity, Actor};
-use async_trait::async_trait;
+use activitypub_federation::traits::Actor;
 use plaza_core::Context;
 use plaza_db::{group, transaction};
 use rand::RngCore;
@@ -60,24 +59,12 @@ async fn local_group(data: &Data<Arc<Context>>, id: &Url) -> Result<group::Group
         .ok_or_else(|| InboxError::Refused(format!("{id} is not a group here")))
 }
 
-#[async_trait]
-impl Activity for Follow {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl Follow {
+    async fn check(&self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         local_group(data, &self.object).await.map(|_| ())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let group = local_group(data, &self.object).await?;
         let follower = self.actor.dereference(data).await?;
         // Known before the first thread goes out, so it is sent in the form this server reads.
@@ -112,26 +99,14 @@ fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[async_trait]
-impl Activity for UndoFollow {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl UndoFollow {
+    async fn check(&self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         // Only the follower can undo their follow.
         verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
         local_group(data, &self.object.object).await.map(|_| ())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let group = local_group(data, &self.object.object).await?;
         let follower = self.actor.dereference(data).await?;
         let mut pooled = data.db.get().await?;
@@ -141,3 +116,7 @@ impl Activity for UndoFollow {
         Ok(())
     }
 }
+
+super::incoming_activity!(Follow);
+
+super::incoming_activity!(UndoFollow);

@@ -1,5 +1,40 @@
 //! Incoming activities, one module per kind, and the inbox's enum of those it handles.
 
+/// Implements the federation library's `Activity` for an incoming activity with `id` and `actor`
+/// fields: its inherent `check` runs as the library's `verify`, its `apply` as `receive`.
+macro_rules! incoming_activity {
+    ($kind:ty) => {
+        #[async_trait::async_trait]
+        impl activitypub_federation::traits::Activity for $kind {
+            type DataType = std::sync::Arc<plaza_core::Context>;
+            type Error = crate::inbox_error::InboxError;
+
+            fn id(&self) -> &url::Url {
+                &self.id
+            }
+
+            fn actor(&self) -> &url::Url {
+                self.actor.inner()
+            }
+
+            async fn verify(
+                &self,
+                data: &activitypub_federation::config::Data<Self::DataType>,
+            ) -> Result<(), Self::Error> {
+                self.check(data).await
+            }
+
+            async fn receive(
+                self,
+                data: &activitypub_federation::config::Data<Self::DataType>,
+            ) -> Result<(), Self::Error> {
+                self.apply(data).await
+            }
+        }
+    };
+}
+use incoming_activity;
+
 pub mod accept;
 pub mod announce;
 pub mod create;
@@ -76,8 +111,9 @@ impl<'de> Deserialize<'de> for InboxActivity {
         let parsed = match kind_of(&raw) {
             Some("Follow") => parse(&raw).map(InboxActivity::Follow),
             Some("UndoFollow") => parse(&raw).map(InboxActivity::UndoFollow),
-            Some("Write") => parse(&raw)
-                .map(|a| InboxActivity::Write(Box::new(create::Write { raw, ..a }))),
+            Some("Write") => {
+                parse(&raw).map(|a| InboxActivity::Write(Box::new(create::Write { raw, ..a })))
+            }
             Some("Delete") => {
                 parse(&raw).map(|a| InboxActivity::Delete(delete::Delete { raw, ..a }))
             }

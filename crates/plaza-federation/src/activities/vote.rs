@@ -6,8 +6,6 @@ use std::sync::Arc;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
-use activitypub_federation::traits::Activity;
-use async_trait::async_trait;
 use plaza_core::{Context, Origin, Participant, votes};
 use plaza_db::vote::VoteTarget;
 use serde::Deserialize;
@@ -76,24 +74,12 @@ async fn apply(
     Ok(())
 }
 
-#[async_trait]
-impl Activity for Vote {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl Vote {
+    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         apply(
             data,
             &self.actor,
@@ -105,26 +91,18 @@ impl Activity for Vote {
     }
 }
 
-#[async_trait]
-impl Activity for UndoVote {
-    type DataType = Arc<Context>;
-    type Error = InboxError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, _: &Data<Self::DataType>) -> Result<(), InboxError> {
+impl UndoVote {
+    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
         // Only the voter can withdraw their vote.
         verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
         Ok(())
     }
 
-    async fn receive(self, data: &Data<Self::DataType>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         apply(data, &self.actor, self.object.object.as_ref(), 0, &self.raw).await
     }
 }
+
+super::incoming_activity!(Vote);
+
+super::incoming_activity!(UndoVote);

@@ -1,7 +1,10 @@
 //! Received objects to what the core stores: the body and author of a post or comment, and the
 //! title of a thread (derived from a Mastodon `Note`'s first line when it has none).
 
+use plaza_core::threads::RemoteThread;
 use plaza_core::{Participant, RemoteContent};
+use plaza_db::group::GroupRow;
+use url::Url;
 
 use crate::protocol::received::ReceivedObject;
 
@@ -18,6 +21,28 @@ pub fn content(object: &ReceivedObject, author: Participant) -> RemoteContent {
         published: object.published.map(|at| at.naive_utc()),
         author,
     }
+}
+
+/// A received object as a thread of `group`.
+pub fn thread(object: &ReceivedObject, group: &GroupRow, author: Participant) -> RemoteThread {
+    RemoteThread {
+        group_id: group.id,
+        title: thread_title(object, &group_mentions(group)),
+        url: object.link().map(str::to_owned),
+        content: content(object, author),
+    }
+}
+
+/// How a group is written in text: `@name` and `@name@domain`.
+pub fn group_mentions(group: &GroupRow) -> Vec<String> {
+    let domain = Url::parse(&group.ap_id)
+        .ok()
+        .and_then(|u| crate::domain_of(&u))
+        .unwrap_or_default();
+    vec![
+        format!("@{}", group.name),
+        format!("@{}@{domain}", group.name),
+    ]
 }
 
 /// A thread's title: its `name` (Lemmy, Mbin, PieFed), else its content warning (`summary`), else

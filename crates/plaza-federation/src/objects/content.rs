@@ -9,7 +9,6 @@ use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
 use plaza_core::comments::RemoteReply;
-use plaza_core::threads::RemoteThread;
 use plaza_core::{Context, Origin, Participant, comments, threads};
 use plaza_db::DbConn;
 use plaza_db::comment::{self, CommentRow};
@@ -17,7 +16,7 @@ use plaza_db::group::{self, GroupRow};
 use plaza_db::post::{self, PostRow};
 use url::Url;
 
-use crate::convert::received::{content, thread_title};
+use crate::convert::received::{content, thread};
 use crate::inbox_error::InboxError;
 use crate::objects::person::ApubPerson;
 use crate::protocol::received::ReceivedObject;
@@ -92,18 +91,6 @@ pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
     crate::domain_of(url).as_deref() == Some(data.urls.domain())
 }
 
-/// How a group is written in text: `@name` and `@name@domain`.
-pub fn group_mentions(group: &GroupRow) -> Vec<String> {
-    let domain = Url::parse(&group.ap_id)
-        .ok()
-        .and_then(|u| crate::domain_of(&u))
-        .unwrap_or_default();
-    vec![
-        format!("@{}", group.name),
-        format!("@{}@{domain}", group.name),
-    ]
-}
-
 /// The stored thread or comment `id` names. An unknown one on another server is fetched and
 /// stored, with its own missing ancestors, up to [`MAX_FETCHED_PARENTS`] levels up; a parent
 /// that cannot be placed in a group of ours gives `None`.
@@ -172,14 +159,7 @@ pub async fn store(
             tracing::info!(id = %object.id, "ignoring an object addressed to no group here");
             return Ok(None);
         };
-        let mentions = group_mentions(&group);
-        let thread = RemoteThread {
-            group_id: group.id,
-            title: thread_title(object, &mentions),
-            url: object.link().map(str::to_owned),
-            content: content(object, who),
-        };
-        threads::receive(data.app_data(), thread, origin).await?;
+        threads::receive(data.app_data(), thread(object, &group, who), origin).await?;
     }
     let mut pooled = data.db.get().await?;
     find(&mut pooled.conn(), object.id.as_str()).await

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use activitypub_federation::config::Data;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -98,13 +97,7 @@ impl Object for ApubGroup {
         expected_domain: &Url,
         _: &Data<Self::DataType>,
     ) -> Result<(), InboxError> {
-        verify_domains_match(&json.id, expected_domain)?;
-        verify_domains_match(&json.inbox, expected_domain)?;
-        if json.public_key.owner != json.id.as_str() {
-            return Err(InboxError::Refused(
-                "the key belongs to another actor".into(),
-            ));
-        }
+        super::verify_actor_document(json, expected_domain)?;
         if json.kind != "Group" {
             return Err(InboxError::Refused(format!("{} is not a group", json.id)));
         }

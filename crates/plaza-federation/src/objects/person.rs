@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use activitypub_federation::config::Data;
-use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Actor, Object};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -95,14 +94,7 @@ impl Object for ApubPerson {
         expected_domain: &Url,
         _: &Data<Self::DataType>,
     ) -> Result<(), InboxError> {
-        // An actor document must come from the actor's own host, and so must its key.
-        verify_domains_match(&json.id, expected_domain)?;
-        verify_domains_match(&json.inbox, expected_domain)?;
-        if json.public_key.owner != json.id.as_str() {
-            return Err(InboxError::Refused(
-                "the key belongs to another actor".into(),
-            ));
-        }
+        super::verify_actor_document(json, expected_domain)?;
         if json.kind == "Group" {
             return Err(InboxError::Refused(
                 "a group cannot act as a person here".into(),

@@ -12,6 +12,7 @@ mod from_mastodon;
 mod inbox;
 mod objects;
 mod remote;
+mod remote_groups;
 mod three_instances;
 
 /// What Mastodon sends when it dereferences an id.

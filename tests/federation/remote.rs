@@ -41,6 +41,7 @@ pub struct FakeRemote {
     /// bob's actor id.
     pub bob: String,
     bob_key: String,
+    actor_path: String,
     state: RemoteState,
 }
 
@@ -52,6 +53,30 @@ impl FakeRemote {
 
     /// A server that reports `software` in its NodeInfo (if any), with bob at `actor_path`.
     pub async fn start_as(software: Option<&str>, actor_path: &str) -> Self {
+        Self::start_actor(software, actor_path, "Person").await
+    }
+
+    /// Like [`FakeRemote::start_as`], but the signing actor at `actor_path` is a group (what
+    /// Lemmy's communities are); `self.bob` is its id.
+    pub async fn start_group(software: Option<&str>, actor_path: &str) -> Self {
+        Self::start_actor(software, actor_path, "Group").await
+    }
+
+    /// Serves a person at `path` (their key is never used: they sign nothing here).
+    pub fn serve_person(&self, path: &str) -> String {
+        let id = format!("{}{path}", self.base);
+        let mut person = self.state.documents.lock().unwrap()[&self.actor_path].clone();
+        person["id"] = json!(id);
+        person["type"] = json!("Person");
+        person["preferredUsername"] = json!(path.rsplit('/').next().unwrap_or("someone"));
+        person["inbox"] = json!(format!("{id}/inbox"));
+        person["publicKey"]["id"] = json!(format!("{id}#main-key"));
+        person["publicKey"]["owner"] = json!(id);
+        self.serve(path, person);
+        id
+    }
+
+    async fn start_actor(software: Option<&str>, actor_path: &str, kind: &str) -> Self {
         let keys = plaza_core::keys::generate().await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -62,13 +87,15 @@ impl FakeRemote {
             base: base.clone(),
             bob: bob.clone(),
             bob_key: keys.private_pem,
+            actor_path: actor_path.to_owned(),
             state: state.clone(),
         };
         remote.serve(
             actor_path,
             json!({
                 "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-                "id": bob, "type": "Person", "preferredUsername": "bob", "name": "Bob",
+                "id": bob, "type": kind,
+                "preferredUsername": actor_path.rsplit('/').next().unwrap_or("bob"), "name": "Bob",
                 "inbox": format!("{bob}/inbox"),
                 "endpoints": { "sharedInbox": format!("{base}/inbox") },
                 "publicKey": { "id": format!("{bob}#main-key"), "owner": bob, "publicKeyPem": keys.public_pem }

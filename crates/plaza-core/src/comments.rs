@@ -8,7 +8,7 @@ use plaza_db::{DbConn, comment, event, now, post, transaction};
 
 use crate::limits::{COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, check_body};
 use crate::origin::{Origin, RemoteContent};
-use crate::participation::{Participant, ensure_author, ensure_not_banned, may_moderate};
+use crate::participation::{Participant, ensure_author, ensure_not_banned, may_remove};
 use crate::{Account, Context, CoreError, CoreResult, markdown};
 
 fn check_text(body: &str) -> CoreResult<(String, String)> {
@@ -292,7 +292,8 @@ pub async fn take_down(
             return Ok(());
         }
         let group_id = post::find(conn, row.post_id).await?.group_id;
-        if !origin.is_local() && may_moderate(conn, group_id, who).await? {
+        let group = plaza_db::group::find(conn, group_id).await?;
+        if may_remove(conn, &group, who, origin).await? {
             let row = comment::set_removed(conn, id, true).await?;
             record(conn, EventKind::CommentRemoved, who, &row, origin).await?;
             return Ok(());

@@ -14,6 +14,9 @@ pub enum Origin<'a> {
     /// Received from another server in this activity (as it arrived). A local group passes it on
     /// to its followers unchanged (FEP-1b12), so its event keeps the whole activity.
     Remote(&'a Value),
+    /// Passed on by a group on another server (FEP-1b12 `Announce`): the group vouches for it, so
+    /// a removal by one of its moderators, whom we do not know, is taken on its word.
+    Announced(&'a Value),
     /// Fetched from another server to fill a gap (a reply's missing parent). Nobody sent it to us,
     /// so nothing is passed on and no event is written.
     Fetched,
@@ -23,6 +26,14 @@ impl Origin<'_> {
     /// Whether the change was made here.
     pub fn is_local(&self) -> bool {
         matches!(self, Origin::Local)
+    }
+
+    /// The activity that carried the change, if it came from another server.
+    pub fn activity(&self) -> Option<&Value> {
+        match self {
+            Origin::Remote(activity) | Origin::Announced(activity) => Some(activity),
+            Origin::Local | Origin::Fetched => None,
+        }
     }
 
     /// Whether the change writes an event.
@@ -35,7 +46,7 @@ impl Origin<'_> {
         match self {
             Origin::Local | Origin::Fetched if extra.is_null() => None,
             Origin::Local | Origin::Fetched => Some(extra),
-            Origin::Remote(activity) => {
+            Origin::Remote(activity) | Origin::Announced(activity) => {
                 if !extra.is_object() {
                     extra = json!({});
                 }

@@ -11,7 +11,7 @@ use plaza_db::{DbConn, Page, event, group, now, post, transaction, vote};
 
 use crate::limits::{POST_BODY_MAX, POST_TITLE_MAX, check_body, check_line, check_url};
 use crate::origin::{Origin, RemoteContent};
-use crate::participation::{Participant, ensure_author, ensure_may_start_thread, may_moderate};
+use crate::participation::{Participant, ensure_author, ensure_may_start_thread, may_remove};
 use crate::{Account, Context, CoreError, CoreResult, Listing, markdown};
 
 /// What a new thread or an edit carries.
@@ -323,12 +323,11 @@ pub async fn take_down(
 ) -> CoreResult<()> {
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
+        let group = group::find(conn, row.group_id).await?;
         if row.author_id == who.person_id {
             post::mark_deleted(conn, id).await?;
             record(conn, EventKind::PostDeleted, who, &row, origin).await?;
-        } else if !origin.is_local() && may_moderate(conn, row.group_id, who).await? {
-            // A moderator's Delete from another server is how Lemmy removes; local moderators
-            // remove through the moderation tools, which also record a reason.
+        } else if may_remove(conn, &group, who, origin).await? {
             post::set_removed(conn, id, true).await?;
             record(conn, EventKind::PostRemoved, who, &row, origin).await?;
         } else {

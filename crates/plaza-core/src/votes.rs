@@ -61,12 +61,12 @@ pub async fn cast(
     // activity it undoes. Local ones are minted here: a peer ignores an id it has seen before,
     // so voting again after withdrawing needs a new one.
     let activity_id = match origin {
-        Origin::Remote(activity) => activity
-            .get("id")
+        Origin::Local => Some(ctx.urls.activity("vote", &crate::random_token())),
+        other => other
+            .activity()
+            .and_then(|a| a.get("id"))
             .and_then(|id| id.as_str())
             .map(str::to_owned),
-        Origin::Local => Some(ctx.urls.activity("vote", &crate::random_token())),
-        Origin::Fetched => None,
     };
     transaction!(&ctx.db, CoreError, |conn| {
         let (group_id, post_id, comment_id) = match target {

@@ -51,6 +51,9 @@ impl Announce {
         }
         let mut inner: InboxActivity = serde_json::from_value(self.object)
             .map_err(|e| InboxError::Refused(format!("announced activity: {e}")))?;
+        if let InboxActivity::Delete(delete) = &mut inner {
+            delete.announced = true;
+        }
         if let InboxActivity::Write(write) = &mut inner
             && domain_of(write.actor.inner()) != domain_of(group.id())
         {

@@ -24,6 +24,9 @@ pub struct Delete {
     pub object: Option<Url>,
     #[serde(skip)]
     pub raw: Value,
+    /// Passed on by the group it concerns (see `Origin::Announced`).
+    #[serde(skip)]
+    pub announced: bool,
 }
 
 impl Delete {
@@ -48,7 +51,11 @@ impl Delete {
             return Ok(());
         };
         let who = Participant::remote(self.actor.dereference(data).await?.row.id);
-        let origin = Origin::Remote(&self.raw);
+        let origin = if self.announced {
+            Origin::Announced(&self.raw)
+        } else {
+            Origin::Remote(&self.raw)
+        };
         match found {
             Stored::Post(p) => threads::take_down(data.app_data(), who, p.id, origin).await?,
             Stored::Comment(c) => comments::take_down(data.app_data(), who, c.id, origin).await?,

@@ -211,3 +211,39 @@ async fn a_group_where_only_moderators_post_refuses_remote_threads() {
     assert_eq!(status, 403, "{body}");
     assert!(threads(&plaza).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_to_a_mastodon_users_thread_reaches_them_without_following_the_group() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let bob = FakeRemote::start_as(Some("mastodon"), "/users/bob").await;
+    let create = fixture("mastodon/create_note_new_thread.json", &bob, &plaza);
+    assert_eq!(bob.send(&plaza, "/inbox", &create).await.0, 202);
+    let thread_id = threads(&plaza).await[0]["id"].as_i64().unwrap();
+
+    let staff = plaza.member("ada").await;
+    staff
+        .reply(thread_id, None, "Please install firmware 2.1.")
+        .await;
+    publish_all(&plaza).await;
+
+    // (bob's own signed requests are captured on his server too: only Plaza's count.)
+    let sent: Vec<_> = bob
+        .received("/inbox")
+        .into_iter()
+        .filter(|a| a["actor"] != bob.bob.as_str())
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let answer = &sent[0];
+    assert_eq!(answer["type"], "Create");
+    assert_eq!(answer["actor"], format!("{}/u/ada", plaza.base));
+    assert_eq!(answer["object"]["inReplyTo"], create["object"]["id"]);
+    assert!(
+        answer["object"]["tag"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["href"] == bob.bob.as_str() && t["type"] == "Mention"),
+        "bob is mentioned, so Mastodon notifies him: {answer}"
+    );
+}

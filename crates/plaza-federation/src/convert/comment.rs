@@ -16,18 +16,30 @@ pub struct CommentContext<'a> {
     pub group_ap_id: &'a str,
     /// The group's `name@domain`.
     pub group_handle: (&'a str, &'a str),
+    /// Whom the comment answers, when it is someone else: their actor id and `name@domain`.
+    pub parent_author: Option<(&'a str, String)>,
 }
 
 /// The object of a comment. Public, addressed to the group, which is also mentioned so that
-/// Mastodon users replying to it keep the group in the conversation.
+/// Mastodon users replying to it keep the group in the conversation. The person it answers is
+/// addressed and mentioned too, as Mastodon and Lemmy do, so their server notifies them.
 pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
     let (group_name, group_domain) = cx.group_handle;
+    let mut cc = vec![cx.group_ap_id.to_owned()];
+    let mut tag = vec![Mention::new(
+        cx.group_ap_id,
+        &handle(group_name, group_domain),
+    )];
+    if let Some((ap_id, handle)) = &cx.parent_author {
+        cc.push((*ap_id).to_owned());
+        tag.push(Mention::new(ap_id, handle));
+    }
     Note {
         id: comment.ap_id.clone(),
         kind: "Note".to_owned(),
         attributed_to: cx.author_ap_id.to_owned(),
         to: vec![PUBLIC.to_owned()],
-        cc: vec![cx.group_ap_id.to_owned()],
+        cc,
         audience: cx.group_ap_id.to_owned(),
         in_reply_to: Some(cx.in_reply_to.to_owned()),
         content: comment.body_html.clone(),
@@ -35,10 +47,7 @@ pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
         source: comment.body_source.clone().map(Source::markdown),
         url: comment.ap_id.clone(),
         distinguished: comment.distinguished,
-        tag: vec![Mention::new(
-            cx.group_ap_id,
-            &handle(group_name, group_domain),
-        )],
+        tag,
         published: timestamp(comment.created_at),
         updated: comment.updated_at.map(timestamp),
     }

@@ -64,9 +64,22 @@ pub async fn load_note(
     }
     let author = person::find(conn, row.author_id).await?;
     let thread = post::find(conn, row.post_id).await?;
-    let in_reply_to = match row.parent_id {
-        Some(parent) => comment::find(conn, parent).await?.ap_id,
-        None => thread.ap_id.clone(),
+    let (in_reply_to, parent_author_id) = match row.parent_id {
+        Some(parent) => {
+            let parent = comment::find(conn, parent).await?;
+            (parent.ap_id, parent.author_id)
+        }
+        None => (thread.ap_id.clone(), thread.author_id),
+    };
+    let parent_author = if parent_author_id == row.author_id {
+        None
+    } else {
+        let person = person::find(conn, parent_author_id).await?;
+        let domain = url::Url::parse(&person.ap_id)
+            .ok()
+            .and_then(|u| crate::domain_of(&u))
+            .unwrap_or_default();
+        Some((person.ap_id.clone(), format!("{}@{domain}", person.name)))
     };
     let group = group::view(conn, thread.group_id).await?;
     let cx = CommentContext {
@@ -74,6 +87,9 @@ pub async fn load_note(
         in_reply_to: &in_reply_to,
         group_ap_id: &group.group.ap_id,
         group_handle: (&group.group.name, &group.domain),
+        parent_author: parent_author
+            .as_ref()
+            .map(|(ap_id, handle)| (ap_id.as_str(), handle.clone())),
     };
     Ok((comment_object(&row, &cx), author.ap_id, group.group))
 }

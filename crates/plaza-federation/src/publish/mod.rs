@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use plaza_core::{Context, CoreError, CoreResult};
 use plaza_db::event::{self, EventRow};
-use plaza_db::{DbConn, group, transaction};
+use plaza_db::{DbConn, group, person, transaction};
 
 use serde_json::Value;
 
@@ -80,6 +80,28 @@ fn to_json<T: serde::Serialize>(activity: &T) -> CoreResult<Value> {
     serde_json::to_value(activity).map_err(|err| CoreError::Internal(err.to_string()))
 }
 
+/// The inboxes of the remote people a member's activity addresses (besides the group).
+async fn answered_inboxes(
+    conn: &mut DbConn<'_>,
+    activity: &Value,
+    group_ap_id: &str,
+) -> CoreResult<Vec<String>> {
+    let mut inboxes = Vec::new();
+    let addressed = activity
+        .pointer("/object/cc")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|id| *id != group_ap_id);
+    for id in addressed {
+        if let Some(p) = person::find_by_ap_id(conn, id).await?.filter(|p| !p.local) {
+            inboxes.push(p.shared_inbox_url.unwrap_or(p.inbox_url));
+        }
+    }
+    Ok(inboxes)
+}
+
 /// Queues what one event federates, if anything.
 ///
 /// In a local group the group passes each change on to its followers: forum servers get the
@@ -113,9 +135,14 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
         .await?
         .into_iter()
         .partition(|(_, software)| reader(software.as_deref()) == Reader::Forum);
+    let forums: Vec<String> = forums.into_iter().map(|(inbox, _)| inbox).collect();
+    let member = match received {
+        Some(_) => None,
+        None => member::activity(ctx, conn, e, &payload, &group).await?,
+    };
     if !forums.is_empty() {
-        let announced = match received {
-            Some(activity) => {
+        let announced = match (received, &member) {
+            (Some(activity), _) => {
                 let id = ctx.urls.activity("announce", &format!("event/{}", e.id));
                 Some(announce(
                     &ctx.urls,
@@ -125,22 +152,42 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
                     activity.clone(),
                 ))
             }
-            None => member::activity(ctx, conn, e, &payload, &group)
-                .await?
-                .map(|m| {
-                    let id = if e.kind.ends_with("_created") {
-                        let object = m.body.pointer("/object/id").and_then(Value::as_str);
-                        ctx.urls
-                            .activity("announce/create", object.unwrap_or(&m.id))
-                    } else {
-                        ctx.urls.activity("announce", &format!("event/{}", e.id))
-                    };
-                    announce(&ctx.urls, id, &group.ap_id, &group.name, m.body)
-                }),
+            (None, Some(m)) => {
+                let id = if e.kind.ends_with("_created") {
+                    let object = m.body.pointer("/object/id").and_then(Value::as_str);
+                    ctx.urls
+                        .activity("announce/create", object.unwrap_or(&m.id))
+                } else {
+                    ctx.urls.activity("announce", &format!("event/{}", e.id))
+                };
+                Some(announce(
+                    &ctx.urls,
+                    id,
+                    &group.ap_id,
+                    &group.name,
+                    m.body.clone(),
+                ))
+            }
+            (None, None) => None,
         };
         if let Some(a) = announced {
-            let inboxes = forums.into_iter().map(|(inbox, _)| inbox);
-            delivery::enqueue(conn, &a.id, &group.ap_id, &a, inboxes)
+            delivery::enqueue(conn, &a.id, &group.ap_id, &a, forums.clone())
+                .await
+                .map_err(to_core)?;
+        }
+    }
+    // Whoever a new comment answers hears of it, wherever they are: Mastodon-like servers get no
+    // comment announces, so the comment itself goes to the person's server (it mentions them).
+    if e.kind == "comment_created"
+        && let Some(m) = &member
+    {
+        let inboxes = answered_inboxes(conn, &m.body, &group.ap_id).await?;
+        let missing: Vec<String> = inboxes
+            .into_iter()
+            .filter(|i| !forums.contains(i))
+            .collect();
+        if !missing.is_empty() {
+            delivery::enqueue(conn, &m.id, &m.actor, &m.body, missing)
                 .await
                 .map_err(to_core)?;
         }

@@ -326,3 +326,24 @@ async fn outside_dev_mode_nothing_is_fetched_from_loopback_or_plain_http() {
     }
     assert_eq!(remote.fetches("/users/bob"), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hs2019_algorithm_name_is_accepted() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let signed = remote
+        .sign(&plaza, "/g/support/inbox", &follow(&plaza, &remote, 7))
+        .await;
+    // Mastodon and GoToSocial may name the algorithm `hs2019`; the key decides what it is.
+    let original = signed.headers["signature"].to_str().unwrap().to_owned();
+    let renamed = if original.contains("algorithm=\"") {
+        original.replace("algorithm=\"rsa-sha256\"", "algorithm=\"hs2019\"")
+    } else {
+        format!("{original},algorithm=\"hs2019\"")
+    };
+    assert!(renamed.contains("hs2019"), "{renamed}");
+    let (status, body) = replay(&plaza, &signed, None, Some(renamed)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(follower_count(&plaza).await, 1);
+}

@@ -247,3 +247,18 @@ async fn an_answer_to_a_mastodon_users_thread_reaches_them_without_following_the
         "bob is mentioned, so Mastodon notifies him: {answer}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_update_is_acknowledged_and_changes_no_content() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let bob = FakeRemote::start_as(Some("mastodon"), "/users/bob").await;
+    let update = serde_json::json!({
+        "id": format!("{}#updates/1", bob.bob), "type": "Update", "actor": bob.bob,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {"id": bob.bob, "type": "Person", "preferredUsername": "bob", "name": "Bobby"}
+    });
+    let (status, body) = bob.send(&plaza, "/inbox", &update).await;
+    assert_eq!(status, 202, "{body}");
+    assert!(threads(&plaza).await.is_empty());
+}

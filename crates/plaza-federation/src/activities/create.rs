@@ -32,6 +32,10 @@ pub struct Write {
 
 impl Write {
     async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+        // Other objects (a profile's Update, a group's) are acknowledged and ignored by `apply`.
+        if !CONTENT_TYPES.contains(&self.object.kind.as_str()) {
+            return Ok(());
+        }
         // Content is written by its author on the author's server: the object's id must be on
         // the actor's host, and the actor must be its author.
         verify_domains_match(self.actor.inner(), &self.object.id)?;

@@ -97,6 +97,36 @@ impl TestInstance {
         Client::answer(response).await
     }
 
+    /// GETs a path as a browser does (`Accept: text/html…`), without following redirects.
+    pub async fn browse(&self, path: &str) -> WebPage {
+        let response = browser()
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, BROWSER_ACCEPT)
+            .send()
+            .await
+            .expect("request");
+        WebPage::read(response).await
+    }
+
+    /// POSTs an HTML form as a browser does, without following redirects.
+    pub async fn submit_form(&self, path: &str, fields: &[(&str, &str)]) -> WebPage {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let response = browser()
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, BROWSER_ACCEPT)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        WebPage::read(response).await
+    }
+
     /// Signs up a member and returns their client.
     pub async fn member(&self, name: &str) -> Client {
         let response = self
@@ -192,6 +222,49 @@ impl Drop for TestInstance {
         if let Some(server) = self.server.take() {
             server.abort();
         }
+    }
+}
+
+/// The `Accept` header Firefox sends for a page.
+pub const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/// An HTTP client that acts like a browser but shows redirects instead of following them.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+/// An answer read as text (a page, a feed).
+#[derive(Debug)]
+pub struct WebPage {
+    /// Status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub text: String,
+}
+
+impl WebPage {
+    async fn read(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        Self {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    /// A header's value, or "" when absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 

@@ -3,12 +3,14 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod pages;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::{DefaultBodyLimit, FromRef, Request};
+use axum::middleware::{self, Next};
 use plaza_core::Context;
 use plaza_federation::activitypub_federation::config::FederationConfig;
 use tokio::net::TcpListener;
@@ -57,9 +59,12 @@ impl FromRef<AppState> for Arc<Context> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    // Browsers get the page at the URLs shared with ActivityPub documents.
+    let documents = pages::documents().with_state(state.clone());
     Router::new()
         .nest("/api/v1", api::router())
         .merge(plaza_federation::router())
+        .merge(pages::router())
         .fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,
@@ -67,6 +72,10 @@ pub fn router(state: AppState) -> Router {
                 "no such page",
             )
         })
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            pages::negotiate::negotiate(documents.clone(), request, next)
+        }))
+        .layer(middleware::from_fn(pages::layout::safety_headers))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

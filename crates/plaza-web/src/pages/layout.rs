@@ -1,0 +1,326 @@
+//! What every page shares: the layout data, people and times as pages show them, rendering a
+//! template into a response, the error page and the safety headers.
+
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDateTime, Utc};
+use plaza_core::{Context, CoreError};
+use plaza_db::person::PersonBrief;
+
+/// The Content-Security-Policy of every page: no scripts, no plug-ins, styles and frames only
+/// from here, images from here or any https origin.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; img-src 'self' https: data:; style-src 'self'";
+
+/// What the base template needs besides the page's own content.
+pub struct Layout {
+    /// The site's name, from the `site` row.
+    pub site_name: String,
+    /// The page's title (without the site name).
+    pub title: String,
+    /// Feeds announced with `<link rel="alternate">`.
+    pub feeds: Vec<FeedLink>,
+    /// The ActivityPub id of what the page shows, announced for fediverse software.
+    pub activity_id: Option<String>,
+}
+
+/// A feed a page links to.
+pub struct FeedLink {
+    /// `application/rss+xml` or `application/atom+xml`.
+    pub mime: &'static str,
+    /// Its title.
+    pub title: String,
+    /// Its path.
+    pub href: String,
+}
+
+impl FeedLink {
+    /// The RSS and Atom feeds under `base` (`""` for the instance, `/g/NAME` for a group).
+    pub fn pair(base: &str, title: &str) -> Vec<FeedLink> {
+        vec![
+            FeedLink {
+                mime: "application/rss+xml",
+                title: format!("{title} (RSS)"),
+                href: format!("{base}/feed.rss"),
+            },
+            FeedLink {
+                mime: "application/atom+xml",
+                title: format!("{title} (Atom)"),
+                href: format!("{base}/feed.atom"),
+            },
+        ]
+    }
+}
+
+impl Layout {
+    /// A layout with the site's current name.
+    pub async fn new(ctx: &Context, title: impl Into<String>) -> Result<Self, PageError> {
+        let site = plaza_core::site::get(ctx).await?;
+        Ok(Self {
+            site_name: site.name,
+            title: title.into(),
+            feeds: Vec::new(),
+            activity_id: None,
+        })
+    }
+}
+
+/// A moment as pages show it: "3 hours ago", with the exact time for machines and tooltips.
+pub struct TimeView {
+    /// RFC 3339 in UTC, for `<time datetime>`.
+    pub iso: String,
+    /// "2026-11-23 12:30 UTC".
+    pub absolute: String,
+    /// "3 hours ago".
+    pub relative: String,
+}
+
+impl TimeView {
+    /// A stored (UTC) time, relative to now.
+    pub fn new(at: NaiveDateTime) -> Self {
+        Self::relative_to(at, Utc::now().naive_utc())
+    }
+
+    /// A time relative to a given now.
+    pub fn relative_to(at: NaiveDateTime, now: NaiveDateTime) -> Self {
+        Self {
+            iso: at
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            absolute: at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            relative: relative(now.signed_duration_since(at).num_seconds()),
+        }
+    }
+}
+
+/// "N units ago" for an age in seconds; future times (clock skew) are "just now".
+fn relative(seconds: i64) -> String {
+    const UNITS: [(i64, &str); 5] = [
+        (365 * 86_400, "year"),
+        (30 * 86_400, "month"),
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+    ];
+    for (size, unit) in UNITS {
+        if seconds >= size {
+            let n = seconds / size;
+            let plural = if n == 1 { "" } else { "s" };
+            return format!("{n} {unit}{plural} ago");
+        }
+    }
+    "just now".to_owned()
+}
+
+/// A person as pages show them: always with their full handle.
+pub struct PersonView {
+    /// `name@domain`.
+    pub handle: String,
+    /// The name to show: the display name, or the name.
+    pub shown_name: String,
+    /// Their page here.
+    pub href: String,
+    /// Not from this instance.
+    pub remote: bool,
+    /// The account was deleted.
+    pub deleted: bool,
+    /// A bot account.
+    pub bot: bool,
+}
+
+impl From<&PersonBrief> for PersonView {
+    fn from(p: &PersonBrief) -> Self {
+        let handle = format!("{}@{}", p.name, p.domain);
+        Self {
+            href: if p.local {
+                format!("/u/{}", p.name)
+            } else {
+                format!("/u/{handle}")
+            },
+            shown_name: p
+                .display_name
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| p.name.clone()),
+            handle,
+            remote: !p.local,
+            deleted: p.deleted,
+            bot: p.bot,
+        }
+    }
+}
+
+/// A link as pages may render it: only http(s), so a stored `javascript:` URL never becomes one.
+pub fn safe_link(url: Option<&str>) -> Option<String> {
+    let url = url::Url::parse(url?.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
+}
+
+/// Renders a template with a status as an HTML response.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render a page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal server error").into_response()
+        }
+    }
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// The layout.
+    pub layout: Layout,
+    /// One sentence for the reader.
+    pub message: String,
+}
+
+/// Why a page could not be shown; answered with the friendly error page.
+#[derive(Debug)]
+pub struct PageError {
+    /// The status.
+    pub status: StatusCode,
+    /// The page's heading.
+    pub title: &'static str,
+    /// One sentence for the reader.
+    pub message: String,
+}
+
+impl PageError {
+    /// 404 for something that is not here.
+    pub fn not_found(what: &str) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            title: "Not found",
+            message: format!(
+                "There is no such {what} here. It may have moved, or the link may be mistyped."
+            ),
+        }
+    }
+
+    /// 410 for something deleted.
+    pub fn gone(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::GONE,
+            title: "Gone",
+            message: message.into(),
+        }
+    }
+
+    /// Renders the error page; the site name is looked up, or left out if that fails too.
+    pub async fn render(self, ctx: &Context) -> Response {
+        let site_name = match plaza_core::site::get(ctx).await {
+            Ok(site) => site.name,
+            Err(_) => ctx.settings.instance_name.clone(),
+        };
+        let page = ErrorPage {
+            layout: Layout {
+                site_name,
+                title: self.title.to_owned(),
+                feeds: Vec::new(),
+                activity_id: None,
+            },
+            message: self.message,
+        };
+        render(self.status, &page)
+    }
+}
+
+impl From<CoreError> for PageError {
+    fn from(err: CoreError) -> Self {
+        match err {
+            CoreError::NotFound(what) => Self::not_found(what),
+            CoreError::Gone(message) => Self::gone(format!("This is gone: {message}.")),
+            CoreError::Db(plaza_db::DbError::Pool(reason)) => {
+                tracing::warn!(%reason, "no database connection available");
+                Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    title: "Busy",
+                    message: "The server is busy. Please try again in a moment.".to_owned(),
+                }
+            }
+            other => {
+                tracing::error!(error = %other, "page failed");
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    title: "Something went wrong",
+                    message: "Something went wrong on our side. Please try again later.".to_owned(),
+                }
+            }
+        }
+    }
+}
+
+/// Turns a page handler's result into a response, rendering errors as the error page.
+pub async fn respond(ctx: &Context, result: Result<Response, PageError>) -> Response {
+    match result {
+        Ok(response) => response,
+        Err(error) => error.render(ctx).await,
+    }
+}
+
+/// Middleware: adds the Content-Security-Policy and the other safety headers to every HTML
+/// response.
+pub async fn safety_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_as_the_largest_whole_unit() {
+        assert_eq!(relative(-5), "just now");
+        assert_eq!(relative(59), "just now");
+        assert_eq!(relative(60), "1 minute ago");
+        assert_eq!(relative(3 * 3_600 + 59), "3 hours ago");
+        assert_eq!(relative(86_400), "1 day ago");
+        assert_eq!(relative(400 * 86_400), "1 year ago");
+    }
+
+    #[test]
+    fn only_http_links_are_rendered() {
+        assert_eq!(
+            safe_link(Some("https://a.example/x")).as_deref(),
+            Some("https://a.example/x")
+        );
+        assert_eq!(safe_link(Some("javascript:alert(1)")), None);
+        assert_eq!(safe_link(Some(" JavaScript:alert(1)")), None);
+        assert_eq!(safe_link(Some("data:text/html,x")), None);
+        assert_eq!(safe_link(None), None);
+    }
+}

@@ -1,0 +1,195 @@
+use plaza_db::instance;
+use plaza_db::person::{self, RemotePerson};
+
+use crate::{assert_html, instance_with_thread};
+
+#[tokio::test]
+async fn the_home_page_shows_the_site_and_its_groups_with_their_counts() {
+    let (plaza, _, _) = instance_with_thread().await;
+    let home = plaza.browse("/").await;
+    assert_html(&home, 200);
+    assert!(home.text.contains("<h1>Plaza</h1>"), "{}", home.text);
+    assert!(home.text.contains(r#"<a href="/g/support">Support</a>"#));
+    assert!(home.text.contains("1 threads"), "{}", home.text);
+    assert!(home.text.contains("0 followers"), "{}", home.text);
+    assert!(
+        home.text
+            .contains(r#"<link rel="alternate" type="application/rss+xml""#)
+    );
+    assert!(home.text.contains(r#"href="/static/plaza.css""#));
+}
+
+#[tokio::test]
+async fn the_group_page_shows_moderators_handles_threads_and_the_follow_form() {
+    let (plaza, thread, _) = instance_with_thread().await;
+    let domain = plaza.ctx.urls.domain().to_owned();
+    let page = plaza.browse("/g/support").await;
+    assert_html(&page, 200);
+    let text = &page.text;
+    assert!(text.contains("<h1>Support</h1>"), "{text}");
+    assert!(text.contains(&format!("@support@{domain}")), "{text}");
+    assert!(text.contains(&format!("!support@{domain}")), "{text}");
+    assert!(
+        text.contains(&format!("admin@{domain}")),
+        "the moderator: {text}"
+    );
+    assert!(text.contains(&format!(
+        r#"href="/post/{thread}">How do I reset my router?</a>"#
+    )));
+    assert!(text.contains(r#"action="/g/support/follow""#));
+    assert!(text.contains(r#"href="/g/support/feed.atom""#));
+    assert!(text.contains("<time datetime="), "{text}");
+    assert!(text.contains("just now"), "{text}");
+}
+
+#[tokio::test]
+async fn the_group_page_sorts_and_pages_its_threads() {
+    let plaza = crate::TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    for n in 0..21 {
+        ada.thread("support", &format!("Question number {n}"), "")
+            .await;
+    }
+    let first = plaza.browse("/g/support?sort=top").await;
+    assert_html(&first, 200);
+    assert!(
+        first
+            .text
+            .contains(r#"<strong aria-current="page">Top</strong>"#)
+    );
+    assert!(
+        first
+            .text
+            .contains(r#"href="/g/support?sort=top&#38;page=2""#),
+        "{}",
+        first.text
+    );
+    assert!(
+        !first.text.contains("Question number 0<"),
+        "the oldest is on page 2"
+    );
+    let second = plaza.browse("/g/support?sort=new&page=2").await;
+    assert!(
+        second.text.contains("Question number 0<"),
+        "{}",
+        second.text
+    );
+    assert!(second.text.contains(r#"rel="prev""#));
+    let odd = plaza.browse("/g/support?sort=nonsense&page=abc").await;
+    assert_html(&odd, 200);
+}
+
+#[tokio::test]
+async fn the_thread_page_shows_the_post_and_the_comment_tree_with_full_handles() {
+    let (plaza, thread, comment) = instance_with_thread().await;
+    let ada = plaza.login("ada").await;
+    let answer = ada
+        .reply(thread, Some(comment), "Thanks, that worked!")
+        .await;
+    let domain = plaza.ctx.urls.domain().to_owned();
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert_html(&page, 200);
+    let text = &page.text;
+    assert!(
+        text.contains("<h1>How do I reset my router?</h1>"),
+        "{text}"
+    );
+    assert!(text.contains("<strong>blinking</strong>"), "{text}");
+    assert!(text.contains(&format!("ada@{domain}")));
+    assert!(text.contains(&format!("bob@{domain}")));
+    assert!(text.contains("Hold the button for ten seconds."));
+    // The answer is nested in the reply list of the comment it answers.
+    let parent = text.find(&format!(r#"id="c-{comment}""#)).unwrap();
+    let replies = text[parent..].find(r#"<ol class="replies">"#).unwrap() + parent;
+    let child = text.find(&format!(r#"id="c-{answer}""#)).unwrap();
+    assert!(parent < replies && replies < child, "{text}");
+    assert!(text.contains("points"));
+    assert!(text.contains(&format!(r#"action="/post/{thread}/reply""#)));
+    assert!(!text.contains("remote</span>"), "everyone here is local");
+}
+
+#[tokio::test]
+async fn deleted_comments_are_shown_as_deleted_and_keep_their_replies() {
+    let (plaza, thread, comment) = instance_with_thread().await;
+    let ada = plaza.login("ada").await;
+    ada.reply(thread, Some(comment), "What button?").await;
+    let bob = plaza.login("bob").await;
+    assert_eq!(
+        bob.delete(&format!("/comments/{comment}")).await.status,
+        204
+    );
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert_html(&page, 200);
+    assert!(
+        page.text.contains("[deleted by its author]"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("Hold the button"));
+    assert!(page.text.contains("What button?"));
+}
+
+#[tokio::test]
+async fn the_comment_page_shows_the_comment_within_its_thread() {
+    let (plaza, thread, comment) = instance_with_thread().await;
+    let page = plaza.browse(&format!("/comment/{comment}")).await;
+    assert_html(&page, 200);
+    assert!(page.text.contains("Hold the button for ten seconds."));
+    assert!(
+        page.text
+            .contains(&format!(r#"href="/post/{thread}#c-{comment}""#))
+    );
+}
+
+#[tokio::test]
+async fn the_person_page_shows_local_and_remote_people_with_their_handles() {
+    let (plaza, _, _) = instance_with_thread().await;
+    let domain = plaza.ctx.urls.domain().to_owned();
+    let local = plaza.browse("/u/ada").await;
+    assert_html(&local, 200);
+    assert!(
+        local.text.contains(&format!("@ada@{domain}")),
+        "{}",
+        local.text
+    );
+    assert!(local.text.contains("Joined"));
+
+    {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        let conn = &mut pooled.conn();
+        let remote = instance::upsert(conn, "social.example").await.unwrap();
+        person::upsert_remote(
+            conn,
+            &RemotePerson {
+                ap_id: "https://social.example/users/cleo",
+                instance_id: remote.id,
+                name: "cleo",
+                display_name: Some("Cleo <b>the bold</b>"),
+                bio_html: Some("<p>Hello from afar</p>"),
+                avatar_url: None,
+                inbox_url: "https://social.example/users/cleo/inbox",
+                shared_inbox_url: None,
+                public_key: "key",
+                bot: false,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let remote = plaza.browse("/u/cleo@social.example").await;
+    assert_html(&remote, 200);
+    assert!(remote.text.contains("@cleo@social.example"));
+    assert!(
+        remote.text.contains("Cleo &#60;b&#62;the bold&#60;/b&#62;"),
+        "{}",
+        remote.text
+    );
+    assert!(remote.text.contains("<p>Hello from afar</p>"));
+    assert!(remote.text.contains(r#"<span class="mark">remote</span>"#));
+    assert!(
+        remote
+            .text
+            .contains(r#"href="https://social.example/users/cleo""#)
+    );
+}

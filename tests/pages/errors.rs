@@ -44,3 +44,13 @@ async fn a_deleted_thread_answers_410_and_keeps_its_replies_readable() {
     assert_html(&gone, 410);
     assert!(gone.text.contains("<h1>Gone</h1>"));
 }
+
+#[tokio::test]
+async fn a_browser_asking_for_a_path_that_does_not_exist_gets_the_404_page_and_others_json() {
+    let (plaza, _, _) = instance_with_thread().await;
+    let page = plaza.browse("/no/such/path").await;
+    assert_html(&page, 404);
+    let json = plaza.fetch("/no/such/path", "application/json").await;
+    assert_eq!(json.status, 404);
+    assert_eq!(json.str("/error"), "not_found");
+}

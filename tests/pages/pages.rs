@@ -10,7 +10,7 @@ async fn the_home_page_shows_the_site_and_its_groups_with_their_counts() {
     assert_html(&home, 200);
     assert!(home.text.contains("<h1>Plaza</h1>"), "{}", home.text);
     assert!(home.text.contains(r#"<a href="/g/support">Support</a>"#));
-    assert!(home.text.contains("1 threads"), "{}", home.text);
+    assert!(home.text.contains("1 thread<"), "{}", home.text);
     assert!(home.text.contains("0 followers"), "{}", home.text);
     assert!(
         home.text

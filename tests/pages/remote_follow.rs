@@ -3,6 +3,8 @@ use axum::extract::Query;
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use plaza_web::pages::remote_follow::{LookupError, subscribe_url};
+
 use crate::{assert_html, instance_with_thread};
 
 /// A fediverse server on a loopback port whose WebFinger answers every `acct:` with a document;
@@ -125,5 +127,29 @@ async fn an_unreachable_server_or_one_without_remote_follow_gets_the_form_with_a
         page.text.contains("does not offer a way to follow"),
         "{}",
         page.text
+    );
+}
+
+#[tokio::test]
+async fn outside_development_mode_loopback_servers_and_ports_are_never_asked() {
+    let (plaza, _, _) = instance_with_thread().await;
+    let server = fake_server(true).await;
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), false)
+        .await
+        .unwrap();
+    let state = plaza_web::AppState {
+        ctx: plaza.ctx.clone(),
+        config: std::sync::Arc::new(plaza_web::WebConfig::default()),
+        federation,
+    };
+    let group_id = format!("{}/g/support", plaza.base);
+    assert_eq!(
+        subscribe_url(&state, &format!("@me@{server}"), &group_id).await,
+        Err(LookupError::BadHandle),
+        "an explicit port is for development only"
+    );
+    assert_eq!(
+        subscribe_url(&state, "@me@localhost", &group_id).await,
+        Err(LookupError::NotPublic("localhost".to_owned()))
     );
 }

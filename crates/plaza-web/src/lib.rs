@@ -65,13 +65,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(plaza_federation::router())
         .merge(pages::router())
-        .fallback(|| async {
-            ApiError::new(
-                axum::http::StatusCode::NOT_FOUND,
-                "not_found",
-                "no such page",
-            )
-        })
+        .fallback(pages::layout::no_such_page)
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             pages::negotiate::negotiate(documents.clone(), request, next)
         }))

@@ -114,6 +114,15 @@ fn relative(seconds: i64) -> String {
     "just now".to_owned()
 }
 
+/// "1 thread", "2 threads": a count with its noun.
+pub fn count(n: &i64, noun: &str) -> String {
+    if *n == 1 || *n == -1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A person as pages show them: always with their full handle.
 pub struct PersonView {
     /// `name@domain`.
@@ -133,12 +142,13 @@ pub struct PersonView {
 impl From<&PersonBrief> for PersonView {
     fn from(p: &PersonBrief) -> Self {
         let handle = format!("{}@{}", p.name, p.domain);
+        let href = if p.local {
+            format!("/u/{}", segment(&p.name))
+        } else {
+            format!("/u/{}", segment(&handle))
+        };
         Self {
-            href: if p.local {
-                format!("/u/{}", p.name)
-            } else {
-                format!("/u/{handle}")
-            },
+            href,
             shown_name: p
                 .display_name
                 .clone()
@@ -150,6 +160,19 @@ impl From<&PersonBrief> for PersonView {
             bot: p.bot,
         }
     }
+}
+
+/// A path segment kept as it is when made of plain characters, or else percent-encoded (a
+/// remote name is whatever the other server sent).
+fn segment(raw: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@' | ':');
+    if raw.chars().all(plain) && !raw.contains("..") {
+        return raw.to_owned();
+    }
+    // Form encoding writes a space as `+`, which a path does not decode.
+    url::form_urlencoded::byte_serialize(raw.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 /// A link as pages may render it: only http(s), so a stored `javascript:` URL never becomes one.
@@ -271,6 +294,24 @@ pub async fn respond(ctx: &Context, result: Result<Response, PageError>) -> Resp
     }
 }
 
+/// The answer to a path that does not exist: the HTML page for a request that asks for HTML,
+/// the JSON error otherwise.
+pub async fn no_such_page(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let asks_html = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("text/html"));
+    if asks_html {
+        PageError::not_found("page").render(&state.ctx).await
+    } else {
+        crate::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page").into_response()
+    }
+}
+
 /// Middleware: adds the Content-Security-Policy and the other safety headers to every HTML
 /// response.
 pub async fn safety_headers(request: Request, next: Next) -> Response {
@@ -310,6 +351,22 @@ mod tests {
         assert_eq!(relative(3 * 3_600 + 59), "3 hours ago");
         assert_eq!(relative(86_400), "1 day ago");
         assert_eq!(relative(400 * 86_400), "1 year ago");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(&1, "thread"), "1 thread");
+        assert_eq!(count(&0, "thread"), "0 threads");
+        assert_eq!(count(&-1, "point"), "-1 point");
+        assert_eq!(count(&12, "follower"), "12 followers");
+    }
+
+    #[test]
+    fn odd_remote_names_are_encoded_in_links() {
+        assert_eq!(segment("cleo@social.example"), "cleo@social.example");
+        assert_eq!(segment("me@localhost:8080"), "me@localhost:8080");
+        assert_eq!(segment("../x@a.example"), "..%2Fx%40a.example");
+        assert_eq!(segment("a b+?c@d"), "a%20b%2B%3Fc%40d");
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub struct RemoteFollowPage {
 pub enum LookupError {
     /// Not a handle (400).
     BadHandle,
+    /// The server is at a loopback or private address, which is never asked outside
+    /// development mode (400).
+    NotPublic(String),
     /// The server did not answer, or not with WebFinger (502).
     Unreachable(String),
     /// The server answered but offers no remote-follow page (502).
@@ -70,7 +73,7 @@ pub enum LookupError {
 impl LookupError {
     fn status(&self) -> StatusCode {
         match self {
-            LookupError::BadHandle => StatusCode::BAD_REQUEST,
+            LookupError::BadHandle | LookupError::NotPublic(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::BAD_GATEWAY,
         }
     }
@@ -80,6 +83,9 @@ impl LookupError {
             LookupError::BadHandle => {
                 "That is not a fediverse handle. Enter it as @name@server, for example @me@mastodon.social.".to_owned()
             }
+            LookupError::NotPublic(domain) => format!(
+                "{domain} is not a public fediverse server. Check the handle."
+            ),
             LookupError::Unreachable(domain) => format!(
                 "We could not look your account up on {domain}. Check the handle, or try again later."
             ),
@@ -162,7 +168,9 @@ pub async fn subscribe_url(
     // Outside development mode, no request reaches loopback or private addresses: the address
     // is checked now, and again by the resolver when connecting (also after redirects).
     let data = state.federation.to_request_data();
-    data.is_valid_ip(&url).await.map_err(|_| unreachable())?;
+    data.is_valid_ip(&url)
+        .await
+        .map_err(|_| LookupError::NotPublic(domain.clone()))?;
     let client = reqwest::Client::builder()
         .timeout(LOOKUP_TIMEOUT)
         .connect_timeout(LOOKUP_TIMEOUT)

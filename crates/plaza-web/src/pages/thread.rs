@@ -165,7 +165,7 @@ impl ThreadPage {
             group_href: if view.group.group.local {
                 format!("/g/{}", view.group.group.name)
             } else {
-                view.group.group.ap_id.clone()
+                safe_link(Some(&view.group.group.ap_id)).unwrap_or_default()
             },
             group_title: view.group.group.title.clone(),
             tree,

@@ -1,5 +1,7 @@
+use plaza_core::comments::{self, RemoteReply};
+use plaza_core::{Origin, Participant, RemoteContent};
 use plaza_db::instance;
-use plaza_db::person::{self, RemotePerson};
+use plaza_db::person::{self, PersonRow, RemotePerson};
 
 use crate::{assert_html, instance_with_thread};
 
@@ -155,28 +157,7 @@ async fn the_person_page_shows_local_and_remote_people_with_their_handles() {
     );
     assert!(local.text.contains("Joined"));
 
-    {
-        let mut pooled = plaza.ctx.db.get().await.unwrap();
-        let conn = &mut pooled.conn();
-        let remote = instance::upsert(conn, "social.example").await.unwrap();
-        person::upsert_remote(
-            conn,
-            &RemotePerson {
-                ap_id: "https://social.example/users/cleo",
-                instance_id: remote.id,
-                name: "cleo",
-                display_name: Some("Cleo <b>the bold</b>"),
-                bio_html: Some("<p>Hello from afar</p>"),
-                avatar_url: None,
-                inbox_url: "https://social.example/users/cleo/inbox",
-                shared_inbox_url: None,
-                public_key: "key",
-                bot: false,
-            },
-        )
-        .await
-        .unwrap();
-    }
+    remote_person(&plaza).await;
     let remote = plaza.browse("/u/cleo@social.example").await;
     assert_html(&remote, 200);
     assert!(remote.text.contains("@cleo@social.example"));
@@ -191,5 +172,66 @@ async fn the_person_page_shows_local_and_remote_people_with_their_handles() {
         remote
             .text
             .contains(r#"href="https://social.example/users/cleo""#)
+    );
+}
+
+/// Stores `cleo@social.example`, as if her server had been asked about her.
+async fn remote_person(plaza: &crate::TestInstance) -> PersonRow {
+    let mut pooled = plaza.ctx.db.get().await.unwrap();
+    let conn = &mut pooled.conn();
+    let remote = instance::upsert(conn, "social.example").await.unwrap();
+    person::upsert_remote(
+        conn,
+        &RemotePerson {
+            ap_id: "https://social.example/users/cleo",
+            instance_id: remote.id,
+            name: "cleo",
+            display_name: Some("Cleo <b>the bold</b>"),
+            bio_html: Some("<p>Hello from afar</p>"),
+            avatar_url: None,
+            inbox_url: "https://social.example/users/cleo/inbox",
+            shared_inbox_url: None,
+            public_key: "key",
+            bot: false,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_reply_from_elsewhere_shows_its_author_as_remote_and_its_cleaned_html() {
+    let (plaza, thread, _) = instance_with_thread().await;
+    let cleo = remote_person(&plaza).await;
+    comments::receive(
+        &plaza.ctx,
+        RemoteReply {
+            post_id: thread,
+            parent_id: None,
+            content: RemoteContent {
+                ap_id: "https://social.example/notes/1".to_owned(),
+                html: "<p>Try <em>turning it off</em> <script>alert(1)</script>\
+                       <a href=\"javascript:alert(1)\">here</a></p>"
+                    .to_owned(),
+                source: None,
+                published: None,
+                author: Participant::remote(cleo.id),
+            },
+        },
+        Origin::Fetched,
+    )
+    .await
+    .unwrap();
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert_html(&page, 200);
+    let text = &page.text;
+    assert!(text.contains("<em>turning it off</em>"), "{text}");
+    assert!(!text.contains("<script>"), "{text}");
+    assert!(!text.contains("javascript:"), "{text}");
+    assert!(
+        text.contains(
+            r#"<a class="person" href="/u/cleo@social.example" title="cleo@social.example">Cleo &#60;b&#62;the bold&#60;/b&#62;</a> <span class="handle">cleo@social.example</span> <span class="mark">remote</span>"#
+        ),
+        "{text}"
     );
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod bad_input;
 mod comments;
 mod groups;
+mod moderation;
 mod openapi;
 mod outbox;
 mod threads;

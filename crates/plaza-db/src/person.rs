@@ -164,3 +164,19 @@ pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Optio
         .await
         .optional()?))
 }
+
+/// Finds a person by `name` and their instance's `domain`.
+pub async fn find_by_handle(
+    conn: &mut DbConn<'_>,
+    name: &str,
+    domain: &str,
+) -> DbResult<Option<PersonRow>> {
+    on_conn!(conn, |c| Ok(persons::table
+        .inner_join(instances::table)
+        .filter(persons::name.eq(name))
+        .filter(instances::domain.eq(domain))
+        .select(PersonRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod comments;
 pub mod groups;
 pub mod instance;
+pub mod moderation;
 pub mod threads;
 pub mod views;
 
@@ -25,11 +26,14 @@ use crate::{ApiError, AppState};
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
         comments::create, comments::edit, comments::delete, comments::vote,
+        moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
+        moderation::unban, moderation::modlog, moderation::report_thread,
+        moderation::report_comment, moderation::open_reports, moderation::resolve_report,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "instance"), (name = "accounts"), (name = "admin"),
-        (name = "groups"), (name = "threads"), (name = "comments"),
+        (name = "groups"), (name = "threads"), (name = "comments"), (name = "moderation"),
     )
 )]
 pub struct ApiDoc;
@@ -95,6 +99,21 @@ pub fn router() -> Router<AppState> {
             axum::routing::patch(comments::edit).delete(comments::delete),
         )
         .route("/comments/{id}/vote", post(comments::vote))
+        .route("/threads/{id}/moderate", post(moderation::moderate_thread))
+        .route(
+            "/comments/{id}/moderate",
+            post(moderation::moderate_comment),
+        )
+        .route("/threads/{id}/report", post(moderation::report_thread))
+        .route("/comments/{id}/report", post(moderation::report_comment))
+        .route("/groups/{name}/bans", post(moderation::ban))
+        .route(
+            "/groups/{name}/bans/{person}",
+            axum::routing::delete(moderation::unban),
+        )
+        .route("/groups/{name}/modlog", get(moderation::modlog))
+        .route("/groups/{name}/reports", get(moderation::open_reports))
+        .route("/reports/{id}/resolve", post(moderation::resolve_report))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
 }

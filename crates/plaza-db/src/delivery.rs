@@ -82,7 +82,7 @@ pub async fn claim_due(
                 .is_null()
                 .or(deliveries::claimed_until.lt(now)),
         )
-        .order(deliveries::next_attempt_at.asc())
+        .order((deliveries::next_attempt_at.asc(), deliveries::id.asc()))
         .select(deliveries::id)
         .limit(limit);
     // PostgreSQL: skip rows another process is claiming. SQLite: the caller's transaction

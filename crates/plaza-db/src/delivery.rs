@@ -233,6 +233,20 @@ pub async fn mark_host_dead(
     })
 }
 
+/// Deletes the deliveries to an instance that have neither arrived nor been given up (when it is
+/// blocked); returns how many. A worker holding a claim on one of them finds nothing to update.
+/// Their activities stay until pruning removes them with the other finished ones.
+pub async fn drop_pending(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<usize> {
+    on_conn!(conn, |c| Ok(diesel::delete(
+        deliveries::table
+            .filter(deliveries::instance_id.eq(instance_id))
+            .filter(deliveries::delivered_at.is_null())
+            .filter(deliveries::failed_at.is_null()),
+    )
+    .execute(c)
+    .await?))
+}
+
 /// The private key of a local person or group, by actor id (the instance actor's is in the
 /// core's `Context`).
 pub async fn signing_key(conn: &mut DbConn<'_>, actor_ap_id: &str) -> DbResult<Option<String>> {

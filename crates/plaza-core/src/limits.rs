@@ -20,6 +20,10 @@ pub const POST_TITLE_MAX: usize = 200;
 pub const POST_BODY_MAX: usize = 50_000;
 /// Longest comment (Markdown).
 pub const COMMENT_BODY_MAX: usize = 20_000;
+/// Longest instance name.
+pub const SITE_NAME_MAX: usize = 100;
+/// Longest instance description.
+pub const SITE_DESCRIPTION_MAX: usize = 10_000;
 /// Longest moderation or report reason.
 pub const REASON_MAX: usize = 1_000;
 /// Longest link URL on a thread.

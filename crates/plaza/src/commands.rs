@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
+use plaza_core::instances;
 use plaza_core::{Context, CoreError, Settings, Urls};
-use plaza_db::instance::{self, InstanceRow};
+use plaza_db::instance::InstanceRow;
 use plaza_db::maintenance::{self, Retention};
-use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, delivery, migrate, transaction};
+use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
 use plaza_federation::config::federation_config;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
@@ -27,9 +28,6 @@ pub enum CliError {
     Core(#[from] CoreError),
     #[error("{0}")]
     Io(String),
-    /// An argument that cannot be used as given.
-    #[error("{0}")]
-    Invalid(String),
 }
 
 /// Runs a parsed command line.
@@ -96,11 +94,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         // The domain is checked before the database is opened: a typo changes nothing.
         Command::Instance(InstanceCommand::Block { domain }) => {
-            let domain = normalize_domain(&domain)?;
             block_instance(&open(&cli.global).await?, &domain).await
         }
         Command::Instance(InstanceCommand::Unblock { domain }) => {
-            let domain = normalize_domain(&domain)?;
             unblock_instance(&open(&cli.global).await?, &domain).await
         }
         Command::Instance(InstanceCommand::List { blocked }) => {
@@ -109,108 +105,40 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// A domain as the `instances` table holds it: lower-case `host[:port]`, without the default
-/// https port. URLs, paths, user names and wildcards are refused, with a hint where one helps.
-fn normalize_domain(input: &str) -> Result<String, CliError> {
-    let given = input.trim();
-    if given.is_empty() {
-        return Err(CliError::Invalid(
-            "give the instance's domain, such as mastodon.example".into(),
-        ));
-    }
-    let refuse = |why: String| CliError::Invalid(format!("'{given}' is not a domain: {why}"));
-    if given.contains("://") {
-        let hint = url::Url::parse(given)
-            .ok()
-            .and_then(|u| {
-                let host = u.host_str()?.to_ascii_lowercase();
-                Some(match u.port() {
-                    Some(port) => format!(" ('{host}:{port}')"),
-                    None => format!(" ('{host}')"),
-                })
-            })
-            .unwrap_or_default();
-        return Err(refuse(format!(
-            "give the host alone{hint}, without a scheme or a path"
-        )));
-    }
-    if let Some(c) = given.chars().find(|c| {
-        matches!(c, '/' | '?' | '#' | '@' | '\\' | '*') || c.is_whitespace() || c.is_control()
-    }) {
-        let why = if c == '*' {
-            "wildcards are not supported; block each domain".to_owned()
-        } else {
-            format!("a domain has no '{}'", c.escape_default())
-        };
-        return Err(refuse(why));
-    }
-    let parsed =
-        url::Url::parse(&format!("https://{given}/")).map_err(|e| refuse(e.to_string()))?;
-    let host = parsed
-        .host_str()
-        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
-        .filter(|h| !h.is_empty())
-        .ok_or_else(|| refuse("it names no host".into()))?;
-    Ok(match parsed.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
-}
-
-/// Blocks a normalised domain (creating its row if Plaza has not met it yet) and drops what was
-/// waiting to be delivered to it, in one transaction.
 async fn block_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
-    if domain == ctx.urls.domain() {
-        return Err(CliError::Invalid(format!(
-            "{domain} is this instance's own domain"
-        )));
+    let outcome = instances::block(ctx, domain).await?;
+    let domain = &outcome.domain;
+    if outcome.was_blocked {
+        println!("{domain} was blocked already");
+    } else if outcome.was_known {
+        println!("blocked {domain}");
+    } else {
+        println!("blocked {domain} (an instance not seen before)");
     }
-    let (before, dropped) = transaction!(&ctx.db, DbError, |conn| {
-        let before = instance::find_by_domain(conn, domain).await?;
-        let row = instance::upsert(conn, domain).await?;
-        instance::set_blocked(conn, domain, true).await?;
-        let dropped = delivery::drop_pending(conn, row.id).await?;
-        Ok((before, dropped))
-    })?;
-    match before {
-        Some(row) if row.blocked => println!("{domain} was blocked already"),
-        Some(_) => println!("blocked {domain}"),
-        None => println!("blocked {domain} (an instance not seen before)"),
-    }
-    if dropped > 0 {
-        let plural = if dropped == 1 {
+    if outcome.dropped > 0 {
+        let plural = if outcome.dropped == 1 {
             "delivery"
         } else {
             "deliveries"
         };
-        println!("dropped {dropped} pending {plural} to {domain}");
+        println!("dropped {} pending {plural} to {domain}", outcome.dropped);
     }
     Ok(())
 }
 
 async fn unblock_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
-    let mut pooled = ctx.db.get().await?;
-    let conn = &mut pooled.conn();
-    match instance::find_by_domain(conn, domain).await? {
-        Some(row) if row.blocked => {
-            instance::set_blocked(conn, domain, false).await?;
-            println!("unblocked {domain}");
-        }
-        _ => println!("{domain} is not blocked"),
+    let (domain, was_blocked) = instances::unblock(ctx, domain).await?;
+    if was_blocked {
+        println!("unblocked {domain}");
+    } else {
+        println!("{domain} is not blocked");
     }
     Ok(())
 }
 
 /// Prints the other instances as an aligned table (times in UTC).
 async fn list_instances(ctx: &Context, only_blocked: bool) -> Result<(), CliError> {
-    let rows: Vec<InstanceRow> = {
-        let mut pooled = ctx.db.get().await?;
-        instance::list(&mut pooled.conn(), only_blocked).await?
-    };
-    let rows: Vec<InstanceRow> = rows
-        .into_iter()
-        .filter(|r| r.id != ctx.local_instance_id())
-        .collect();
+    let rows: Vec<InstanceRow> = instances::list(ctx, only_blocked).await?;
     if rows.is_empty() {
         println!(
             "{}",
@@ -416,50 +344,6 @@ fn read_password(file: Option<&std::path::Path>) -> Result<String, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn domains_are_normalised_as_the_instances_table_holds_them() {
-        let cases = [
-            ("mastodon.example", "mastodon.example"),
-            ("  Mastodon.EXAMPLE \n", "mastodon.example"),
-            ("lemmy.example.", "lemmy.example"),
-            ("localhost:8081", "localhost:8081"),
-            ("social.example:443", "social.example"),
-            ("bücher.example", "xn--bcher-kva.example"),
-        ];
-        for (given, expected) in cases {
-            assert_eq!(
-                normalize_domain(given).ok().as_deref(),
-                Some(expected),
-                "{given}"
-            );
-        }
-    }
-
-    #[test]
-    fn urls_paths_and_garbage_are_refused_with_a_reason() {
-        let cases = [
-            ("", "give the instance's domain"),
-            ("   ", "give the instance's domain"),
-            (
-                "http://x/y",
-                "give the host alone ('x'), without a scheme or a path",
-            ),
-            ("https://Social.example:8443", "('social.example:8443')"),
-            ("x/y", "a domain has no '/'"),
-            ("ada@mastodon.example", "a domain has no '@'"),
-            ("two words", "a domain has no ' '"),
-            ("*.example", "wildcards are not supported"),
-            ("x:99999", "'x:99999' is not a domain"),
-        ];
-        for (given, expected) in cases {
-            let message = normalize_domain(given).err().map(|e| e.to_string());
-            assert!(
-                message.as_deref().is_some_and(|m| m.contains(expected)),
-                "{given:?}: {message:?}"
-            );
-        }
-    }
 
     #[test]
     fn tables_are_aligned_without_trailing_spaces() {

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI description at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod admin;
 pub mod comments;
 pub mod groups;
 pub mod instance;
@@ -21,7 +22,7 @@ use crate::{ApiError, AppState};
     info(title = "Plaza API", description = "Plaza's JSON API: accounts, groups, threads, comments and votes. Errors answer with {\"error\": CODE, \"message\": TEXT}."),
     servers((url = "/api/v1")),
     paths(
-        instance::get,
+        instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
@@ -70,7 +71,15 @@ async fn wrong_method() -> ApiError {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
-        .route("/instance", get(instance::get))
+        .route(
+            "/instance",
+            get(instance::get).patch(admin::update_instance),
+        )
+        .route("/admin/instances", get(admin::list_instances))
+        .route(
+            "/admin/instances/{domain}/block",
+            axum::routing::put(admin::block).delete(admin::unblock),
+        )
         .route("/accounts", post(accounts::register))
         .route("/auth/login", post(accounts::login))
         .route("/auth/logout", post(accounts::logout))

@@ -3,12 +3,15 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod rate_limit;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::Method;
 use plaza_core::Context;
 use plaza_federation::activitypub_federation::config::FederationConfig;
 use tokio::net::TcpListener;
@@ -21,12 +24,15 @@ pub use error::{ApiError, ErrorBody};
 pub struct WebConfig {
     /// Largest request body accepted; larger ones get 413 before being read whole.
     pub max_body_bytes: usize,
+    /// Requests allowed per client address.
+    pub rate_limits: rate_limit::RateLimits,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             max_body_bytes: 256 * 1024,
+            rate_limits: rate_limit::RateLimits::default(),
         }
     }
 }
@@ -57,9 +63,12 @@ impl FromRef<AppState> for Arc<Context> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
-    Router::new()
-        .nest("/api/v1", api::router())
-        .merge(plaza_federation::router())
+    let limits = state.config.rate_limits.clone();
+    let app = Router::new()
+        .nest("/api/v1", api::router(&limits))
+        .merge(plaza_federation::router());
+    // Every POST, the inboxes included, counts against one generous limit per client.
+    rate_limit::apply(app, limits.any_post, limits.behind_proxy, &[Method::POST])
         .fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,
@@ -79,7 +88,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The rate limits key on the client's address.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -79,6 +79,10 @@ pub struct ServeArgs {
     /// so several instances can federate on one machine. Never in production.
     #[arg(long, env = "PLAZA_DEV_MODE")]
     pub dev_mode: bool,
+    /// Plaza runs behind a reverse proxy that sets X-Forwarded-For: rate limits then count per
+    /// address in that header, not per proxy. Only with a proxy you run.
+    #[arg(long, env = "PLAZA_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 /// Administration commands.

@@ -13,6 +13,7 @@ use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
 use plaza_federation::config::federation_config;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
+use plaza_web::rate_limit::RateLimits;
 use plaza_web::{AppState, WebConfig};
 
 use crate::cli::{
@@ -255,6 +256,10 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
         ctx,
         config: Arc::new(WebConfig {
             max_body_bytes: args.max_body_bytes,
+            rate_limits: RateLimits {
+                behind_proxy: args.behind_proxy,
+                ..RateLimits::default()
+            },
         }),
         federation,
     };

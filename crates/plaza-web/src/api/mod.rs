@@ -10,10 +10,12 @@ pub mod threads;
 pub mod views;
 
 use axum::Router;
+use axum::http::Method;
 use axum::routing::{get, post};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::rate_limit::{self, RateLimits};
 use crate::{ApiError, AppState};
 
 /// The OpenAPI document, generated from the handlers and types below.
@@ -67,30 +69,12 @@ async fn wrong_method() -> ApiError {
     )
 }
 
-/// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route(
-            "/instance",
-            get(instance::get).patch(admin::update_instance),
-        )
-        .route("/admin/instances", get(admin::list_instances))
-        .route(
-            "/admin/instances/{domain}/block",
-            axum::routing::put(admin::block).delete(admin::unblock),
-        )
+/// The `/api/v1` routes, with the rate limits of sign-up, log-in and posting.
+pub fn router(limits: &RateLimits) -> Router<AppState> {
+    let auth = Router::new()
         .route("/accounts", post(accounts::register))
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/me", get(accounts::me))
-        .route("/admin/accounts", post(accounts::create_account))
-        .route("/groups", get(groups::list).post(groups::create))
-        .route("/groups/{name}", get(groups::get))
-        .route(
-            "/groups/{name}/follow",
-            post(groups::follow).delete(groups::unfollow),
-        )
+        .route("/auth/login", post(accounts::login));
+    let posting = Router::new()
         .route(
             "/groups/{name}/threads",
             get(threads::list).post(threads::create),
@@ -108,13 +92,46 @@ pub fn router() -> Router<AppState> {
             axum::routing::patch(comments::edit).delete(comments::delete),
         )
         .route("/comments/{id}/vote", post(comments::vote))
+        .route("/threads/{id}/report", post(moderation::report_thread))
+        .route("/comments/{id}/report", post(moderation::report_comment));
+    let writes = [Method::POST, Method::PATCH];
+    Router::new()
+        .merge(rate_limit::apply(
+            auth,
+            limits.auth,
+            limits.behind_proxy,
+            &[Method::POST],
+        ))
+        .merge(rate_limit::apply(
+            posting,
+            limits.posting,
+            limits.behind_proxy,
+            &writes,
+        ))
+        .route("/openapi.json", get(openapi_json))
+        .route(
+            "/instance",
+            get(instance::get).patch(admin::update_instance),
+        )
+        .route("/admin/instances", get(admin::list_instances))
+        .route(
+            "/admin/instances/{domain}/block",
+            axum::routing::put(admin::block).delete(admin::unblock),
+        )
+        .route("/auth/logout", post(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/admin/accounts", post(accounts::create_account))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/groups/{name}", get(groups::get))
+        .route(
+            "/groups/{name}/follow",
+            post(groups::follow).delete(groups::unfollow),
+        )
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",
             post(moderation::moderate_comment),
         )
-        .route("/threads/{id}/report", post(moderation::report_thread))
-        .route("/comments/{id}/report", post(moderation::report_comment))
         .route("/groups/{name}/bans", post(moderation::ban))
         .route(
             "/groups/{name}/bans/{person}",

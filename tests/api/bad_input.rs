@@ -67,6 +67,7 @@ async fn over_long_titles_and_bodies_are_refused_with_the_limit_named() {
 async fn a_body_over_the_limit_is_refused_with_413_and_nothing_is_stored() {
     let web = WebConfig {
         max_body_bytes: 4096,
+        ..WebConfig::default()
     };
     let plaza = TestInstance::spawn_with(Settings::default(), web).await;
     plaza.with_group("support").await;
@@ -83,6 +84,7 @@ async fn a_body_over_the_limit_is_refused_with_413_and_nothing_is_stored() {
 async fn a_chunked_body_without_length_is_cut_off_at_the_limit() {
     let web = WebConfig {
         max_body_bytes: 4096,
+        ..WebConfig::default()
     };
     let plaza = TestInstance::spawn_with(Settings::default(), web).await;
     plaza.with_group("support").await;
@@ -145,4 +147,30 @@ async fn bad_paging_and_sorting_parameters_are_refused() {
     anon.get("/groups/support/threads?sort=hot")
         .await
         .assert_error(400, "bad_request");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn too_many_log_ins_from_one_address_get_429_with_retry_after() {
+    let mut web = WebConfig::default();
+    web.rate_limits.auth = plaza_web::rate_limit::Limit {
+        burst: 3,
+        period: std::time::Duration::from_secs(60),
+    };
+    let plaza = TestInstance::spawn_with(Settings::default(), web).await;
+    plaza.member("ada").await;
+    let attempt = json!({"name": "ada", "password": "wrong password"});
+    for _ in 0..2 {
+        let answer = plaza.anonymous().post("/auth/login", &attempt).await;
+        assert_eq!(answer.status, 401, "{}", answer.body);
+    }
+    let limited = plaza.anonymous().post("/auth/login", &attempt).await;
+    limited.assert_error(429, "rate_limited");
+    let retry_after: u64 = limited.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    // Reading is not limited.
+    assert_eq!(plaza.anonymous().get("/groups").await.status, 200);
 }

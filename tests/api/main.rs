@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod admin;
 mod bad_input;
 mod comments;
 mod groups;
+mod moderation;
 mod openapi;
 mod outbox;
 mod threads;

@@ -22,6 +22,13 @@ async fn the_openapi_description_lists_every_endpoint() {
         "/threads/{id}/comments",
         "/comments/{id}",
         "/comments/{id}/vote",
+        "/groups/{name}/follow",
+        "/threads/{id}/moderate",
+        "/comments/{id}/moderate",
+        "/groups/{name}/bans",
+        "/groups/{name}/modlog",
+        "/groups/{name}/reports",
+        "/reports/{id}/resolve",
     ] {
         assert!(
             paths.contains_key(path),

@@ -10,6 +10,7 @@ mod docs_examples;
 mod from_lemmy;
 mod from_mastodon;
 mod inbox;
+mod moderation;
 mod objects;
 mod remote;
 mod remote_groups;

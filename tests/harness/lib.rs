@@ -381,6 +381,11 @@ impl Client {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// PUT without a body.
+    pub async fn put(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::PUT, path, None).await
+    }
+
     /// PATCH with a JSON body.
     pub async fn patch(&self, path: &str, body: &Value) -> Answer {
         self.send(reqwest::Method::PATCH, path, Some(body)).await

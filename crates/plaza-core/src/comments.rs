@@ -8,7 +8,7 @@ use plaza_db::{DbConn, comment, event, now, post, transaction};
 
 use crate::limits::{COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, check_body};
 use crate::origin::{Origin, RemoteContent};
-use crate::participation::{Participant, ensure_author, ensure_not_banned, may_remove};
+use crate::participation::{Participant, ensure_author, ensure_not_banned};
 use crate::{Account, Context, CoreError, CoreResult, markdown};
 
 fn check_text(body: &str) -> CoreResult<(String, String)> {
@@ -276,8 +276,8 @@ pub async fn delete(ctx: &Context, account: &Account, id: i64) -> CoreResult<()>
     take_down(ctx, account.into(), id, Origin::Local).await
 }
 
-/// Takes a comment down: its author deletes it; a moderator of its group removes it (from another
-/// server; see [`crate::threads::take_down`]). Replies to it stay in the tree.
+/// Deletes a comment for its author, from here or from another server (a moderator's removal is
+/// a [`crate::moderation::Action`]). Replies to it stay in the tree.
 pub async fn take_down(
     ctx: &Context,
     who: Participant,
@@ -286,18 +286,8 @@ pub async fn take_down(
 ) -> CoreResult<()> {
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
-        if row.author_id == who.person_id {
-            let row = comment::mark_deleted(conn, id).await?;
-            record(conn, EventKind::CommentDeleted, who, &row, origin).await?;
-            return Ok(());
-        }
-        let group_id = post::find(conn, row.post_id).await?.group_id;
-        let group = plaza_db::group::find(conn, group_id).await?;
-        if may_remove(conn, &group, who, origin).await? {
-            let row = comment::set_removed(conn, id, true).await?;
-            record(conn, EventKind::CommentRemoved, who, &row, origin).await?;
-            return Ok(());
-        }
-        ensure_author(row.author_id, who, "comment")
+        ensure_author(row.author_id, who, "comment")?;
+        let row = comment::mark_deleted(conn, id).await?;
+        record(conn, EventKind::CommentDeleted, who, &row, origin).await
     })
 }

@@ -20,6 +20,12 @@ pub const POST_TITLE_MAX: usize = 200;
 pub const POST_BODY_MAX: usize = 50_000;
 /// Longest comment (Markdown).
 pub const COMMENT_BODY_MAX: usize = 20_000;
+/// Longest instance name.
+pub const SITE_NAME_MAX: usize = 100;
+/// Longest instance description.
+pub const SITE_DESCRIPTION_MAX: usize = 10_000;
+/// Longest moderation or report reason.
+pub const REASON_MAX: usize = 1_000;
 /// Longest link URL on a thread.
 pub const URL_MAX: usize = 2_000;
 /// Deepest reply nesting; a thread's root comments are at depth 0.

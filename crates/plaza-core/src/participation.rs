@@ -88,20 +88,3 @@ pub async fn may_moderate(
 ) -> CoreResult<bool> {
     Ok(who.admin || group::is_moderator(conn, group_id, who.person_id).await?)
 }
-
-/// Whether a change from `origin` by someone other than the author may remove content in a
-/// group. Local moderators remove through the moderation tools, which record a reason; from
-/// another server, a moderator's `Delete` is how Lemmy removes. In a group elsewhere its
-/// moderators are not known here: a removal passed on by the group itself is taken on its word.
-pub async fn may_remove(
-    conn: &mut DbConn<'_>,
-    group: &GroupRow,
-    who: Participant,
-    origin: crate::Origin<'_>,
-) -> CoreResult<bool> {
-    Ok(match origin {
-        crate::Origin::Local | crate::Origin::Fetched => false,
-        crate::Origin::Remote(_) => may_moderate(conn, group.id, who).await?,
-        crate::Origin::Announced(_) => !group.local || may_moderate(conn, group.id, who).await?,
-    })
-}

@@ -11,7 +11,7 @@ use plaza_db::{DbConn, Page, event, group, now, post, transaction, vote};
 
 use crate::limits::{POST_BODY_MAX, POST_TITLE_MAX, check_body, check_line, check_url};
 use crate::origin::{Origin, RemoteContent};
-use crate::participation::{Participant, ensure_author, ensure_may_start_thread, may_remove};
+use crate::participation::{Participant, ensure_author, ensure_may_start_thread};
 use crate::{Account, Context, CoreError, CoreResult, Listing, markdown};
 
 /// What a new thread or an edit carries.
@@ -313,8 +313,8 @@ pub async fn delete(ctx: &Context, account: &Account, id: i64) -> CoreResult<()>
     take_down(ctx, account.into(), id, Origin::Local).await
 }
 
-/// Takes a thread down: its author deletes it; a moderator of its group (or an administrator)
-/// removes it. Anyone else is refused. Its replies stay readable.
+/// Deletes a thread for its author, from here or from another server (a moderator's removal is a
+/// [`crate::moderation::Action`]). Its replies stay readable.
 pub async fn take_down(
     ctx: &Context,
     who: Participant,
@@ -323,16 +323,9 @@ pub async fn take_down(
 ) -> CoreResult<()> {
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
-        let group = group::find(conn, row.group_id).await?;
-        if row.author_id == who.person_id {
-            post::mark_deleted(conn, id).await?;
-            record(conn, EventKind::PostDeleted, who, &row, origin).await?;
-        } else if may_remove(conn, &group, who, origin).await? {
-            post::set_removed(conn, id, true).await?;
-            record(conn, EventKind::PostRemoved, who, &row, origin).await?;
-        } else {
-            ensure_author(row.author_id, who, "thread")?;
-        }
+        ensure_author(row.author_id, who, "thread")?;
+        post::mark_deleted(conn, id).await?;
+        record(conn, EventKind::PostDeleted, who, &row, origin).await?;
         Ok(())
     })
 }

@@ -82,7 +82,7 @@ pub async fn claim_due(
                 .is_null()
                 .or(deliveries::claimed_until.lt(now)),
         )
-        .order(deliveries::next_attempt_at.asc())
+        .order((deliveries::next_attempt_at.asc(), deliveries::id.asc()))
         .select(deliveries::id)
         .limit(limit);
     // PostgreSQL: skip rows another process is claiming. SQLite: the caller's transaction
@@ -231,6 +231,20 @@ pub async fn mark_host_dead(
         .await?;
         Ok(())
     })
+}
+
+/// Deletes the deliveries to an instance that have neither arrived nor been given up (when it is
+/// blocked); returns how many. A worker holding a claim on one of them finds nothing to update.
+/// Their activities stay until pruning removes them with the other finished ones.
+pub async fn drop_pending(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<usize> {
+    on_conn!(conn, |c| Ok(diesel::delete(
+        deliveries::table
+            .filter(deliveries::instance_id.eq(instance_id))
+            .filter(deliveries::delivered_at.is_null())
+            .filter(deliveries::failed_at.is_null()),
+    )
+    .execute(c)
+    .await?))
 }
 
 /// The private key of a local person or group, by actor id (the instance actor's is in the

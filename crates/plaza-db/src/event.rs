@@ -15,13 +15,13 @@ pub enum EventKind {
     PostCreated,
     PostUpdated,
     PostDeleted,
-    PostRemoved,
     CommentCreated,
     CommentUpdated,
     CommentDeleted,
-    CommentRemoved,
     VoteCast,
     VoteRemoved,
+    Moderation,
+    Reported,
 }
 
 impl EventKind {
@@ -32,13 +32,13 @@ impl EventKind {
             EventKind::PostCreated => "post_created",
             EventKind::PostUpdated => "post_updated",
             EventKind::PostDeleted => "post_deleted",
-            EventKind::PostRemoved => "post_removed",
             EventKind::CommentCreated => "comment_created",
             EventKind::CommentUpdated => "comment_updated",
             EventKind::CommentDeleted => "comment_deleted",
-            EventKind::CommentRemoved => "comment_removed",
             EventKind::VoteCast => "vote_cast",
             EventKind::VoteRemoved => "vote_removed",
+            EventKind::Moderation => "moderation",
+            EventKind::Reported => "reported",
         }
     }
 }

@@ -241,6 +241,16 @@ pub async fn ban(
     })
 }
 
+/// Lifts a person's ban from a group; returns whether there was one.
+pub async fn unban(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::delete(
+        group_bans::table.find((group_id, person_id))
+    )
+    .execute(c)
+    .await?
+        > 0))
+}
+
 /// Finds a group by ActivityPub id.
 pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<GroupRow>> {
     on_conn!(conn, |c| Ok(groups::table

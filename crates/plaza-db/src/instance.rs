@@ -53,6 +53,20 @@ pub async fn find_by_domain(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Opt
         .optional()?))
 }
 
+/// Every known instance, or only the blocked ones, by domain.
+pub async fn list(conn: &mut DbConn<'_>, only_blocked: bool) -> DbResult<Vec<InstanceRow>> {
+    on_conn!(conn, |c| {
+        let mut query = instances::table
+            .select(InstanceRow::as_select())
+            .order(instances::domain.asc())
+            .into_boxed();
+        if only_blocked {
+            query = query.filter(instances::blocked.eq(true));
+        }
+        Ok(query.load(c).await?)
+    })
+}
+
 /// Whether a domain is blocked (defederated).
 pub async fn is_blocked(conn: &mut DbConn<'_>, domain: &str) -> DbResult<bool> {
     on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(

@@ -165,7 +165,7 @@ pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Optio
         .optional()?))
 }
 
-/// Finds a person by `name` and their instance's `domain` (local or remote).
+/// Finds a person by `name` and their instance's `domain`.
 pub async fn find_by_handle(
     conn: &mut DbConn<'_>,
     name: &str,

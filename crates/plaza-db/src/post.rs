@@ -155,6 +155,24 @@ pub async fn count_reply(conn: &mut DbConn<'_>, id: i64, at: NaiveDateTime) -> D
     })
 }
 
+/// Locks or unlocks a thread (a locked one takes no replies).
+pub async fn set_locked(conn: &mut DbConn<'_>, id: i64, locked: bool) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set(posts::locked.eq(locked))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Pins or unpins a thread in its group (the group's `featured` collection).
+pub async fn set_pinned(conn: &mut DbConn<'_>, id: i64, pinned: bool) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set(posts::pinned.eq(pinned))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
 /// Finds a post by its ActivityPub id.
 pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<PostRow>> {
     on_conn!(conn, |c| Ok(posts::table

@@ -249,6 +249,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mod_log (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        moderator_id -> Nullable<BigInt>,
+        action -> Text,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        reporter_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        reason -> Text,
+        ap_id -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(persons -> instances (instance_id));
@@ -284,4 +314,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outgoing_activities,
     deliveries,
     received_activities,
+    mod_log,
+    reports,
 );

@@ -71,3 +71,23 @@ pub async fn set_keys_once(
     .await)?;
     get(conn).await?.ok_or(crate::DbError::NotFound)
 }
+
+/// Replaces the instance's name, description and sign-up policy.
+pub async fn update_settings(
+    conn: &mut DbConn<'_>,
+    name: &str,
+    description: Option<&str>,
+    registrations_open: bool,
+) -> DbResult<SiteRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(site::table.find(1_i64))
+        .set((
+            site::name.eq(name),
+            site::description.eq(description),
+            site::registrations_open.eq(registrations_open),
+            site::updated_at.eq(now),
+        ))
+        .returning(SiteRow::as_returning())
+        .get_result(c)
+        .await?))
+}

@@ -126,3 +126,58 @@ async fn pruning_removes_only_finished_rows_past_their_retention() -> Result<(),
     assert_eq!(event::pending(conn, 10).await?.len(), 1);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropping_an_instances_pending_deliveries_leaves_the_rest() -> Result<(), DbError> {
+    use plaza_db::delivery;
+    let db = TestDatabase::create().await?;
+    let mut pooled = db.pool.get().await?;
+    let conn = &mut pooled.conn();
+    let inboxes = [
+        ("https://a.example/inbox".to_owned(), "a.example".to_owned()),
+        ("https://b.example/inbox".to_owned(), "b.example".to_owned()),
+    ];
+    for n in 1..=2 {
+        let id = format!("https://x.example/a/{n}");
+        delivery::enqueue(conn, &id, "https://x.example/g/s", "{}", &inboxes).await?;
+    }
+    let a = instance::find_by_domain(conn, "a.example")
+        .await?
+        .ok_or_else(|| DbError::Config("enqueue did not create a.example".into()))?;
+    // One of a.example's two deliveries has arrived already.
+    let claimed = delivery::claim_due(conn, 10, chrono::TimeDelta::seconds(60)).await?;
+    let arrived = claimed
+        .iter()
+        .find(|d| d.instance_id == a.id)
+        .ok_or_else(|| DbError::Config("no delivery to a.example".into()))?;
+    delivery::mark_delivered(conn, arrived.id, a.id).await?;
+
+    assert_eq!(delivery::drop_pending(conn, a.id).await?, 1);
+    assert_eq!(delivery::drop_pending(conn, a.id).await?, 0);
+    let counts = delivery::counts(conn).await?;
+    assert_eq!((counts.pending, counts.delivered), (2, 1), "{counts:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instances_are_listed_by_domain_and_filtered_by_block() -> Result<(), DbError> {
+    let db = TestDatabase::create().await?;
+    let mut pooled = db.pool.get().await?;
+    let conn = &mut pooled.conn();
+    instance::upsert(conn, "b.example").await?;
+    instance::upsert(conn, "a.example").await?;
+    instance::set_blocked(conn, "c.example", true).await?;
+    let all: Vec<String> = instance::list(conn, false)
+        .await?
+        .into_iter()
+        .map(|i| i.domain)
+        .collect();
+    assert_eq!(all, ["a.example", "b.example", "c.example"]);
+    let blocked = instance::list(conn, true).await?;
+    assert_eq!(blocked.len(), 1);
+    assert_eq!(blocked[0].domain, "c.example");
+    assert!(blocked[0].blocked);
+    instance::set_blocked(conn, "c.example", false).await?;
+    assert!(instance::list(conn, true).await?.is_empty());
+    Ok(())
+}

@@ -4,12 +4,15 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod rate_limit;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, Request};
+use axum::http::Method;
 use axum::middleware::{self, Next};
 use plaza_core::Context;
 use plaza_federation::activitypub_federation::config::FederationConfig;
@@ -23,12 +26,15 @@ pub use error::{ApiError, ErrorBody};
 pub struct WebConfig {
     /// Largest request body accepted; larger ones get 413 before being read whole.
     pub max_body_bytes: usize,
+    /// Requests allowed per client address.
+    pub rate_limits: rate_limit::RateLimits,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             max_body_bytes: 256 * 1024,
+            rate_limits: rate_limit::RateLimits::default(),
         }
     }
 }
@@ -59,12 +65,16 @@ impl FromRef<AppState> for Arc<Context> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    let limits = state.config.rate_limits.clone();
     // Browsers get the page at the URLs shared with ActivityPub documents.
     let documents = pages::documents().with_state(state.clone());
-    Router::new()
-        .nest("/api/v1", api::router())
+    let app = Router::new()
+        .nest("/api/v1", api::router(&limits))
         .merge(plaza_federation::router())
-        .merge(pages::router())
+        .merge(pages::router());
+    // Every POST, the inboxes and the pages' forms included, counts against one generous limit
+    // per client.
+    rate_limit::apply(app, limits.any_post, limits.behind_proxy, &[Method::POST])
         .fallback(pages::layout::no_such_page)
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             pages::negotiate::negotiate(documents.clone(), request, next)
@@ -82,7 +92,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The rate limits key on the client's address.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

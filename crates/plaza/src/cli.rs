@@ -61,6 +61,9 @@ pub enum Command {
     /// Groups.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Other instances: which Plaza knows, and which it blocks.
+    #[command(subcommand)]
+    Instance(InstanceCommand),
 }
 
 /// How the server listens.
@@ -76,6 +79,10 @@ pub struct ServeArgs {
     /// so several instances can federate on one machine. Never in production.
     #[arg(long, env = "PLAZA_DEV_MODE")]
     pub dev_mode: bool,
+    /// Plaza runs behind a reverse proxy that sets X-Forwarded-For: rate limits then count per
+    /// address in that header, not per proxy. Only with a proxy you run.
+    #[arg(long, env = "PLAZA_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 /// Administration commands.
@@ -116,5 +123,27 @@ pub enum GroupCommand {
         /// Only moderators may start threads.
         #[arg(long)]
         moderators_only: bool,
+    },
+}
+
+/// Instance commands: defederation.
+#[derive(Debug, Subcommand)]
+pub enum InstanceCommand {
+    /// Blocks an instance: its activities are refused, nothing is fetched from it or sent to
+    /// it, and the deliveries waiting for it are dropped.
+    Block {
+        /// The instance's domain, such as mastodon.example (with :PORT if it uses one).
+        domain: String,
+    },
+    /// Lifts a block: the instance federates again from now on.
+    Unblock {
+        /// The instance's domain.
+        domain: String,
+    },
+    /// Lists the other instances Plaza knows, with their block and delivery state.
+    List {
+        /// Only the blocked ones.
+        #[arg(long)]
+        blocked: bool,
     },
 }

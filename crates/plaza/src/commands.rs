@@ -5,15 +5,20 @@ use std::sync::Arc;
 
 use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
+use plaza_core::instances;
 use plaza_core::{Context, CoreError, Settings, Urls};
+use plaza_db::instance::InstanceRow;
 use plaza_db::maintenance::{self, Retention};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
 use plaza_federation::config::federation_config;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
+use plaza_web::rate_limit::RateLimits;
 use plaza_web::{AppState, WebConfig};
 
-use crate::cli::{AdminCommand, Cli, Command, GlobalArgs, GroupCommand, ServeArgs};
+use crate::cli::{
+    AdminCommand, Cli, Command, GlobalArgs, GroupCommand, InstanceCommand, ServeArgs,
+};
 
 /// A failure that ends the command, with a message for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +93,115 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        // The domain is checked before the database is opened: a typo changes nothing.
+        Command::Instance(InstanceCommand::Block { domain }) => {
+            block_instance(&open(&cli.global).await?, &domain).await
+        }
+        Command::Instance(InstanceCommand::Unblock { domain }) => {
+            unblock_instance(&open(&cli.global).await?, &domain).await
+        }
+        Command::Instance(InstanceCommand::List { blocked }) => {
+            list_instances(&open(&cli.global).await?, blocked).await
+        }
     }
+}
+
+async fn block_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
+    let outcome = instances::block(ctx, domain).await?;
+    let domain = &outcome.domain;
+    if outcome.was_blocked {
+        println!("{domain} was blocked already");
+    } else if outcome.was_known {
+        println!("blocked {domain}");
+    } else {
+        println!("blocked {domain} (an instance not seen before)");
+    }
+    if outcome.dropped > 0 {
+        let plural = if outcome.dropped == 1 {
+            "delivery"
+        } else {
+            "deliveries"
+        };
+        println!("dropped {} pending {plural} to {domain}", outcome.dropped);
+    }
+    Ok(())
+}
+
+async fn unblock_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
+    let (domain, was_blocked) = instances::unblock(ctx, domain).await?;
+    if was_blocked {
+        println!("unblocked {domain}");
+    } else {
+        println!("{domain} is not blocked");
+    }
+    Ok(())
+}
+
+/// Prints the other instances as an aligned table (times in UTC).
+async fn list_instances(ctx: &Context, only_blocked: bool) -> Result<(), CliError> {
+    let rows: Vec<InstanceRow> = instances::list(ctx, only_blocked).await?;
+    if rows.is_empty() {
+        println!(
+            "{}",
+            if only_blocked {
+                "no blocked instances"
+            } else {
+                "no other instances known yet"
+            }
+        );
+        return Ok(());
+    }
+    let time = |t: Option<chrono::NaiveDateTime>| {
+        t.map_or_else(
+            || "-".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        )
+    };
+    let mut table = vec![[
+        "DOMAIN".to_owned(),
+        "SOFTWARE".to_owned(),
+        "BLOCKED".to_owned(),
+        "FAILURES".to_owned(),
+        "DEAD SINCE (UTC)".to_owned(),
+        "LAST SUCCESS (UTC)".to_owned(),
+    ]];
+    for r in rows {
+        let software = match (r.software, r.version) {
+            (Some(name), Some(version)) => format!("{name} {version}"),
+            (Some(name), None) => name,
+            _ => "-".to_owned(),
+        };
+        table.push([
+            r.domain,
+            software,
+            if r.blocked { "yes" } else { "no" }.to_owned(),
+            r.failure_count.to_string(),
+            time(r.dead_since),
+            time(r.last_success_at),
+        ]);
+    }
+    print!("{}", aligned(&table));
+    Ok(())
+}
+
+/// Left-aligned columns two spaces apart, without trailing spaces.
+fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(widths) {
+            line.push_str(&format!("{cell:<width$}  "));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 async fn connect(global: &GlobalArgs) -> Result<(DbPool, DatabaseUrl), CliError> {
@@ -143,6 +256,10 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
         ctx,
         config: Arc::new(WebConfig {
             max_body_bytes: args.max_body_bytes,
+            rate_limits: RateLimits {
+                behind_proxy: args.behind_proxy,
+                ..RateLimits::default()
+            },
         }),
         federation,
     };
@@ -227,4 +344,18 @@ fn read_password(file: Option<&std::path::Path>) -> Result<String, CliError> {
         .read_line(&mut line)
         .map_err(|e| CliError::Io(format!("cannot read the password from standard input: {e}")))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_aligned_without_trailing_spaces() {
+        let rows = [
+            ["A".to_owned(), "BB".to_owned(), "C".to_owned()],
+            ["long".to_owned(), "x".to_owned(), "-".to_owned()],
+        ];
+        assert_eq!(aligned(&rows), "A     BB  C\nlong  x   -\n");
+    }
 }

@@ -224,3 +224,127 @@ fn switching_the_scheme_of_the_public_url_is_refused() {
     assert!(!ok, "{text}");
     assert!(text.contains("keep the original scheme"), "{text}");
 }
+
+/// The columns of the `plaza instance list` line for `domain`, if there is one.
+fn listed(text: &str, domain: &str) -> Option<Vec<String>> {
+    text.lines()
+        .find(|line| line.split_whitespace().next() == Some(domain))
+        .map(|line| line.split_whitespace().map(str::to_owned).collect())
+}
+
+#[test]
+fn an_instance_is_blocked_listed_and_unblocked_from_the_cli() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (runtime, db, database_url) = test_database();
+    // A delivery waits for the instance: blocking drops it.
+    runtime.block_on(async {
+        let mut pooled = db.pool.get().await.expect("connection");
+        plaza_db::delivery::enqueue(
+            &mut pooled.conn(),
+            "http://localhost:8080/activities/1",
+            "http://localhost:8080/g/support",
+            "{}",
+            &[(
+                "https://spam.example/inbox".to_owned(),
+                "spam.example".to_owned(),
+            )],
+        )
+        .await
+        .expect("enqueue");
+    });
+    let instance = |args: &[&str]| {
+        run(plaza(dir.path())
+            .env("DATABASE_URL", &database_url)
+            .arg("instance")
+            .args(args))
+    };
+
+    let (ok, text) = instance(&["block", " Spam.Example "]);
+    assert!(ok, "{text}");
+    assert!(text.contains("blocked spam.example"), "{text}");
+    assert!(
+        text.contains("dropped 1 pending delivery to spam.example"),
+        "{text}"
+    );
+    let pending = runtime.block_on(async {
+        let mut pooled = db.pool.get().await.expect("connection");
+        plaza_db::delivery::counts(&mut pooled.conn())
+            .await
+            .expect("counts")
+            .pending
+    });
+    assert_eq!(pending, 0);
+
+    // A domain never seen before gets its row, blocked.
+    let (ok, text) = instance(&["block", "new.example:8443"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("blocked new.example:8443 (an instance not seen before)"),
+        "{text}"
+    );
+    let (ok, text) = instance(&["block", "new.example:8443"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("new.example:8443 was blocked already"),
+        "{text}"
+    );
+
+    let (ok, text) = instance(&["list"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("DOMAIN"), "{text}");
+    let spam = listed(&text, "spam.example").expect("spam.example listed");
+    assert_eq!(spam[1..4], ["-", "yes", "0"], "{text}");
+    assert!(listed(&text, "new.example:8443").is_some(), "{text}");
+    assert!(
+        listed(&text, "localhost:8080").is_none(),
+        "the instance itself is not listed: {text}"
+    );
+
+    let (ok, text) = instance(&["unblock", "spam.example"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("unblocked spam.example"), "{text}");
+    let (ok, text) = instance(&["unblock", "spam.example"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("spam.example is not blocked"), "{text}");
+
+    let (ok, text) = instance(&["list"]);
+    assert!(ok, "{text}");
+    let spam = listed(&text, "spam.example").expect("spam.example still listed");
+    assert_eq!(spam[2], "no", "{text}");
+    let (ok, text) = instance(&["list", "--blocked"]);
+    assert!(ok, "{text}");
+    assert!(listed(&text, "spam.example").is_none(), "{text}");
+    assert!(listed(&text, "new.example:8443").is_some(), "{text}");
+
+    let (ok, text) = instance(&["unblock", "new.example:8443"]);
+    assert!(ok, "{text}");
+    let (ok, text) = instance(&["list", "--blocked"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("no blocked instances"), "{text}");
+}
+
+#[test]
+fn a_url_or_an_empty_domain_is_refused_with_one_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        (
+            vec!["block", "http://x/y"],
+            "'http://x/y' is not a domain: give the host alone ('x')",
+        ),
+        (vec!["block", ""], "give the instance's domain"),
+        (vec!["unblock", "x/y"], "a domain has no '/'"),
+        (
+            vec!["block", "localhost:8080"],
+            "localhost:8080 is this instance's own domain",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (ok, text) = run(plaza(dir.path()).arg("instance").args(&args));
+        assert!(!ok, "{args:?} was accepted: {text}");
+        assert!(text.contains(expected), "{args:?}: {text}");
+        assert!(text.trim().starts_with("error:"), "{args:?}: {text}");
+    }
+    let (ok, text) = run(plaza(dir.path()).args(["instance", "list", "--blocked"]));
+    assert!(ok, "{text}");
+    assert!(text.contains("no blocked instances"), "{text}");
+}

@@ -51,8 +51,11 @@ impl Announce {
         }
         let mut inner: InboxActivity = serde_json::from_value(self.object)
             .map_err(|e| InboxError::Refused(format!("announced activity: {e}")))?;
-        if let InboxActivity::Delete(delete) = &mut inner {
-            delete.announced = true;
+        match &mut inner {
+            InboxActivity::Delete(a) => a.announced = true,
+            InboxActivity::Moderate(a) => a.announced = true,
+            InboxActivity::UndoModerate(a) => a.announced = true,
+            _ => {}
         }
         if let InboxActivity::Write(write) = &mut inner
             && domain_of(write.actor.inner()) != domain_of(group.id())
@@ -66,9 +69,12 @@ impl Announce {
             }
         }
         match inner {
-            InboxActivity::Follow(_) | InboxActivity::UndoFollow(_) | InboxActivity::Accept(_) => {
-                Err(InboxError::Refused("a group announces no follows".into()))
-            }
+            InboxActivity::Follow(_)
+            | InboxActivity::UndoFollow(_)
+            | InboxActivity::Accept(_)
+            | InboxActivity::Flag(_) => Err(InboxError::Refused(
+                "a group announces no follows or reports".into(),
+            )),
             InboxActivity::Announce(_) => {
                 Err(InboxError::Refused("an announce of an announce".into()))
             }

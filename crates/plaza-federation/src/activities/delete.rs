@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
+use plaza_core::moderation::{self, Action};
 use plaza_core::{Context, Origin, Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,6 +23,9 @@ pub struct Delete {
     pub actor: ObjectId<ApubPerson>,
     #[serde(deserialize_with = "first_id")]
     pub object: Option<Url>,
+    /// A moderator's reason.
+    #[serde(default)]
+    pub summary: Option<String>,
     #[serde(skip)]
     pub raw: Value,
     /// Passed on by the group it concerns (see `Origin::Announced`).
@@ -56,9 +60,23 @@ impl Delete {
         } else {
             Origin::Remote(&self.raw)
         };
+        let ctx = data.app_data();
+        // The author deletes; anyone else can only be a moderator removing.
         match found {
-            Stored::Post(p) => threads::take_down(data.app_data(), who, p.id, origin).await?,
-            Stored::Comment(c) => comments::take_down(data.app_data(), who, c.id, origin).await?,
+            Stored::Post(p) if p.author_id == who.person_id => {
+                threads::take_down(ctx, who, p.id, origin).await?
+            }
+            Stored::Comment(c) if c.author_id == who.person_id => {
+                comments::take_down(ctx, who, c.id, origin).await?
+            }
+            Stored::Post(p) => {
+                let action = Action::RemovePost(p.id);
+                moderation::apply(ctx, who, action, self.summary.as_deref(), origin).await?
+            }
+            Stored::Comment(c) => {
+                let action = Action::RemoveComment(c.id);
+                moderation::apply(ctx, who, action, self.summary.as_deref(), origin).await?
+            }
         }
         Ok(())
     }

@@ -39,7 +39,9 @@ pub mod accept;
 pub mod announce;
 pub mod create;
 pub mod delete;
+pub mod flag;
 pub mod follow;
+pub mod moderate;
 pub mod vote;
 
 use std::sync::Arc;
@@ -66,9 +68,12 @@ fn kind_of(activity: &Value) -> Option<&'static str> {
         "Create" | "Update" => "Write",
         "Delete" => "Delete",
         "Like" | "Dislike" => "Vote",
+        "Lock" | "Add" | "Remove" | "Block" => "Moderate",
+        "Flag" => "Flag",
         "Undo" => match activity.pointer("/object/type")?.as_str()? {
             "Follow" => "UndoFollow",
             "Like" | "Dislike" => "UndoVote",
+            "Lock" | "Block" | "Delete" => "UndoModerate",
             _ => return None,
         },
         _ => return None,
@@ -95,6 +100,12 @@ pub enum InboxActivity {
     Vote(vote::Vote),
     /// Withdraw a vote.
     UndoVote(vote::UndoVote),
+    /// A report.
+    Flag(flag::Flag),
+    /// Lock, pin, unpin, ban.
+    Moderate(moderate::Moderate),
+    /// Undo of a lock, ban or removal.
+    UndoModerate(moderate::UndoModerate),
     /// A group elsewhere accepts a local person's follow.
     Accept(accept::AcceptFollow),
     /// A group elsewhere passes on one of its members' activities.
@@ -121,6 +132,12 @@ impl<'de> Deserialize<'de> for InboxActivity {
             Some("UndoVote") => {
                 parse(&raw).map(|a| InboxActivity::UndoVote(vote::UndoVote { raw, ..a }))
             }
+            Some("Flag") => parse(&raw).map(|a| InboxActivity::Flag(flag::Flag { raw, ..a })),
+            Some("Moderate") => {
+                parse(&raw).map(|a| InboxActivity::Moderate(moderate::Moderate { raw, ..a }))
+            }
+            Some("UndoModerate") => parse(&raw)
+                .map(|a| InboxActivity::UndoModerate(moderate::UndoModerate { raw, ..a })),
             Some("Accept") => parse(&raw).map(InboxActivity::Accept),
             Some("Announce") => parse(&raw).map(InboxActivity::Announce),
             _ => return Err(D::Error::custom("an activity type Plaza does not handle")),
@@ -138,6 +155,9 @@ macro_rules! each {
             InboxActivity::Delete($a) => $body,
             InboxActivity::Vote($a) => $body,
             InboxActivity::UndoVote($a) => $body,
+            InboxActivity::Flag($a) => $body,
+            InboxActivity::Moderate($a) => $body,
+            InboxActivity::UndoModerate($a) => $body,
             InboxActivity::Accept($a) => $body,
             InboxActivity::Announce($a) => $body,
         }

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod comment;
 pub mod group;
 pub mod instance;
+pub mod moderation;
 pub mod person;
 pub mod post;
 pub mod received;

@@ -122,14 +122,32 @@ impl DeliveryWorker {
             }
         }
         let data = self.federation.to_request_data();
-        futures::stream::iter(claimed)
-            .for_each_concurrent(self.settings.concurrency, |d| {
+        // Inboxes are served concurrently, each one's deliveries in the order they were queued:
+        // a ban followed by its undo must not arrive the other way round.
+        let mut by_inbox: Vec<Vec<ClaimedDelivery>> = Vec::new();
+        let mut position: HashMap<String, usize> = HashMap::new();
+        let mut claimed = claimed;
+        claimed.sort_by_key(|d| d.id);
+        for d in claimed {
+            match position.get(&d.inbox_url) {
+                Some(&i) => by_inbox[i].push(d),
+                None => {
+                    position.insert(d.inbox_url.clone(), by_inbox.len());
+                    by_inbox.push(vec![d]);
+                }
+            }
+        }
+        futures::stream::iter(by_inbox)
+            .for_each_concurrent(self.settings.concurrency, |queue| {
                 let data = &data;
-                let signer = &signers[&d.actor_ap_id];
+                let signers = &signers;
                 async move {
-                    let outcome = self.send(&d, signer, data).await;
-                    if let Err(e) = self.record(&d, outcome).await {
-                        tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
+                    for d in queue {
+                        let signer = &signers[&d.actor_ap_id];
+                        let outcome = self.send(&d, signer, data).await;
+                        if let Err(e) = self.record(&d, outcome).await {
+                            tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
+                        }
                     }
                 }
             })

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::{to_core, to_json};
 use crate::FederationError;
 use crate::convert::activity;
+use crate::convert::moderation::{ModerationContext, moderation_activity};
 use crate::endpoints::objects::{load_note, load_page};
 
 /// A member's activity, ready to queue.
@@ -101,6 +102,19 @@ pub async fn activity(
             let body = to_json(&activity::undo(id.clone(), &voter, &group.ap_id, undone))?;
             Some((id, voter, body))
         }
+        ("moderation", _, _) => moderation(ctx, conn, e, payload, group).await?,
+        // Reports go to the moderators of a group elsewhere, never to followers.
+        ("reported", Some(post_id), comment_id) if !group.local => {
+            let object = target_ap_id(conn, post_id, comment_id).await?;
+            let reporter = actor_ap_id(conn, e).await?;
+            let id = urls.activity("flag", &format!("event/{}", e.id));
+            let body = serde_json::json!({
+                "id": id, "type": "Flag", "actor": reporter, "to": [group.ap_id],
+                "object": [object], "summary": text(payload, "reason"),
+                "content": text(payload, "reason"),
+            });
+            Some((id, reporter, body))
+        }
         _ => None,
     };
     Ok(built.map(|(id, actor, body)| MemberActivity { id, actor, body }))
@@ -140,4 +154,45 @@ fn text(payload: &Value, key: &str) -> Option<String> {
 
 fn number(payload: &Value, key: &str) -> Option<i16> {
     i16::try_from(payload.get(key)?.as_i64()?).ok()
+}
+
+/// A moderator's action in a group of this instance. (In a group elsewhere a local administrator's
+/// action stays local: only that group's moderators can act for it.)
+async fn moderation(
+    ctx: &Context,
+    conn: &mut DbConn<'_>,
+    e: &EventRow,
+    payload: &Value,
+    group: &GroupRow,
+) -> CoreResult<Option<(String, String, Value)>> {
+    if !group.local {
+        return Ok(None);
+    }
+    let Some(action) = text(payload, "action") else {
+        return Ok(None);
+    };
+    let object = match (action.as_str(), e.post_id, e.comment_id) {
+        ("ban" | "unban", _, _) => {
+            let Some(person_id) = payload.get("person_id").and_then(Value::as_i64) else {
+                return Ok(None);
+            };
+            person::find(conn, person_id).await?.ap_id
+        }
+        (_, Some(post_id), comment_id) => target_ap_id(conn, post_id, comment_id).await?,
+        _ => return Ok(None),
+    };
+    let moderator = actor_ap_id(conn, e).await?;
+    let id = ctx.urls.activity(&action, &format!("event/{}", e.id));
+    let reason = text(payload, "reason");
+    let expires = text(payload, "expires_at");
+    let featured = ctx.urls.group_featured(&group.name);
+    let cx = ModerationContext {
+        moderator: &moderator,
+        group: &group.ap_id,
+        featured: &featured,
+        object: &object,
+        reason: reason.as_deref(),
+        expires: expires.as_deref(),
+    };
+    Ok(moderation_activity(&action, &id, &cx).map(|body| (id, moderator, body)))
 }

@@ -29,6 +29,7 @@ pub async fn activity(
     let urls = &ctx.urls;
     // Named after our copy of the thread, so the withdrawal can name the boost it undoes.
     let boost_id = urls.activity("announce/note", &urls.post(post_id));
+    let removed = e.kind == "moderation" && payload_action(e).as_deref() == Some("remove_post");
     match e.kind.as_str() {
         "post_created" => {
             let object = match received {
@@ -43,7 +44,7 @@ pub async fn activity(
             let boost = announce(urls, boost_id.clone(), &group.ap_id, &group.name, object);
             Ok(Some((boost_id, to_json(&boost)?)))
         }
-        "post_deleted" | "post_removed" => {
+        "post_deleted" | "moderation" if e.kind == "post_deleted" || removed => {
             let thread = post::find(conn, post_id).await?;
             let boost = json!({
                 "id": boost_id,
@@ -60,4 +61,10 @@ pub async fn activity(
         }
         _ => Ok(None),
     }
+}
+
+/// The moderation action an event records.
+fn payload_action(e: &EventRow) -> Option<String> {
+    let payload: Value = serde_json::from_str(&e.payload).ok()?;
+    payload.get("action")?.as_str().map(str::to_owned)
 }

@@ -26,13 +26,13 @@ pub const PUBLISHED_KINDS: [&str; 10] = [
     "post_created",
     "post_updated",
     "post_deleted",
-    "post_removed",
     "comment_created",
     "comment_updated",
     "comment_deleted",
-    "comment_removed",
     "vote_cast",
     "vote_removed",
+    "moderation",
+    "reported",
 ];
 
 /// Turns events into queued deliveries.
@@ -138,6 +138,8 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
     let forums: Vec<String> = forums.into_iter().map(|(inbox, _)| inbox).collect();
     let member = match received {
         Some(_) => None,
+        // Reports stay with this group's moderators.
+        None if e.kind == "reported" => None,
         None => member::activity(ctx, conn, e, &payload, &group).await?,
     };
     if !forums.is_empty() {

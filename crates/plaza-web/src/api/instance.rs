@@ -19,15 +19,20 @@ pub struct InstanceJson {
     pub version: &'static str,
 }
 
+impl From<plaza_db::site::SiteRow> for InstanceJson {
+    fn from(site: plaza_db::site::SiteRow) -> Self {
+        Self {
+            domain: site.domain,
+            name: site.name,
+            description: site.description,
+            registrations_open: site.registrations_open,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 /// This instance's name, domain and sign-up policy.
 #[utoipa::path(get, path = "/instance", tag = "instance", responses((status = 200, body = InstanceJson)))]
 pub async fn get(State(state): State<AppState>) -> Result<Json<InstanceJson>, ApiError> {
-    let site = plaza_core::site::get(&state.ctx).await?;
-    Ok(Json(InstanceJson {
-        domain: site.domain,
-        name: site.name,
-        description: site.description,
-        registrations_open: site.registrations_open,
-        version: env!("CARGO_PKG_VERSION"),
-    }))
+    Ok(Json(plaza_core::site::get(&state.ctx).await?.into()))
 }

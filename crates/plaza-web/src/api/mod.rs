@@ -1,17 +1,21 @@
 //! The JSON API under `/api/v1`, and its OpenAPI description at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod admin;
 pub mod comments;
 pub mod groups;
 pub mod instance;
+pub mod moderation;
 pub mod threads;
 pub mod views;
 
 use axum::Router;
+use axum::http::Method;
 use axum::routing::{get, post};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::rate_limit::{self, RateLimits};
 use crate::{ApiError, AppState};
 
 /// The OpenAPI document, generated from the handlers and types below.
@@ -20,16 +24,19 @@ use crate::{ApiError, AppState};
     info(title = "Plaza API", description = "Plaza's JSON API: accounts, groups, threads, comments and votes. Errors answer with {\"error\": CODE, \"message\": TEXT}."),
     servers((url = "/api/v1")),
     paths(
-        instance::get,
+        instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
         comments::create, comments::edit, comments::delete, comments::vote,
+        moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
+        moderation::unban, moderation::modlog, moderation::report_thread,
+        moderation::report_comment, moderation::open_reports, moderation::resolve_report,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "instance"), (name = "accounts"), (name = "admin"),
-        (name = "groups"), (name = "threads"), (name = "comments"),
+        (name = "groups"), (name = "threads"), (name = "comments"), (name = "moderation"),
     )
 )]
 pub struct ApiDoc;
@@ -62,22 +69,12 @@ async fn wrong_method() -> ApiError {
     )
 }
 
-/// The `/api/v1` routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/instance", get(instance::get))
+/// The `/api/v1` routes, with the rate limits of sign-up, log-in and posting.
+pub fn router(limits: &RateLimits) -> Router<AppState> {
+    let auth = Router::new()
         .route("/accounts", post(accounts::register))
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/me", get(accounts::me))
-        .route("/admin/accounts", post(accounts::create_account))
-        .route("/groups", get(groups::list).post(groups::create))
-        .route("/groups/{name}", get(groups::get))
-        .route(
-            "/groups/{name}/follow",
-            post(groups::follow).delete(groups::unfollow),
-        )
+        .route("/auth/login", post(accounts::login));
+    let posting = Router::new()
         .route(
             "/groups/{name}/threads",
             get(threads::list).post(threads::create),
@@ -95,6 +92,54 @@ pub fn router() -> Router<AppState> {
             axum::routing::patch(comments::edit).delete(comments::delete),
         )
         .route("/comments/{id}/vote", post(comments::vote))
+        .route("/threads/{id}/report", post(moderation::report_thread))
+        .route("/comments/{id}/report", post(moderation::report_comment));
+    let writes = [Method::POST, Method::PATCH];
+    Router::new()
+        .merge(rate_limit::apply(
+            auth,
+            limits.auth,
+            limits.behind_proxy,
+            &[Method::POST],
+        ))
+        .merge(rate_limit::apply(
+            posting,
+            limits.posting,
+            limits.behind_proxy,
+            &writes,
+        ))
+        .route("/openapi.json", get(openapi_json))
+        .route(
+            "/instance",
+            get(instance::get).patch(admin::update_instance),
+        )
+        .route("/admin/instances", get(admin::list_instances))
+        .route(
+            "/admin/instances/{domain}/block",
+            axum::routing::put(admin::block).delete(admin::unblock),
+        )
+        .route("/auth/logout", post(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/admin/accounts", post(accounts::create_account))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/groups/{name}", get(groups::get))
+        .route(
+            "/groups/{name}/follow",
+            post(groups::follow).delete(groups::unfollow),
+        )
+        .route("/threads/{id}/moderate", post(moderation::moderate_thread))
+        .route(
+            "/comments/{id}/moderate",
+            post(moderation::moderate_comment),
+        )
+        .route("/groups/{name}/bans", post(moderation::ban))
+        .route(
+            "/groups/{name}/bans/{person}",
+            axum::routing::delete(moderation::unban),
+        )
+        .route("/groups/{name}/modlog", get(moderation::modlog))
+        .route("/groups/{name}/reports", get(moderation::open_reports))
+        .route("/reports/{id}/resolve", post(moderation::resolve_report))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
 }

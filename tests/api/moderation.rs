@@ -1,0 +1,146 @@
+//! Moderation over the API: only the group's moderators act, each action changes what members
+//! can do, and the group's log records it; reports queue up for the moderators.
+
+use plaza_tests::TestInstance;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn moderators_remove_lock_pin_and_ban_and_the_log_records_it() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let eve = plaza.member("eve").await;
+    let thread = ada.thread("support", "Printer jams", "").await;
+    let comment = eve.reply(thread, None, "Buy my printer!!!").await;
+
+    // Members cannot moderate.
+    let refused = eve
+        .post(
+            &format!("/comments/{comment}/moderate"),
+            &json!({"action": "remove"}),
+        )
+        .await;
+    refused.assert_error(403, "forbidden");
+    let bad = admin
+        .post(
+            &format!("/threads/{thread}/moderate"),
+            &json!({"action": "explode"}),
+        )
+        .await;
+    bad.assert_error(422, "invalid");
+
+    let removed = admin
+        .post(
+            &format!("/comments/{comment}/moderate"),
+            &json!({"action": "remove", "reason": "spam"}),
+        )
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    assert!(
+        view.at("/comments").as_array().unwrap().is_empty(),
+        "a removed comment without replies leaves the tree: {}",
+        view.body
+    );
+
+    let locked = admin
+        .post(
+            &format!("/threads/{thread}/moderate"),
+            &json!({"action": "lock"}),
+        )
+        .await;
+    assert_eq!(locked.status, 204);
+    ada.post(
+        &format!("/threads/{thread}/comments"),
+        &json!({"body": "hello?"}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    admin
+        .post(
+            &format!("/threads/{thread}/moderate"),
+            &json!({"action": "unlock"}),
+        )
+        .await;
+    ada.reply(thread, None, "Thanks").await;
+
+    admin
+        .post(
+            &format!("/threads/{thread}/moderate"),
+            &json!({"action": "pin"}),
+        )
+        .await;
+    let listed = plaza.anonymous().get("/groups/support/threads").await;
+    assert_eq!(listed.at("/items/0/pinned"), true);
+
+    let banned = admin
+        .post(
+            "/groups/support/bans",
+            &json!({"person": "eve", "reason": "spam", "expires_at": "2099-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(banned.status, 204, "{}", banned.body);
+    eve.post("/groups/support/threads", &json!({"title": "Again"}))
+        .await
+        .assert_error(403, "forbidden");
+    assert_eq!(admin.delete("/groups/support/bans/eve").await.status, 204);
+    eve.thread("support", "Sorry", "").await;
+
+    let log = admin.get("/groups/support/modlog").await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    let actions: Vec<&str> = log
+        .at("/items")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["unban", "ban", "pin", "unlock", "lock", "remove_comment"],
+        "newest first"
+    );
+    assert_eq!(log.at("/items/1/reason"), "spam");
+    ada.get("/groups/support/modlog")
+        .await
+        .assert_error(403, "forbidden");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reports_queue_up_for_moderators_until_resolved() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+
+    ada.post(&format!("/threads/{thread}/report"), &json!({"reason": ""}))
+        .await
+        .assert_error(422, "invalid");
+    let report = ada
+        .post(
+            &format!("/threads/{thread}/report"),
+            &json!({"reason": "spam"}),
+        )
+        .await;
+    assert_eq!(report.status, 201, "{}", report.body);
+    let id = report.i64("/id");
+
+    ada.get("/groups/support/reports")
+        .await
+        .assert_error(403, "forbidden");
+    let queue = admin.get("/groups/support/reports").await;
+    assert_eq!(queue.at("/items").as_array().unwrap().len(), 1);
+    assert_eq!(queue.at("/items/0/reason"), "spam");
+    assert_eq!(queue.at("/items/0/thread_id"), thread);
+
+    let resolved = admin
+        .post(&format!("/reports/{id}/resolve"), &json!({}))
+        .await;
+    assert_eq!(resolved.status, 200, "{}", resolved.body);
+    assert_eq!(resolved.at("/resolved"), true);
+    let queue = admin.get("/groups/support/reports").await;
+    assert!(queue.at("/items").as_array().unwrap().is_empty());
+    let log = admin.get("/groups/support/modlog").await;
+    assert_eq!(log.at("/items/0/action"), "resolve_report");
+}

@@ -1,0 +1,155 @@
+//! Moderation across servers: a local moderator's actions reach forum followers the way Lemmy
+//! sends them; a remote moderator's Lock and Block apply here; a Flag from Mastodon opens a
+//! report for the group's moderators.
+
+use plaza_tests::TestInstance;
+use serde_json::{Value, json};
+
+use crate::remote::{FakeRemote, fixture, publish_all};
+
+async fn follow(plaza: &TestInstance, remote: &FakeRemote) {
+    let follow = json!({
+        "id": format!("{}/follows/1", remote.bob), "type": "Follow",
+        "actor": remote.bob, "object": format!("{}/g/support", plaza.base)
+    });
+    assert_eq!(remote.send(plaza, "/g/support/inbox", &follow).await.0, 202);
+}
+
+/// What the group sent to `remote`'s shared inbox, unwrapped from its Announces.
+fn announced(remote: &FakeRemote) -> Vec<Value> {
+    remote
+        .received("/inbox")
+        .into_iter()
+        .filter(|a| a["type"] == "Announce")
+        .map(|a| a["object"].clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn local_moderation_reaches_forum_followers_as_lemmy_sends_it() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    publish_all(&plaza).await;
+
+    for action in ["lock", "pin", "remove"] {
+        let answer = admin
+            .post(
+                &format!("/threads/{thread}/moderate"),
+                &json!({"action": action, "reason": "spam"}),
+            )
+            .await;
+        assert_eq!(answer.status, 204, "{}", answer.body);
+    }
+    let banned = admin
+        .post(
+            "/groups/support/bans",
+            &json!({"person": "eve", "reason": "spam"}),
+        )
+        .await;
+    assert_eq!(banned.status, 204);
+    admin.delete("/groups/support/bans/eve").await;
+    publish_all(&plaza).await;
+
+    let sent = announced(&lemmy);
+    let kinds: Vec<&str> = sent.iter().map(|a| a["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["Create", "Lock", "Add", "Delete", "Block", "Undo"],
+        "{sent:?}"
+    );
+    let admin_id = format!("{}/u/admin", plaza.base);
+    let page_id = format!("{}/post/{thread}", plaza.base);
+    for activity in &sent[1..] {
+        assert_eq!(activity["actor"], admin_id);
+    }
+    assert_eq!(sent[1]["object"], page_id);
+    assert_eq!(
+        sent[2]["target"],
+        format!("{}/g/support/featured", plaza.base)
+    );
+    assert_eq!(sent[3]["object"], page_id);
+    assert_eq!(sent[3]["summary"], "spam");
+    assert_eq!(sent[4]["object"], format!("{}/u/eve", plaza.base));
+    assert_eq!(sent[4]["target"], format!("{}/g/support", plaza.base));
+    assert_eq!(sent[5]["object"]["type"], "Block");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_remote_moderators_lock_and_block_apply_here() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    assert_eq!(thread, 1, "the fixtures name /post/1");
+    let bob = FakeRemote::start_as(Some("lemmy"), "/u/bob").await;
+    let lock = fixture("lemmy/lock_page.json", &bob, &plaza);
+
+    // Not a moderator: refused.
+    assert_eq!(bob.send(&plaza, "/g/support/inbox", &lock).await.0, 403);
+    {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        let conn = &mut pooled.conn();
+        let group = plaza_db::group::find_local(conn, "support")
+            .await
+            .unwrap()
+            .unwrap();
+        let person = plaza_db::person::find_by_ap_id(conn, &bob.bob)
+            .await
+            .unwrap()
+            .unwrap();
+        plaza_db::group::add_moderator(conn, group.id, person.id)
+            .await
+            .unwrap();
+    }
+    let mut lock_again = lock.clone();
+    lock_again["id"] = json!(format!("{}/again", lock["id"].as_str().unwrap()));
+    assert_eq!(
+        bob.send(&plaza, "/g/support/inbox", &lock_again).await.0,
+        202
+    );
+    eve.post(
+        &format!("/threads/{thread}/comments"),
+        &json!({"body": "hi"}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+
+    let block = fixture("lemmy/block_user.json", &bob, &plaza);
+    assert_eq!(bob.send(&plaza, "/g/support/inbox", &block).await.0, 202);
+    eve.post("/groups/support/threads", &json!({"title": "Again"}))
+        .await
+        .assert_error(403, "forbidden");
+    let undo = json!({
+        "id": format!("{}/activities/undo/1", bob.base), "type": "Undo",
+        "actor": bob.bob, "object": block
+    });
+    assert_eq!(bob.send(&plaza, "/g/support/inbox", &undo).await.0, 202);
+    eve.thread("support", "Sorry", "").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mastodon_flag_opens_a_report_for_the_moderators() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let eve = plaza.member("eve").await;
+    assert_eq!(eve.thread("support", "Cheap watches", "").await, 1);
+    let bob = FakeRemote::start_as(Some("mastodon"), "/users/bob").await;
+    let flag = fixture("mastodon/flag.json", &bob, &plaza);
+    assert_eq!(bob.send(&plaza, "/inbox", &flag).await.0, 202);
+    // Delivered twice: one report.
+    assert_eq!(bob.send(&plaza, "/inbox", &flag).await.0, 202);
+
+    let queue = admin.get("/groups/support/reports").await;
+    let items = queue.at("/items").as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", queue.body);
+    assert_eq!(
+        items[0]["reason"],
+        "Selling counterfeits in the support forum"
+    );
+    assert_eq!(items[0]["remote"], true);
+    assert_eq!(items[0]["thread_id"], 1);
+}

@@ -2,6 +2,7 @@ use plaza_core::comments::{self, RemoteReply};
 use plaza_core::{Origin, Participant, RemoteContent};
 use plaza_db::instance;
 use plaza_db::person::{self, PersonRow, RemotePerson};
+use serde_json::json;
 
 use crate::{assert_html, instance_with_thread};
 
@@ -234,4 +235,39 @@ async fn a_reply_from_elsewhere_shows_its_author_as_remote_and_its_cleaned_html(
         ),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn moderator_actions_show_removed_comments_locked_threads_and_gone_removed_threads() {
+    let (plaza, thread, comment) = instance_with_thread().await;
+    let ada = plaza.login("ada").await;
+    ada.reply(thread, Some(comment), "Which button?").await;
+    let admin = plaza.login("admin").await;
+    let moderate = |path: String, action: &'static str| {
+        let admin = &admin;
+        async move {
+            let answer = admin.post(&path, &json!({"action": action})).await;
+            assert_eq!(answer.status, 204, "{action}: {}", answer.body);
+        }
+    };
+    moderate(format!("/comments/{comment}/moderate"), "remove").await;
+    moderate(format!("/threads/{thread}/moderate"), "lock").await;
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert_html(&page, 200);
+    assert!(
+        page.text.contains("[removed by a moderator]"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("Hold the button"));
+    assert!(page.text.contains("Which button?"));
+    assert!(page.text.contains(r#"<span class="mark">locked</span>"#));
+    assert!(
+        !page.text.contains(r#"action="/post/"#),
+        "no reply form on a locked thread"
+    );
+    assert_html(&plaza.browse(&format!("/comment/{comment}")).await, 410);
+
+    moderate(format!("/threads/{thread}/moderate"), "remove").await;
+    assert_html(&plaza.browse(&format!("/post/{thread}")).await, 410);
 }

@@ -112,9 +112,7 @@ fn xml(mime: &'static str, written: Result<Vec<u8>, String>) -> Result<Response,
             .into_response()),
         Err(e) => {
             tracing::error!(error = %e, "cannot write a feed");
-            Err(PageError::from(plaza_core::CoreError::Config(
-                "feed writer failed".into(),
-            )))
+            Err(PageError::internal())
         }
     }
 }

@@ -242,6 +242,15 @@ impl PageError {
         }
     }
 
+    /// 500 for a bug; the caller logs the cause.
+    pub fn internal() -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            title: "Something went wrong",
+            message: "Something went wrong on our side. Please try again later.".to_owned(),
+        }
+    }
+
     /// Renders the error page; the site name is looked up, or left out if that fails too.
     pub async fn render(self, ctx: &Context) -> Response {
         let site_name = match plaza_core::site::get(ctx).await {
@@ -276,11 +285,7 @@ impl From<CoreError> for PageError {
             }
             other => {
                 tracing::error!(error = %other, "page failed");
-                Self {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    title: "Something went wrong",
-                    message: "Something went wrong on our side. Please try again later.".to_owned(),
-                }
+                Self::internal()
             }
         }
     }

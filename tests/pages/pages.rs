@@ -72,6 +72,14 @@ async fn the_group_page_sorts_and_pages_its_threads() {
         !first.text.contains("Question number 0<"),
         "the oldest is on page 2"
     );
+    assert!(
+        first.text.contains(&format!(
+            r#"<link rel="canonical" href="{}/g/support">"#,
+            plaza.base
+        )),
+        "{}",
+        first.text
+    );
     let second = plaza.browse("/g/support?sort=new&page=2").await;
     assert!(
         second.text.contains("Question number 0<"),

@@ -161,6 +161,7 @@ async fn group(state: &AppState, name: &str, query: GroupQuery) -> Result<Respon
     let mut layout = Layout::new(ctx, g.title.clone()).await?;
     layout.feeds = FeedLink::pair(&base, &g.title);
     layout.activity_id = Some(g.ap_id.clone());
+    layout.canonical = Some(ctx.urls.group(&g.name));
     let page = GroupPage {
         name: g.name.clone(),
         follow_action: format!("{base}/follow"),

@@ -82,6 +82,7 @@ async fn home(state: &AppState, query: HomeQuery) -> Result<Response, PageError>
     .await?;
     let mut layout = Layout::new(ctx, site.name.clone()).await?;
     layout.feeds = FeedLink::pair("", &site.name);
+    layout.canonical = Some(ctx.urls.base().to_string());
     let page = HomePage {
         layout,
         description: site.description.filter(|d| !d.trim().is_empty()),

@@ -24,6 +24,8 @@ pub struct Layout {
     pub feeds: Vec<FeedLink>,
     /// The ActivityPub id of what the page shows, announced for fediverse software.
     pub activity_id: Option<String>,
+    /// The page's one URL, for search engines (without sort or page parameters).
+    pub canonical: Option<String>,
 }
 
 /// A feed a page links to.
@@ -63,6 +65,7 @@ impl Layout {
             title: title.into(),
             feeds: Vec::new(),
             activity_id: None,
+            canonical: None,
         })
     }
 }
@@ -263,6 +266,7 @@ impl PageError {
                 title: self.title.to_owned(),
                 feeds: Vec::new(),
                 activity_id: None,
+                canonical: None,
             },
             message: self.message,
         };

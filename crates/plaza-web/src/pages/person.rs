@@ -70,6 +70,7 @@ async fn person_page(state: &AppState, name: &str) -> Result<Response, PageError
     let mut layout = Layout::new(&state.ctx, format!("{shown_name} ({handle})")).await?;
     if row.local {
         layout.activity_id = Some(row.ap_id.clone());
+        layout.canonical = Some(state.ctx.urls.person(&row.name));
     }
     let page = PersonPage {
         layout,

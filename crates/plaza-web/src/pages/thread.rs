@@ -192,6 +192,7 @@ async fn thread(state: &AppState, id: &str) -> Result<Response, PageError> {
     let view = thread_view::get(&state.ctx, None, id, CommentSort::Top).await?;
     let mut layout = Layout::new(&state.ctx, view.post.title.clone()).await?;
     layout.activity_id = Some(view.post.ap_id.clone());
+    layout.canonical = Some(state.ctx.urls.post(view.post.id));
     // A deleted thread is gone, but its replies stay readable under it.
     let status = if view.post.deleted {
         StatusCode::GONE
@@ -229,6 +230,7 @@ async fn comment(state: &AppState, id: &str) -> Result<Response, PageError> {
     let subtree = find(&view.comments, id).ok_or_else(|| PageError::not_found("comment"))?;
     let mut layout = Layout::new(&state.ctx, format!("A comment on {}", view.post.title)).await?;
     layout.activity_id = Some(node.comment.ap_id.clone());
+    layout.canonical = Some(state.ctx.urls.comment(id));
     Ok(render(
         StatusCode::OK,
         &ThreadPage::new(layout, &view, std::slice::from_ref(subtree), Some(id)),

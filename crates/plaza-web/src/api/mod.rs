@@ -26,7 +26,8 @@ use crate::{ApiError, AppState};
     paths(
         instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
-        groups::list, groups::get, groups::create, groups::follow, groups::unfollow,
+        groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
+        groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
         comments::create, comments::edit, comments::delete, comments::vote,
         moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
@@ -122,7 +123,11 @@ pub fn router(limits: &RateLimits) -> Router<AppState> {
         .route("/me", get(accounts::me))
         .route("/admin/accounts", post(accounts::create_account))
         .route("/groups", get(groups::list).post(groups::create))
-        .route("/groups/{name}", get(groups::get))
+        .route("/groups/{name}", get(groups::get).patch(groups::edit))
+        .route(
+            "/groups/{name}/moderators/{person}",
+            axum::routing::put(groups::add_moderator).delete(groups::remove_moderator),
+        )
         .route(
             "/groups/{name}/follow",
             post(groups::follow).delete(groups::unfollow),

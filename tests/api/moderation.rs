@@ -185,3 +185,40 @@ async fn moderators_change_the_group_settings_and_appoint_moderators() {
     assert_eq!(log.at("/items/0/action"), "remove_moderator");
     assert_eq!(log.at("/items/1/action"), "add_moderator");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_mark_their_answer_official_and_members_cannot() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Where is my order?", "").await;
+    let question = ada.reply(thread, None, "Ordered on Monday").await;
+    ada.post(
+        &format!("/comments/{question}/distinguish"),
+        &json!({"distinguished": true}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+
+    let answer = admin.reply(thread, None, "It ships today.").await;
+    let marked = admin
+        .post(
+            &format!("/comments/{answer}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    assert_eq!(marked.at("/distinguished"), true);
+    let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    let official: Vec<bool> = view
+        .at("/comments")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["distinguished"].as_bool().unwrap())
+        .collect();
+    assert!(
+        official.contains(&true) && official.contains(&false),
+        "{official:?}"
+    );
+}

@@ -183,3 +183,28 @@ async fn a_settings_change_reaches_forums_as_the_moderators_update_and_mastodon_
     assert_eq!(to_mastodon[0]["type"], "Update");
     assert_eq!(to_mastodon[0]["actor"], format!("{}/g/support", plaza.base));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Where is my order?", "").await;
+    let answer = admin.reply(thread, None, "It ships today.").await;
+    let marked = admin
+        .post(
+            &format!("/comments/{answer}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    publish_all(&plaza).await;
+    let update = announced(&lemmy)
+        .into_iter()
+        .find(|a| a["type"] == "Update")
+        .expect("the comment's Update was announced");
+    assert_eq!(update["object"]["type"], "Note");
+    assert_eq!(update["object"]["distinguished"], true);
+}

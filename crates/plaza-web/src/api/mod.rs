@@ -29,7 +29,7 @@ use crate::{ApiError, AppState};
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
         groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
-        comments::create, comments::edit, comments::delete, comments::vote,
+        comments::create, comments::edit, comments::delete, comments::vote, comments::distinguish,
         moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
         moderation::unban, moderation::modlog, moderation::report_thread,
         moderation::report_comment, moderation::open_reports, moderation::resolve_report,
@@ -132,6 +132,7 @@ pub fn router(limits: &RateLimits) -> Router<AppState> {
             "/groups/{name}/follow",
             post(groups::follow).delete(groups::unfollow),
         )
+        .route("/comments/{id}/distinguish", post(comments::distinguish))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

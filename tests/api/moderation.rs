@@ -144,3 +144,81 @@ async fn reports_queue_up_for_moderators_until_resolved() {
     let log = admin.get("/groups/support/modlog").await;
     assert_eq!(log.at("/items/0/action"), "resolve_report");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn moderators_change_the_group_settings_and_appoint_moderators() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    ada.patch("/groups/support", &json!({"title": "Mine"}))
+        .await
+        .assert_error(403, "forbidden");
+
+    let changed = admin
+        .patch(
+            "/groups/support",
+            &json!({"description": "Rules: be kind.", "posting_restricted_to_mods": true}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.at("/posting_restricted_to_mods"), true);
+    assert_eq!(changed.at("/description_source"), "Rules: be kind.");
+    assert_eq!(changed.at("/title"), "Support", "omitted fields stay");
+    ada.post("/groups/support/threads", &json!({"title": "Hi"}))
+        .await
+        .assert_error(403, "forbidden");
+
+    let appointed = admin.put("/groups/support/moderators/ada").await;
+    assert_eq!(appointed.status, 200, "{}", appointed.body);
+    assert_eq!(appointed.at("/moderators").as_array().unwrap().len(), 2);
+    ada.thread("support", "Announcement", "").await;
+
+    assert_eq!(
+        admin.delete("/groups/support/moderators/ada").await.status,
+        200
+    );
+    admin
+        .delete("/groups/support/moderators/admin")
+        .await
+        .assert_error(409, "conflict");
+    let log = admin.get("/groups/support/modlog").await;
+    assert_eq!(log.at("/items/0/action"), "remove_moderator");
+    assert_eq!(log.at("/items/1/action"), "add_moderator");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_mark_their_answer_official_and_members_cannot() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Where is my order?", "").await;
+    let question = ada.reply(thread, None, "Ordered on Monday").await;
+    ada.post(
+        &format!("/comments/{question}/distinguish"),
+        &json!({"distinguished": true}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+
+    let answer = admin.reply(thread, None, "It ships today.").await;
+    let marked = admin
+        .post(
+            &format!("/comments/{answer}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    assert_eq!(marked.at("/distinguished"), true);
+    let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    let official: Vec<bool> = view
+        .at("/comments")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["distinguished"].as_bool().unwrap())
+        .collect();
+    assert!(
+        official.contains(&true) && official.contains(&false),
+        "{official:?}"
+    );
+}

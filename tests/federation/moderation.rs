@@ -153,3 +153,58 @@ async fn a_mastodon_flag_opens_a_report_for_the_moderators() {
     assert_eq!(items[0]["remote"], true);
     assert_eq!(items[0]["thread_id"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_settings_change_reaches_forums_as_the_moderators_update_and_mastodon_as_the_groups() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    let mastodon = FakeRemote::start_as(Some("mastodon"), "/users/bob").await;
+    follow(&plaza, &lemmy).await;
+    follow(&plaza, &mastodon).await;
+    let changed = admin
+        .patch("/groups/support", &json!({"title": "Customer support"}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    publish_all(&plaza).await;
+
+    let to_forum = announced(&lemmy);
+    assert_eq!(to_forum.len(), 1, "{to_forum:?}");
+    assert_eq!(to_forum[0]["type"], "Update");
+    assert_eq!(to_forum[0]["actor"], format!("{}/u/admin", plaza.base));
+    assert_eq!(to_forum[0]["object"]["type"], "Group");
+    assert_eq!(to_forum[0]["object"]["name"], "Customer support");
+    let to_mastodon: Vec<Value> = mastodon
+        .received("/inbox")
+        .into_iter()
+        .filter(|a| a["actor"] != mastodon.bob.as_str())
+        .collect();
+    assert_eq!(to_mastodon.len(), 1, "{to_mastodon:?}");
+    assert_eq!(to_mastodon[0]["type"], "Update");
+    assert_eq!(to_mastodon[0]["actor"], format!("{}/g/support", plaza.base));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Where is my order?", "").await;
+    let answer = admin.reply(thread, None, "It ships today.").await;
+    let marked = admin
+        .post(
+            &format!("/comments/{answer}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    publish_all(&plaza).await;
+    let update = announced(&lemmy)
+        .into_iter()
+        .find(|a| a["type"] == "Update")
+        .expect("the comment's Update was announced");
+    assert_eq!(update["object"]["type"], "Note");
+    assert_eq!(update["object"]["distinguished"], true);
+}

@@ -241,6 +241,42 @@ pub async fn edit(ctx: &Context, account: &Account, id: i64, body: &str) -> Core
     })
 }
 
+/// Marks one's own comment as an official answer (or not): brand staff, the group's moderators
+/// and administrators may. Shown with a badge, and sent as Lemmy's `distinguished` flag in the
+/// comment's `Update`.
+pub async fn distinguish(
+    ctx: &Context,
+    account: &Account,
+    id: i64,
+    distinguished: bool,
+) -> CoreResult<CommentRow> {
+    transaction!(&ctx.db, CoreError, |conn| {
+        let row = find_live(conn, id).await?;
+        ensure_author(row.author_id, account.into(), "comment")?;
+        let group_id = post::find(conn, row.post_id).await?.group_id;
+        let official = account.staff
+            || crate::participation::may_moderate(conn, group_id, account.into()).await?;
+        if !official {
+            return Err(CoreError::Forbidden(
+                "only staff and moderators give official answers".into(),
+            ));
+        }
+        if row.distinguished == distinguished {
+            return Ok(row);
+        }
+        let row = comment::set_distinguished(conn, id, distinguished).await?;
+        record(
+            conn,
+            EventKind::CommentUpdated,
+            account.into(),
+            &row,
+            Origin::Local,
+        )
+        .await?;
+        Ok(row)
+    })
+}
+
 /// Applies an edit made on another server by the comment's author. Returns `None` when the
 /// comment is not stored here.
 pub async fn receive_edit(

@@ -155,3 +155,151 @@ pub async fn list(ctx: &Context, page: Page) -> CoreResult<Listing<GroupView>> {
     let rows = group::list_local(&mut pooled.conn(), page).await?;
     Ok(Listing::from_rows(rows, page))
 }
+
+/// A change of a group's settings: fields left `None` keep their value; an empty description
+/// clears it.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPatch {
+    /// Display title.
+    pub title: Option<String>,
+    /// Markdown description (rules included).
+    pub description: Option<String>,
+    /// Only moderators may start threads.
+    pub posting_restricted_to_mods: Option<bool>,
+}
+
+/// Changes a group's settings (its moderators and administrators). The change federates as the
+/// group's `Update`.
+pub async fn update(
+    ctx: &Context,
+    account: &Account,
+    name: &str,
+    patch: GroupPatch,
+) -> CoreResult<GroupDetails> {
+    let title = patch
+        .title
+        .as_deref()
+        .map(|t| check_line("title", t, GROUP_TITLE_MAX))
+        .transpose()?;
+    let description = patch
+        .description
+        .as_deref()
+        .map(|d| check_body("description", d, GROUP_DESCRIPTION_MAX, false))
+        .transpose()?;
+    transaction!(&ctx.db, CoreError, |conn| {
+        let row = find_named(ctx, conn, name).await?;
+        ensure_local_moderator(conn, &row, account).await?;
+        let description_source = match &description {
+            Some(new) => new.clone(),
+            None => row.description_source.clone(),
+        };
+        let description_html = description_source.as_deref().map(markdown::render);
+        let row = group::update_settings(
+            conn,
+            row.id,
+            title.as_deref().unwrap_or(&row.title),
+            description_source.as_deref(),
+            description_html.as_deref(),
+            patch
+                .posting_restricted_to_mods
+                .unwrap_or(row.posting_restricted_to_mods),
+        )
+        .await?;
+        event::record(
+            conn,
+            EventKind::GroupUpdated,
+            NewEvent {
+                actor_id: Some(account.person_id),
+                group_id: Some(row.id),
+                ..NewEvent::default()
+            },
+        )
+        .await?;
+        Ok(GroupDetails {
+            view: group::view(conn, row.id).await?,
+            moderators: group::moderators(conn, row.id).await?,
+        })
+    })
+}
+
+/// Adds (`add`) or removes a moderator of a group of this instance (its moderators and
+/// administrators). Recorded in the log; federates as Lemmy's `Add`/`Remove` to the moderators
+/// collection.
+pub async fn set_moderator(
+    ctx: &Context,
+    account: &Account,
+    name: &str,
+    person_id: i64,
+    add: bool,
+) -> CoreResult<GroupDetails> {
+    transaction!(&ctx.db, CoreError, |conn| {
+        let row = find_named(ctx, conn, name).await?;
+        ensure_local_moderator(conn, &row, account).await?;
+        let changed = if add {
+            let before = group::is_moderator(conn, row.id, person_id).await?;
+            group::add_moderator(conn, row.id, person_id).await?;
+            !before
+        } else {
+            if group::moderators(conn, row.id).await?.len() <= 1
+                && group::is_moderator(conn, row.id, person_id).await?
+            {
+                return Err(CoreError::Conflict(
+                    "a group keeps at least one moderator".into(),
+                ));
+            }
+            group::remove_moderator(conn, row.id, person_id).await?
+        };
+        if changed {
+            let action = if add {
+                "add_moderator"
+            } else {
+                "remove_moderator"
+            };
+            plaza_db::mod_log::record(
+                conn,
+                &plaza_db::mod_log::NewModLog {
+                    group_id: row.id,
+                    moderator_id: Some(account.person_id),
+                    action,
+                    person_id: Some(person_id),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            event::record(
+                conn,
+                EventKind::Moderation,
+                NewEvent {
+                    actor_id: Some(account.person_id),
+                    group_id: Some(row.id),
+                    payload: Some(serde_json::json!({"action": action, "person_id": person_id})),
+                    ..NewEvent::default()
+                },
+            )
+            .await?;
+        }
+        Ok(GroupDetails {
+            view: group::view(conn, row.id).await?,
+            moderators: group::moderators(conn, row.id).await?,
+        })
+    })
+}
+
+async fn ensure_local_moderator(
+    conn: &mut plaza_db::DbConn<'_>,
+    group: &GroupRow,
+    account: &Account,
+) -> CoreResult<()> {
+    if !group.local {
+        return Err(CoreError::Forbidden(
+            "a group on another server is managed there".into(),
+        ));
+    }
+    if account.admin || group::is_moderator(conn, group.id, account.person_id).await? {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(
+            "only the group's moderators may change it".into(),
+        ))
+    }
+}

@@ -136,6 +136,23 @@ pub async fn mark_deleted(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow
         .await?))
 }
 
+/// Marks a comment as an official answer, or not.
+pub async fn set_distinguished(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    distinguished: bool,
+) -> DbResult<CommentRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
+        .set((
+            comments::distinguished.eq(distinguished),
+            comments::updated_at.eq(now),
+        ))
+        .returning(CommentRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
 /// Finds a comment by its ActivityPub id.
 pub async fn find_by_ap_id(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<CommentRow>> {
     on_conn!(conn, |c| Ok(comments::table

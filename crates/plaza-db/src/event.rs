@@ -12,6 +12,7 @@ use crate::{DbConn, DbResult, now, on_conn};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
     GroupCreated,
+    GroupUpdated,
     PostCreated,
     PostUpdated,
     PostDeleted,
@@ -29,6 +30,7 @@ impl EventKind {
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::GroupCreated => "group_created",
+            EventKind::GroupUpdated => "group_updated",
             EventKind::PostCreated => "post_created",
             EventKind::PostUpdated => "post_updated",
             EventKind::PostDeleted => "post_deleted",

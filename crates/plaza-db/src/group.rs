@@ -241,6 +241,43 @@ pub async fn ban(
     })
 }
 
+/// Replaces a group's title, description and posting rule.
+pub async fn update_settings(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    title: &str,
+    description_source: Option<&str>,
+    description_html: Option<&str>,
+    posting_restricted_to_mods: bool,
+) -> DbResult<GroupRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(groups::table.find(id))
+        .set((
+            groups::title.eq(title),
+            groups::description_source.eq(description_source),
+            groups::description_html.eq(description_html),
+            groups::posting_restricted_to_mods.eq(posting_restricted_to_mods),
+            groups::updated_at.eq(now),
+        ))
+        .returning(GroupRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Removes a moderator; returns whether they were one.
+pub async fn remove_moderator(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_id: i64,
+) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::delete(
+        group_moderators::table.find((group_id, person_id))
+    )
+    .execute(c)
+    .await?
+        > 0))
+}
+
 /// Lifts a person's ban from a group; returns whether there was one.
 pub async fn unban(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> DbResult<bool> {
     on_conn!(conn, |c| Ok(diesel::delete(

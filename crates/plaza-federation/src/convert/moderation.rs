@@ -1,6 +1,6 @@
 //! A moderator's action as the activity Lemmy sends for it: `Delete` with a `summary` (removal),
-//! `Lock`, `Add`/`Remove` to the featured collection (pin), `Block` with the group as `target`
-//! (ban), and `Undo` of each.
+//! `Lock`, `Add`/`Remove` to the featured collection (pin) or to the moderators collection,
+//! `Block` with the group as `target` (ban), and `Undo` of each.
 
 use serde_json::{Value, json};
 
@@ -14,6 +14,8 @@ pub struct ModerationContext<'a> {
     pub group: &'a str,
     /// The group's featured collection.
     pub featured: &'a str,
+    /// The group's moderators collection.
+    pub moderators: &'a str,
     /// The thread, comment or person acted on.
     pub object: &'a str,
     /// Why.
@@ -32,6 +34,8 @@ pub fn moderation_activity(action: &str, id: &str, cx: &ModerationContext<'_>) -
         "unlock" => (true, "Lock"),
         "pin" => (false, "Add"),
         "unpin" => (false, "Remove"),
+        "add_moderator" => (false, "Add"),
+        "remove_moderator" => (false, "Remove"),
         "ban" => (false, "Block"),
         "unban" => (true, "Block"),
         _ => return None,
@@ -53,7 +57,12 @@ pub fn moderation_activity(action: &str, id: &str, cx: &ModerationContext<'_>) -
     if let Some(map) = inner.as_object_mut() {
         match kind {
             "Add" | "Remove" => {
-                map.insert("target".into(), json!(cx.featured));
+                let target = if action.ends_with("_moderator") {
+                    cx.moderators
+                } else {
+                    cx.featured
+                };
+                map.insert("target".into(), json!(target));
             }
             "Block" => {
                 map.insert("target".into(), json!(cx.group));
@@ -92,6 +101,7 @@ mod tests {
             moderator: "https://b.example/u/mod",
             group: "https://b.example/g/support",
             featured: "https://b.example/g/support/featured",
+            moderators: "https://b.example/g/support/moderators",
             object: "https://m.example/users/troll",
             reason: Some("spam"),
             expires: None,
@@ -105,5 +115,8 @@ mod tests {
         assert_eq!(unban["object"]["type"], "Block");
         let pin = moderation_activity("pin", "https://b.example/activities/3", &cx).unwrap();
         assert_eq!(pin["target"], "https://b.example/g/support/featured");
+        let added = moderation_activity("add_moderator", "https://b.example/a/4", &cx).unwrap();
+        assert_eq!(added["type"], "Add");
+        assert_eq!(added["target"], "https://b.example/g/support/moderators");
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::{to_core, to_json};
 use crate::FederationError;
 use crate::convert::activity;
+use crate::convert::group::group_actor;
 use crate::convert::moderation::{ModerationContext, moderation_activity};
 use crate::endpoints::objects::{load_note, load_page};
 
@@ -103,6 +104,18 @@ pub async fn activity(
             Some((id, voter, body))
         }
         ("moderation", _, _) => moderation(ctx, conn, e, payload, group).await?,
+        // A moderator changed the group's settings (Lemmy: `Update` of the group by them).
+        ("group_updated", _, _) if group.local => {
+            let moderator = actor_ap_id(conn, e).await?;
+            let id = urls.activity("update", &format!("event/{}", e.id));
+            let actor = to_json(&group_actor(urls, group))?;
+            let body = serde_json::json!({
+                "id": id, "type": "Update", "actor": moderator,
+                "to": [crate::protocol::PUBLIC], "cc": [group.ap_id], "audience": group.ap_id,
+                "object": actor,
+            });
+            Some((id, moderator, body))
+        }
         // Reports go to the moderators of a group elsewhere, never to followers.
         ("reported", Some(post_id), comment_id) if !group.local => {
             let object = target_ap_id(conn, post_id, comment_id).await?;
@@ -172,7 +185,7 @@ async fn moderation(
         return Ok(None);
     };
     let object = match (action.as_str(), e.post_id, e.comment_id) {
-        ("ban" | "unban", _, _) => {
+        ("ban" | "unban" | "add_moderator" | "remove_moderator", _, _) => {
             let Some(person_id) = payload.get("person_id").and_then(Value::as_i64) else {
                 return Ok(None);
             };
@@ -186,10 +199,12 @@ async fn moderation(
     let reason = text(payload, "reason");
     let expires = text(payload, "expires_at");
     let featured = ctx.urls.group_featured(&group.name);
+    let moderators = ctx.urls.group_moderators(&group.name);
     let cx = ModerationContext {
         moderator: &moderator,
         group: &group.ap_id,
         featured: &featured,
+        moderators: &moderators,
         object: &object,
         reason: reason.as_deref(),
         expires: expires.as_deref(),

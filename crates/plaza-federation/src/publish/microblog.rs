@@ -1,6 +1,6 @@
 //! What Mastodon-like servers get from a local group: each new thread once, boosted by the group
-//! as a `Note` they show in full (title in bold, then link and body), and the boost withdrawn
-//! when the thread is deleted or removed. Comments, edits and votes are not sent to them: their
+//! as a `Note` they show in full (title in bold, then link and body), the boost withdrawn when the
+//! thread is deleted or removed, and the group's own profile updates. Comments, edits and votes are not sent to them: their
 //! timelines would show each one as a boost.
 
 use plaza_core::{Context, CoreResult};
@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::{to_core, to_json};
 use crate::FederationError;
 use crate::convert::activity::{announce, undo};
+use crate::convert::group::group_actor;
 use crate::convert::post::thread_as_note;
 use crate::endpoints::objects::load_page;
 
@@ -23,10 +24,19 @@ pub async fn activity(
     received: Option<&Value>,
     group: &GroupRow,
 ) -> CoreResult<Option<(String, Value)>> {
+    let urls = &ctx.urls;
+    if e.kind == "group_updated" {
+        // The group's own profile changed: Mastodon updates an account when it sends `Update`.
+        let id = urls.activity("update", &format!("event/{}", e.id));
+        let update = json!({
+            "id": id, "type": "Update", "actor": group.ap_id,
+            "to": [crate::protocol::PUBLIC], "object": to_json(&group_actor(urls, group))?,
+        });
+        return Ok(Some((id, update)));
+    }
     let (Some(post_id), None) = (e.post_id, e.comment_id) else {
         return Ok(None);
     };
-    let urls = &ctx.urls;
     // Named after our copy of the thread, so the withdrawal can name the boost it undoes.
     let boost_id = urls.activity("announce/note", &urls.post(post_id));
     let removed = e.kind == "moderation" && payload_action(e).as_deref() == Some("remove_post");

@@ -22,7 +22,7 @@ mod microblog;
 pub mod readers;
 
 /// The event kinds that federate.
-pub const PUBLISHED_KINDS: [&str; 10] = [
+pub const PUBLISHED_KINDS: [&str; 11] = [
     "post_created",
     "post_updated",
     "post_deleted",
@@ -33,6 +33,7 @@ pub const PUBLISHED_KINDS: [&str; 10] = [
     "vote_removed",
     "moderation",
     "reported",
+    "group_updated",
 ];
 
 /// Turns events into queued deliveries.

@@ -101,3 +101,28 @@ pub async fn vote(
     .await?;
     Ok(Json(tally.into()))
 }
+
+/// Marks one's comment as an official answer.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DistinguishRequest {
+    pub distinguished: bool,
+}
+
+/// Marks (or unmarks) one's own comment as an official answer (staff and moderators); it
+/// federates as Lemmy's `distinguished` flag.
+#[utoipa::path(post, path = "/comments/{id}/distinguish", tag = "comments", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The comment's id")), request_body = DistinguishRequest,
+    responses((status = 200, body = CommentJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn distinguish(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<DistinguishRequest>,
+) -> Result<Json<CommentJson>, ApiError> {
+    plaza_core::comments::distinguish(&state.ctx, &auth.account, id, req.distinguished).await?;
+    Ok(Json(
+        thread_view::comment(&state.ctx, Some(&auth.account), id)
+            .await?
+            .into(),
+    ))
+}

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use plaza_core::groups::{self, GroupDetails, NewGroupInput};
+use plaza_core::groups::{self, GroupDetails, GroupPatch, NewGroupInput};
 use plaza_core::limits::check_page;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -140,4 +140,65 @@ fn handle_of(group: &plaza_db::group::GroupRow, state: &AppState) -> String {
         .and_then(|u| plaza_federation::domain_of(&u))
         .unwrap_or_else(|| state.ctx.urls.domain().to_owned());
     format!("{}@{domain}", group.name)
+}
+
+/// A change of a group's settings; omitted fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditGroupRequest {
+    /// Up to 100 characters.
+    pub title: Option<String>,
+    /// Markdown, up to 10,000 characters (the rules go here); empty clears it.
+    pub description: Option<String>,
+    /// Only moderators may start threads (remote threads are refused too).
+    pub posting_restricted_to_mods: Option<bool>,
+}
+
+/// Changes a group's settings (its moderators and administrators); federates as the group's
+/// `Update`.
+#[utoipa::path(patch, path = "/groups/{name}", tag = "groups", security(("bearer" = [])),
+    params(("name" = String, Path, description = "The group's name")),
+    request_body = EditGroupRequest,
+    responses((status = 200, body = GroupJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn edit(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(req): ApiJson<EditGroupRequest>,
+) -> Result<Json<GroupJson>, ApiError> {
+    let patch = GroupPatch {
+        title: req.title,
+        description: req.description,
+        posting_restricted_to_mods: req.posting_restricted_to_mods,
+    };
+    Ok(Json(details_json(
+        groups::update(&state.ctx, &auth.account, &name, patch).await?,
+    )))
+}
+
+/// Makes a person (`name` here or `name@domain`) a moderator of the group.
+#[utoipa::path(put, path = "/groups/{name}/moderators/{person}", tag = "moderation", security(("bearer" = [])),
+    params(("name" = String, Path, description = "The group's name"), ("person" = String, Path, description = "`name` or `name@domain`")),
+    responses((status = 200, body = GroupJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn add_moderator(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((name, person)): ApiPath<(String, String)>,
+) -> Result<Json<GroupJson>, ApiError> {
+    let person_id = crate::api::moderation::person_id(&state.ctx, &person).await?;
+    let details = groups::set_moderator(&state.ctx, &auth.account, &name, person_id, true).await?;
+    Ok(Json(details_json(details)))
+}
+
+/// Removes a moderator (a group keeps at least one).
+#[utoipa::path(delete, path = "/groups/{name}/moderators/{person}", tag = "moderation", security(("bearer" = [])),
+    params(("name" = String, Path, description = "The group's name"), ("person" = String, Path, description = "`name` or `name@domain`")),
+    responses((status = 200, body = GroupJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn remove_moderator(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((name, person)): ApiPath<(String, String)>,
+) -> Result<Json<GroupJson>, ApiError> {
+    let person_id = crate::api::moderation::person_id(&state.ctx, &person).await?;
+    let details = groups::set_moderator(&state.ctx, &auth.account, &name, person_id, false).await?;
+    Ok(Json(details_json(details)))
 }

@@ -26,9 +26,10 @@ use crate::{ApiError, AppState};
     paths(
         instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
-        groups::list, groups::get, groups::create, groups::follow, groups::unfollow,
+        groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
+        groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
-        comments::create, comments::edit, comments::delete, comments::vote,
+        comments::create, comments::edit, comments::delete, comments::vote, comments::distinguish,
         moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
         moderation::unban, moderation::modlog, moderation::report_thread,
         moderation::report_comment, moderation::open_reports, moderation::resolve_report,
@@ -122,11 +123,16 @@ pub fn router(limits: &RateLimits) -> Router<AppState> {
         .route("/me", get(accounts::me))
         .route("/admin/accounts", post(accounts::create_account))
         .route("/groups", get(groups::list).post(groups::create))
-        .route("/groups/{name}", get(groups::get))
+        .route("/groups/{name}", get(groups::get).patch(groups::edit))
+        .route(
+            "/groups/{name}/moderators/{person}",
+            axum::routing::put(groups::add_moderator).delete(groups::remove_moderator),
+        )
         .route(
             "/groups/{name}/follow",
             post(groups::follow).delete(groups::unfollow),
         )
+        .route("/comments/{id}/distinguish", post(comments::distinguish))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

@@ -168,7 +168,8 @@ async fn group_id(ctx: &Context, name: &str) -> Result<i64, ApiError> {
     Ok(groups::get(ctx, name).await?.view.group.id)
 }
 
-async fn person_id(ctx: &Context, handle: &str) -> Result<i64, ApiError> {
+/// The person a handle names: `name` here, `name@domain` elsewhere (known here).
+pub(crate) async fn person_id(ctx: &Context, handle: &str) -> Result<i64, ApiError> {
     let mut pooled = ctx.db.get().await.map_err(CoreError::from)?;
     let conn = &mut pooled.conn();
     let handle = handle.trim().trim_start_matches('@');

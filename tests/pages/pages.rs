@@ -279,3 +279,30 @@ async fn moderator_actions_show_removed_comments_locked_threads_and_gone_removed
     moderate(format!("/threads/{thread}/moderate"), "remove").await;
     assert_html(&plaza.browse(&format!("/post/{thread}")).await, 410);
 }
+
+#[tokio::test]
+async fn an_official_answer_is_marked_as_such() {
+    let (plaza, thread, _) = instance_with_thread().await;
+    let admin = plaza.login("admin").await;
+    let answer = admin
+        .reply(thread, None, "Hold it for thirty seconds.")
+        .await;
+    let marked = admin
+        .post(
+            &format!("/comments/{answer}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert!(
+        page.text
+            .contains(&format!(r#"<li id="c-{answer}" class="comment official">"#)),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains(r#"<span class="mark official">official answer</span>"#)
+    );
+}

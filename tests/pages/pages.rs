@@ -306,3 +306,27 @@ async fn an_official_answer_is_marked_as_such() {
             .contains(r#"<span class="mark official">official answer</span>"#)
     );
 }
+
+#[tokio::test]
+async fn the_home_page_shows_the_name_and_description_the_administrator_set_as_text() {
+    let (plaza, _, _) = instance_with_thread().await;
+    let admin = plaza.login("admin").await;
+    let changed = admin
+        .patch(
+            "/instance",
+            &json!({"name": "Brand <Community>", "description": "Ask us <b>anything</b>."}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let home = plaza.browse("/").await;
+    assert_html(&home, 200);
+    assert!(
+        home.text.contains("<h1>Brand &#60;Community&#62;</h1>"),
+        "{}",
+        home.text
+    );
+    assert!(
+        home.text
+            .contains("Ask us &#60;b&#62;anything&#60;/b&#62;.")
+    );
+}

@@ -296,9 +296,10 @@ async fn submit(state: &AppState, target: Target, handle: String) -> Result<Resp
             Ok(location) => {
                 Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
             }
-            Err(_) => {
-                let error = LookupError::NoTemplate(String::from("Your server"));
-                form_page(state, target, error.status(), handle, Some(error.message())).await
+            Err(e) => {
+                // A parsed URL is always a valid header value; this is a bug if it happens.
+                tracing::error!(error = %e, "remote-follow URL is not a header value");
+                Err(PageError::internal())
             }
         },
         Err(error) => form_page(state, target, error.status(), handle, Some(error.message())).await,

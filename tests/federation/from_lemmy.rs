@@ -191,21 +191,7 @@ async fn lemmy_moderator_delete_removes_a_comment_and_others_are_refused() {
     let ap_id = format!("{}/comment/1", plaza.base);
     assert!(!stored_comment(&plaza, &ap_id).await.unwrap().removed);
 
-    {
-        let mut pooled = plaza.ctx.db.get().await.unwrap();
-        let conn = &mut pooled.conn();
-        let group = plaza_db::group::find_local(conn, "support")
-            .await
-            .unwrap()
-            .unwrap();
-        let person = plaza_db::person::find_by_ap_id(conn, &bob.bob)
-            .await
-            .unwrap()
-            .unwrap();
-        plaza_db::group::add_moderator(conn, group.id, person.id)
-            .await
-            .unwrap();
-    }
+    bob.make_moderator(&plaza, "support").await;
     let mut again: Value = remove.clone();
     again["id"] = Value::String(format!("{}/again", remove["id"].as_str().unwrap()));
     let (status, body) = bob.send(&plaza, "/g/support/inbox", &again).await;

@@ -228,11 +228,7 @@ async fn an_answer_to_a_mastodon_users_thread_reaches_them_without_following_the
     publish_all(&plaza).await;
 
     // (bob's own signed requests are captured on his server too: only Plaza's count.)
-    let sent: Vec<_> = bob
-        .received("/inbox")
-        .into_iter()
-        .filter(|a| a["actor"] != bob.bob.as_str())
-        .collect();
+    let sent: Vec<_> = bob.received_from_others("/inbox");
     assert_eq!(sent.len(), 1, "{sent:?}");
     let answer = &sent[0];
     assert_eq!(answer["type"], "Create");

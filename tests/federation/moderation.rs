@@ -90,21 +90,7 @@ async fn a_remote_moderators_lock_and_block_apply_here() {
 
     // Not a moderator: refused.
     assert_eq!(bob.send(&plaza, "/g/support/inbox", &lock).await.0, 403);
-    {
-        let mut pooled = plaza.ctx.db.get().await.unwrap();
-        let conn = &mut pooled.conn();
-        let group = plaza_db::group::find_local(conn, "support")
-            .await
-            .unwrap()
-            .unwrap();
-        let person = plaza_db::person::find_by_ap_id(conn, &bob.bob)
-            .await
-            .unwrap()
-            .unwrap();
-        plaza_db::group::add_moderator(conn, group.id, person.id)
-            .await
-            .unwrap();
-    }
+    bob.make_moderator(&plaza, "support").await;
     let mut lock_again = lock.clone();
     lock_again["id"] = json!(format!("{}/again", lock["id"].as_str().unwrap()));
     assert_eq!(
@@ -174,11 +160,7 @@ async fn a_settings_change_reaches_forums_as_the_moderators_update_and_mastodon_
     assert_eq!(to_forum[0]["actor"], format!("{}/u/admin", plaza.base));
     assert_eq!(to_forum[0]["object"]["type"], "Group");
     assert_eq!(to_forum[0]["object"]["name"], "Customer support");
-    let to_mastodon: Vec<Value> = mastodon
-        .received("/inbox")
-        .into_iter()
-        .filter(|a| a["actor"] != mastodon.bob.as_str())
-        .collect();
+    let to_mastodon: Vec<Value> = mastodon.received_from_others("/inbox");
     assert_eq!(to_mastodon.len(), 1, "{to_mastodon:?}");
     assert_eq!(to_mastodon[0]["type"], "Update");
     assert_eq!(to_mastodon[0]["actor"], format!("{}/g/support", plaza.base));

@@ -175,6 +175,31 @@ impl FakeRemote {
             .collect()
     }
 
+    /// What others POSTed to `path` (requests this server signed itself are captured too).
+    pub fn received_from_others(&self, path: &str) -> Vec<Value> {
+        self.received(path)
+            .into_iter()
+            .filter(|a| a["actor"] != self.bob.as_str())
+            .collect()
+    }
+
+    /// Makes bob (known to `plaza` since his first activity) a moderator of its group `group`.
+    pub async fn make_moderator(&self, plaza: &TestInstance, group: &str) {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        let conn = &mut pooled.conn();
+        let group = plaza_db::group::find_local(conn, group)
+            .await
+            .unwrap()
+            .unwrap();
+        let person = plaza_db::person::find_by_ap_id(conn, &self.bob)
+            .await
+            .unwrap()
+            .expect("bob is known: he sent something first");
+        plaza_db::group::add_moderator(conn, group.id, person.id)
+            .await
+            .unwrap();
+    }
+
     /// How many GETs of `path` arrived.
     pub fn fetches(&self, path: &str) -> usize {
         self.captured()

@@ -105,10 +105,7 @@ pub async fn create(
             },
         )
         .await?;
-        Ok(GroupDetails {
-            view: group::view(conn, row.id).await?,
-            moderators: group::moderators(conn, row.id).await?,
-        })
+        details(conn, row.id).await
     });
     result.map_err(|e| match e {
         CoreError::Db(DbError::Unique(_)) => {
@@ -143,9 +140,14 @@ pub async fn get(ctx: &Context, name: &str) -> CoreResult<GroupDetails> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
     let row = find_named(ctx, conn, name).await?;
+    details(conn, row.id).await
+}
+
+/// A group's read model with its moderators.
+async fn details(conn: &mut plaza_db::DbConn<'_>, id: i64) -> CoreResult<GroupDetails> {
     Ok(GroupDetails {
-        view: group::view(conn, row.id).await?,
-        moderators: group::moderators(conn, row.id).await?,
+        view: group::view(conn, id).await?,
+        moderators: group::moderators(conn, id).await?,
     })
 }
 
@@ -215,10 +217,7 @@ pub async fn update(
             },
         )
         .await?;
-        Ok(GroupDetails {
-            view: group::view(conn, row.id).await?,
-            moderators: group::moderators(conn, row.id).await?,
-        })
+        details(conn, row.id).await
     })
 }
 
@@ -278,10 +277,7 @@ pub async fn set_moderator(
             )
             .await?;
         }
-        Ok(GroupDetails {
-            view: group::view(conn, row.id).await?,
-            moderators: group::moderators(conn, row.id).await?,
-        })
+        details(conn, row.id).await
     })
 }
 

@@ -47,8 +47,9 @@ struct Software {
     version: Option<String>,
 }
 
-/// Learns the software of the server `actor` lives on, unless it is known already. Failures are
-/// logged and leave it unknown (the publisher then sends everything).
+/// Learns the software of the server `actor` lives on, unless it was asked within the last day.
+/// A server without NodeInfo is recorded as unknown (an empty name) so it is not asked again on
+/// every follow; the publisher then sends it everything.
 pub async fn learn(data: &Data<Arc<Context>>, actor: &Url) {
     let Some(domain) = domain_of(actor) else {
         return;
@@ -61,28 +62,24 @@ pub async fn learn(data: &Data<Arc<Context>>, actor: &Url) {
             .flatten()
     }
     .await;
-    if known.is_some_and(|row| row.software.is_some()) {
+    let fresh = chrono::Utc::now().naive_utc() - chrono::TimeDelta::days(1);
+    if known.is_some_and(|row| row.software.is_some() && row.updated_at > fresh) {
         return;
     }
-    match fetch(actor.scheme(), &domain).await {
-        Ok(software) => {
-            let stored = async {
-                let mut pooled = data.db.get().await?;
-                let name = software.name.to_ascii_lowercase();
-                instance::set_software(
-                    &mut pooled.conn(),
-                    &domain,
-                    &name,
-                    software.version.as_deref(),
-                )
-                .await
-            }
-            .await;
-            if let Err(e) = stored {
-                tracing::warn!(%domain, error = %e, "cannot store an instance's software");
-            }
+    let (name, version) = match fetch(actor.scheme(), &domain).await {
+        Ok(software) => (software.name.to_ascii_lowercase(), software.version),
+        Err(reason) => {
+            tracing::info!(%domain, %reason, "no NodeInfo");
+            (String::new(), None)
         }
-        Err(reason) => tracing::info!(%domain, %reason, "no NodeInfo"),
+    };
+    let stored = async {
+        let mut pooled = data.db.get().await?;
+        instance::set_software(&mut pooled.conn(), &domain, &name, version.as_deref()).await
+    }
+    .await;
+    if let Err(e) = stored {
+        tracing::warn!(%domain, error = %e, "cannot store an instance's software");
     }
 }
 

@@ -15,6 +15,7 @@ mod objects;
 mod remote;
 mod remote_groups;
 mod three_instances;
+mod xss;
 
 /// What Mastodon sends when it dereferences an id.
 pub const MASTODON_ACCEPT: &str = "application/activity+json, application/ld+json";

@@ -435,3 +435,42 @@ pub async fn settle(instances: &[&TestInstance]) {
     }
     panic!("the instances did not settle");
 }
+
+/// No script, event handler or `javascript:` link made it into the page as markup: every tag
+/// (text between `<` and `>`; escaped text has no `<`) is checked, its attribute names apart from
+/// its quoted values.
+pub fn assert_inert(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for tag in lower
+        .split('<')
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap_or(rest))
+    {
+        let parts: Vec<&str> = tag.split('"').collect();
+        let names: String = parts.iter().step_by(2).copied().collect();
+        assert!(!names.starts_with("script"), "{tag} in {html}");
+        for handler in ["onerror", "onload", "onclick", "onmouseover", "onfocus"] {
+            assert!(!names.contains(handler), "{tag} in {html}");
+        }
+        for dangerous in [
+            "iframe",
+            "object",
+            "embed",
+            "svg",
+            "style",
+            "base",
+            "meta http-equiv",
+        ] {
+            assert!(!names.starts_with(dangerous), "{tag} in {html}");
+        }
+        for value in parts.iter().skip(1).step_by(2) {
+            let value = value.trim();
+            assert!(
+                !value.starts_with("javascript:")
+                    && !value.starts_with("vbscript:")
+                    && !value.starts_with("data:text/html"),
+                "{tag} in {html}"
+            );
+        }
+    }
+}

@@ -123,7 +123,12 @@ pub async fn find_named(
     conn: &mut plaza_db::DbConn<'_>,
     name: &str,
 ) -> CoreResult<GroupRow> {
-    let found = match name.trim_start_matches(['!', '@']).split_once('@') {
+    // One sigil at most: `!name@domain` (Lemmy) or `@name@domain` (Mastodon).
+    let name = name
+        .strip_prefix('!')
+        .or_else(|| name.strip_prefix('@'))
+        .unwrap_or(name);
+    let found = match name.split_once('@') {
         Some((name, domain)) if !domain.eq_ignore_ascii_case(ctx.urls.domain()) => {
             group::find_by_handle(conn, name, &domain.to_ascii_lowercase()).await?
         }

@@ -40,7 +40,10 @@ pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow
     let fetched = if let Ok(url) = Url::parse(handle) {
         ObjectId::<ApubGroup>::from(url).dereference(data).await
     } else {
-        let identifier = handle.trim_start_matches(['!', '@']);
+        let identifier = handle
+            .strip_prefix('!')
+            .or_else(|| handle.strip_prefix('@'))
+            .unwrap_or(handle);
         if !identifier.contains('@') {
             return Err(FederationError::NotFound("group"));
         }

@@ -281,6 +281,14 @@ async fn a_blocked_instance_is_refused_and_gets_nothing() {
         .filter(|c| c.path == "/inbox" || c.path == "/users/bob/inbox")
         .count();
     assert_eq!(sent_to_remote, 0);
+    // Dropped, not counted as delivered: the blocked host shows no success.
+    let mut pooled = plaza.ctx.db.get().await.unwrap();
+    let host = plaza_db::instance::find_by_domain(&mut pooled.conn(), &remote_domain)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(host.last_success_at.is_none(), "{host:?}");
+    assert_eq!(host.failure_count, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

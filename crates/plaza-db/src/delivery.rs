@@ -168,6 +168,33 @@ pub enum Retry {
     GiveUp,
 }
 
+/// Whether the instance a delivery goes to is blocked.
+pub async fn instance_blocked(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(instances::table
+        .find(instance_id)
+        .select(instances::blocked)
+        .first(c)
+        .await
+        .optional()?
+        .unwrap_or(false)))
+}
+
+/// Gives a delivery up without counting it against its instance's health (it was never tried).
+pub async fn mark_dropped(conn: &mut DbConn<'_>, id: i64, reason: &str) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(deliveries::table.find(id))
+            .set((
+                deliveries::failed_at.eq(Some(now)),
+                deliveries::last_error.eq(reason),
+                deliveries::claimed_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
 /// Records a failed attempt and counts it against the host; returns the host's consecutive
 /// failures so the caller can decide whether the host is dead.
 pub async fn mark_failed(

@@ -410,6 +410,8 @@ pub async fn follower_audience(
             .filter(group_follows::group_id.eq(group_id))
             .filter(group_follows::pending.eq(false))
             .filter(persons::local.eq(false))
+            // Nothing goes to blocked instances (their followers stay, for an unblock).
+            .filter(instances::blocked.eq(false))
             .select((
                 persons::inbox_url,
                 persons::shared_inbox_url,

@@ -22,6 +22,7 @@ pub async fn enqueue<A: Serialize>(
     let body = serde_json::to_string(&crate::protocol::context::WithContext::new(activity))
         .map_err(|e| FederationError::Core(plaza_core::CoreError::Internal(e.to_string())))?;
     let mut targets: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for inbox in inboxes {
         let Some(domain) = url::Url::parse(&inbox)
             .ok()
@@ -30,7 +31,7 @@ pub async fn enqueue<A: Serialize>(
             tracing::warn!(%inbox, "not queueing a delivery to an invalid inbox URL");
             continue;
         };
-        if !targets.iter().any(|(i, _)| *i == inbox) {
+        if seen.insert(inbox.clone()) {
             targets.push((inbox, domain));
         }
     }

@@ -80,6 +80,8 @@ pub struct DeliveryWorker {
 
 enum Outcome {
     Delivered,
+    /// The receiving instance is blocked: dropped without counting against its health.
+    Blocked,
     Failed(String),
     Unsendable(String),
 }
@@ -121,6 +123,13 @@ impl DeliveryWorker {
                 signers.insert(d.actor_ap_id.clone(), signer);
             }
         }
+        // One block-list lookup per receiving instance: a block since queueing drops the delivery.
+        let mut blocked: HashMap<i64, bool> = HashMap::new();
+        for d in &claimed {
+            if let std::collections::hash_map::Entry::Vacant(entry) = blocked.entry(d.instance_id) {
+                entry.insert(self.is_blocked(d).await?);
+            }
+        }
         let data = self.federation.to_request_data();
         // Inboxes are served concurrently, each one's deliveries in the order they were queued:
         // a ban followed by its undo must not arrive the other way round.
@@ -141,10 +150,15 @@ impl DeliveryWorker {
             .for_each_concurrent(self.settings.concurrency, |queue| {
                 let data = &data;
                 let signers = &signers;
+                let blocked = &blocked;
                 async move {
                     for d in queue {
                         let signer = &signers[&d.actor_ap_id];
-                        let outcome = self.send(&d, signer, data).await;
+                        let outcome = if blocked.get(&d.instance_id).copied().unwrap_or(false) {
+                            Outcome::Blocked
+                        } else {
+                            self.send(&d, signer, data).await
+                        };
                         if let Err(e) = self.record(&d, outcome).await {
                             tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
                         }
@@ -178,13 +192,22 @@ impl DeliveryWorker {
             Ok(t) => t,
             Err(e) => return Outcome::Failed(e.to_string()),
         };
-        // `prepare` drops local and refused inboxes: nothing to send is not a failure.
+        // `prepare` drops inboxes its URL check refuses. Blocked instances were filtered out
+        // before, so an empty result means the check failed (its database read, say): retry.
+        if tasks.is_empty() {
+            return Outcome::Failed(format!("{} was refused by the URL check", d.inbox_url));
+        }
         for task in tasks {
             if let Err(e) = task.sign_and_send(data).await {
                 return Outcome::Failed(e.to_string());
             }
         }
         Outcome::Delivered
+    }
+
+    async fn is_blocked(&self, d: &ClaimedDelivery) -> CoreResult<bool> {
+        let mut pooled = self.ctx.db.get().await?;
+        Ok(delivery::instance_blocked(&mut pooled.conn(), d.instance_id).await?)
     }
 
     async fn signer(&self, actor_ap_id: &str) -> Result<Signer, String> {
@@ -206,6 +229,10 @@ impl DeliveryWorker {
             Outcome::Delivered => {
                 tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, "delivered");
                 delivery::mark_delivered(conn, d.id, d.instance_id).await?;
+            }
+            Outcome::Blocked => {
+                tracing::info!(inbox = %d.inbox_url, "dropping a delivery to a blocked instance");
+                delivery::mark_dropped(conn, d.id, "the instance is blocked").await?;
             }
             Outcome::Unsendable(error) => {
                 tracing::error!(%error, delivery = d.id, "giving up an unsendable delivery");

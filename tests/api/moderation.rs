@@ -200,6 +200,30 @@ async fn staff_mark_their_answer_official_and_members_cannot() {
     .await
     .assert_error(403, "forbidden");
 
+    // An administrator names ada staff; then she can.
+    ada.put("/admin/accounts/ada/staff")
+        .await
+        .assert_error(403, "forbidden");
+    let named = admin.put("/admin/accounts/ada/staff").await;
+    assert_eq!(named.status, 200, "{}", named.body);
+    assert_eq!(named.at("/staff"), true);
+    let own = ada
+        .post(
+            &format!("/comments/{question}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    ada.post(
+        &format!("/comments/{question}/distinguish"),
+        &json!({"distinguished": false}),
+    )
+    .await;
+    assert_eq!(
+        admin.delete("/admin/accounts/ada/staff").await.at("/staff"),
+        false
+    );
+
     let answer = admin.reply(thread, None, "It ships today.").await;
     let marked = admin
         .post(

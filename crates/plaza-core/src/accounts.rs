@@ -271,6 +271,29 @@ pub async fn find(ctx: &Context, name: &str) -> CoreResult<Account> {
     Ok(Account::from_rows(&user, &person))
 }
 
+/// Makes an account brand staff, or not (administrators): staff answers can be marked official.
+pub async fn set_staff(
+    ctx: &Context,
+    admin: &Account,
+    name: &str,
+    staff: bool,
+) -> CoreResult<Account> {
+    if !admin.admin {
+        return Err(CoreError::Forbidden(
+            "only administrators can name staff".into(),
+        ));
+    }
+    let mut pooled = ctx.db.get().await?;
+    let conn = &mut pooled.conn();
+    let (user, person) = local_user::find_by_name(conn, name)
+        .await?
+        .ok_or(CoreError::NotFound("account"))?;
+    local_user::set_staff(conn, user.id, staff).await?;
+    let mut account = Account::from_rows(&user, &person);
+    account.staff = staff;
+    Ok(account)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

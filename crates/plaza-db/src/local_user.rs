@@ -78,3 +78,14 @@ pub async fn touch_login(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
         Ok(())
     })
 }
+
+/// Marks an account as brand staff, or not.
+pub async fn set_staff(conn: &mut DbConn<'_>, id: i64, staff: bool) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        diesel::update(local_users::table.find(id))
+            .set(local_users::staff.eq(staff))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::views::AccountJson;
-use crate::extract::{ApiJson, Auth};
+use crate::extract::{ApiJson, ApiPath, Auth};
 use crate::{ApiError, AppState, ErrorBody};
 
 /// Sign-up form.
@@ -148,4 +148,30 @@ pub async fn create_account(
         staff: user.staff,
     };
     Ok((StatusCode::CREATED, Json(account_json(&state, account))))
+}
+
+/// Names an account brand staff (their answers can be marked official).
+#[utoipa::path(put, path = "/admin/accounts/{name}/staff", tag = "admin", security(("bearer" = [])),
+    params(("name" = String, Path, description = "The account's name")),
+    responses((status = 200, body = AccountJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn add_staff(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<AccountJson>, ApiError> {
+    let account = plaza_core::accounts::set_staff(&state.ctx, &auth.account, &name, true).await?;
+    Ok(Json(account_json(&state, account)))
+}
+
+/// Takes an account off the staff.
+#[utoipa::path(delete, path = "/admin/accounts/{name}/staff", tag = "admin", security(("bearer" = [])),
+    params(("name" = String, Path, description = "The account's name")),
+    responses((status = 200, body = AccountJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_staff(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<AccountJson>, ApiError> {
+    let account = plaza_core::accounts::set_staff(&state.ctx, &auth.account, &name, false).await?;
+    Ok(Json(account_json(&state, account)))
 }

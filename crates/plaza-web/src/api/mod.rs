@@ -26,6 +26,7 @@ use crate::{ApiError, AppState};
     paths(
         instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
+        accounts::add_staff, accounts::remove_staff,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
         groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
@@ -122,6 +123,10 @@ pub fn router(limits: &RateLimits) -> Router<AppState> {
         .route("/auth/logout", post(accounts::logout))
         .route("/me", get(accounts::me))
         .route("/admin/accounts", post(accounts::create_account))
+        .route(
+            "/admin/accounts/{name}/staff",
+            axum::routing::put(accounts::add_staff).delete(accounts::remove_staff),
+        )
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{name}", get(groups::get).patch(groups::edit))
         .route(

@@ -119,6 +119,12 @@ impl Urls {
         self.join(&format!("/activities/{verb}/{object_path}"))
     }
 
+    /// A new activity that no earlier one shares an id with (a vote, a follow, an Accept): peers
+    /// ignore an id they have seen, so these must never repeat.
+    pub fn unique_activity(&self, verb: &str) -> String {
+        self.activity(verb, &crate::random_token())
+    }
+
     /// A thread: `/post/ID`.
     pub fn post(&self, id: i64) -> String {
         self.join(&format!("/post/{id}"))

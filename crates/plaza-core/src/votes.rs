@@ -61,7 +61,7 @@ pub async fn cast(
     // activity it undoes. Local ones are minted here: a peer ignores an id it has seen before,
     // so voting again after withdrawing needs a new one.
     let activity_id = match origin {
-        Origin::Local => Some(ctx.urls.activity("vote", &crate::random_token())),
+        Origin::Local => Some(ctx.urls.unique_activity("vote")),
         other => other
             .activity()
             .and_then(|a| a.get("id"))

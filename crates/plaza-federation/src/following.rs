@@ -58,13 +58,6 @@ pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow
     }
 }
 
-fn activity_id(data: &Data<Arc<Context>>, verb: &str) -> String {
-    let mut nonce = [0_u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
-    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
-    data.urls.activity(verb, &nonce)
-}
-
 /// Follows a group for `account`.
 pub async fn follow(
     data: &Data<Arc<Context>>,
@@ -75,7 +68,7 @@ pub async fn follow(
     let group_id = group.id;
     if group.local {
         let mut pooled = data.db.get().await?;
-        let id = activity_id(data, "follow");
+        let id = data.urls.unique_activity("follow");
         group::add_follower(&mut pooled.conn(), group_id, account.person_id, &id).await?;
         return Ok(FollowState {
             group,
@@ -88,7 +81,7 @@ pub async fn follow(
             return Ok(pending);
         }
         let me = person::find(conn, account.person_id).await?;
-        let id = activity_id(data, "follow");
+        let id = data.urls.unique_activity("follow");
         let follow = json!({
             "id": id, "type": "Follow", "actor": me.ap_id, "object": group.ap_id,
             "to": [group.ap_id],
@@ -117,7 +110,7 @@ pub async fn unfollow(
             return Ok(());
         }
         let me = person::find(conn, account.person_id).await?;
-        let id = activity_id(data, "undo");
+        let id = data.urls.unique_activity("undo");
         let undo = json!({
             "id": id, "type": "Undo", "actor": me.ap_id, "to": [group.ap_id],
             "object": {

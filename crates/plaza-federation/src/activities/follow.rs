@@ -9,7 +9,6 @@ use activitypub_federation::protocol::verification::verify_urls_match;
 use activitypub_federation::traits::Actor;
 use plaza_core::Context;
 use plaza_db::{group, transaction};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -70,12 +69,8 @@ impl Follow {
         // Known before the first thread goes out, so it is sent in the form this server reads.
         crate::discovery::software::learn(data, self.actor.inner()).await;
         let inbox = follower.inbox().to_string();
-        let mut nonce = [0_u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
         let accept = Accept {
-            id: data
-                .urls
-                .activity("accept", &format!("{}/{}", group.ap_id, hex_string(&nonce))),
+            id: data.urls.unique_activity("accept"),
             kind: AcceptType::Accept,
             actor: group.ap_id.clone(),
             to: vec![follower.row.ap_id.clone()],
@@ -93,10 +88,6 @@ impl Follow {
         tracing::info!(follower = %follower.row.ap_id, group = %group.name, "new follower");
         Ok(())
     }
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl UndoFollow {

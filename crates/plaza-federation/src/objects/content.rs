@@ -153,14 +153,20 @@ pub async fn store(
             parent_id: parent.comment_id(),
             content: content(object, who),
         };
-        comments::receive(data.app_data(), reply, origin).await?;
+        if let Some(row) = comments::receive(data.app_data(), reply, origin).await? {
+            return Ok(Some(Stored::Comment(row)));
+        }
     } else {
         let Some(group) = addressed_group(data, object).await? else {
             tracing::info!(id = %object.id, "ignoring an object addressed to no group here");
             return Ok(None);
         };
-        threads::receive(data.app_data(), thread(object, &group, who), origin).await?;
+        let new = thread(object, &group, who);
+        if let Some(row) = threads::receive(data.app_data(), new, origin).await? {
+            return Ok(Some(Stored::Post(row)));
+        }
     }
+    // Stored before (a retry, or the same object through an announce).
     let mut pooled = data.db.get().await?;
     find(&mut pooled.conn(), object.id.as_str()).await
 }

@@ -21,6 +21,7 @@ pub async fn activity(
     ctx: &Context,
     conn: &mut DbConn<'_>,
     e: &EventRow,
+    payload: &Value,
     received: Option<&Value>,
     group: &GroupRow,
 ) -> CoreResult<Option<(String, Value)>> {
@@ -39,7 +40,8 @@ pub async fn activity(
     };
     // Named after our copy of the thread, so the withdrawal can name the boost it undoes.
     let boost_id = urls.activity("announce/note", &urls.post(post_id));
-    let removed = e.kind == "moderation" && payload_action(e).as_deref() == Some("remove_post");
+    let removed = e.kind == "moderation"
+        && payload.get("action").and_then(Value::as_str) == Some("remove_post");
     match e.kind.as_str() {
         "post_created" => {
             let object = match received {
@@ -71,10 +73,4 @@ pub async fn activity(
         }
         _ => Ok(None),
     }
-}
-
-/// The moderation action an event records.
-fn payload_action(e: &EventRow) -> Option<String> {
-    let payload: Value = serde_json::from_str(&e.payload).ok()?;
-    payload.get("action")?.as_str().map(str::to_owned)
 }

@@ -196,7 +196,8 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
         }
     }
     if !microblogs.is_empty()
-        && let Some((id, body)) = microblog::activity(ctx, conn, e, received, &group).await?
+        && let Some((id, body)) =
+            microblog::activity(ctx, conn, e, &payload, received, &group).await?
     {
         let inboxes = microblogs.into_iter().map(|(inbox, _)| inbox);
         delivery::enqueue(conn, &id, &group.ap_id, &body, inboxes)

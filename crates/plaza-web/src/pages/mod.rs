@@ -27,16 +27,15 @@ pub mod thread;
 pub mod vote;
 
 use axum::Router;
-use axum::http::Method;
 use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::AppState;
-use crate::rate_limit::{self, RateLimits};
+use crate::rate_limit::Limiters;
 
 /// The pages at URLs of their own: home, feeds, logging in, the forms, the moderators' and
 /// administrators' pages, and the style sheet.
-pub fn router(state: &AppState, limits: &RateLimits) -> Router<AppState> {
+pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
     let auth = Router::new()
         .route("/login", get(login::login_page).post(login::login))
         .route("/signup", get(login::signup_page).post(login::signup));
@@ -58,17 +57,11 @@ pub fn router(state: &AppState, limits: &RateLimits) -> Router<AppState> {
             get(report::comment_form).post(report::report_comment),
         );
     Router::new()
-        .merge(rate_limit::apply(
-            auth,
-            limits.auth,
-            limits.behind_proxy,
-            &[Method::POST],
-        ))
-        .merge(rate_limit::apply(
-            posting,
-            limits.posting,
-            limits.behind_proxy,
-            &[Method::POST],
+        .merge(limits.auth.apply(auth))
+        .merge(limits.posting.apply(posting))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layout::friendly_rate_limit,
         ))
         .merge(staff())
         .route("/logout", post(login::logout))

@@ -57,10 +57,19 @@ impl ModButton {
         } else {
             ("lock", "Lock")
         };
-        [pin, lock, remove_or_restore(post.removed)]
-            .into_iter()
-            .map(|a| Self::new(target.clone(), a))
-            .collect()
+        vec![
+            Self::new(target.clone(), pin),
+            Self::new(target, lock),
+            Self::removal_of_thread(post),
+        ]
+    }
+
+    /// Remove or restore a thread, as it stands now.
+    pub fn removal_of_thread(post: &PostRow) -> Self {
+        Self::new(
+            format!("/post/{}/moderate", post.id),
+            remove_or_restore(post.removed),
+        )
     }
 
     /// Remove or restore a comment, as it stands now.

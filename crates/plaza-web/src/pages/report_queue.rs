@@ -56,11 +56,7 @@ impl ReportView {
             ),
             (None, Some(t)) => (
                 state_of(t.deleted, t.removed),
-                // The thread's remove-or-restore button, without its pin and lock.
-                ModButton::for_thread(t)
-                    .into_iter()
-                    .find(|b| matches!(b.action, "remove" | "restore"))
-                    .map(|b| b.back_to(back)),
+                Some(ModButton::removal_of_thread(t).back_to(back)),
             ),
             (None, None) => (None, None),
         };

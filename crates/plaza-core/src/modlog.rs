@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use plaza_db::group::{self, BanRow};
 use plaza_db::mod_log::{self, ModLogRow};
 use plaza_db::person::PersonBrief;
-use plaza_db::{DbConn, Page, post};
+use plaza_db::{Page, post};
 
-use crate::participation::may_moderate;
+use crate::participation::ensure_moderator;
 use crate::people::briefs;
-use crate::{Account, Context, CoreError, CoreResult, Listing};
+use crate::{Account, Context, CoreResult, Listing};
 
 /// One entry of the log, with the people and the thread it names.
 #[derive(Debug, Clone)]
@@ -36,21 +36,6 @@ pub struct Ban {
     pub banned_by: Option<PersonBrief>,
 }
 
-async fn ensure_moderator(
-    conn: &mut DbConn<'_>,
-    group_id: i64,
-    account: &Account,
-    what: &str,
-) -> CoreResult<()> {
-    if may_moderate(conn, group_id, account.into()).await? {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(format!(
-            "only the group's moderators may {what}"
-        )))
-    }
-}
-
 /// A group's moderation log, newest first, for its moderators.
 pub async fn log(
     ctx: &Context,
@@ -60,7 +45,7 @@ pub async fn log(
 ) -> CoreResult<Listing<LogEntry>> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
-    ensure_moderator(conn, group_id, account, "read its log").await?;
+    ensure_moderator(conn, group_id, account.into(), "read its log").await?;
     let rows = mod_log::list(conn, group_id, page).await?;
     let person_ids = rows
         .iter()
@@ -90,7 +75,7 @@ pub async fn log(
 pub async fn bans(ctx: &Context, account: &Account, group_id: i64) -> CoreResult<Vec<Ban>> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
-    ensure_moderator(conn, group_id, account, "see its bans").await?;
+    ensure_moderator(conn, group_id, account.into(), "see its bans").await?;
     let rows = group::bans(conn, group_id).await?;
     let banned_by = rows.iter().filter_map(|(row, _)| row.banned_by).collect();
     let people = briefs(conn, banned_by).await?;

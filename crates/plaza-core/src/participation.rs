@@ -88,3 +88,19 @@ pub async fn may_moderate(
 ) -> CoreResult<bool> {
     Ok(who.admin || group::is_moderator(conn, group_id, who.person_id).await?)
 }
+
+/// Refuses anyone who may not moderate the group, naming what they tried ("read its log").
+pub async fn ensure_moderator(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    who: Participant,
+    what: &str,
+) -> CoreResult<()> {
+    if may_moderate(conn, group_id, who).await? {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(format!(
+            "only the group's moderators may {what}"
+        )))
+    }
+}

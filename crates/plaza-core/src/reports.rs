@@ -1,11 +1,11 @@
 //! Reports: anyone flags a thread or comment with a reason, here or from another server (`Flag`);
 //! the group's moderators see the open ones and resolve them, which the log records.
 
-use plaza_db::event::{EventKind, NewEvent};
-use plaza_db::mod_log::{self, NewModLog};
 use std::collections::HashMap;
 
 use plaza_db::comment::CommentRow;
+use plaza_db::event::{EventKind, NewEvent};
+use plaza_db::mod_log::{self, NewModLog};
 use plaza_db::person::PersonBrief;
 use plaza_db::post::PostRow;
 use plaza_db::report::{self, NewReport, ReportRow};
@@ -13,7 +13,7 @@ use plaza_db::{DbConn, Page, comment, event, post, transaction};
 
 use crate::limits::{REASON_MAX, check_line};
 use crate::origin::Origin;
-use crate::participation::{Participant, may_moderate};
+use crate::participation::{Participant, ensure_moderator};
 use crate::people::briefs;
 use crate::{Account, Context, CoreError, CoreResult, Listing};
 
@@ -142,7 +142,13 @@ pub async fn open(
 ) -> CoreResult<Listing<OpenReport>> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
-    ensure_moderator(conn, group_id, account).await?;
+    ensure_moderator(
+        conn,
+        group_id,
+        account.into(),
+        "see and resolve its reports",
+    )
+    .await?;
     let rows = report::open(conn, group_id, page).await?;
     let people = briefs(conn, rows.iter().map(|r| r.reporter_id).collect()).await?;
     let post_ids: Vec<i64> = rows.iter().filter_map(|r| r.post_id).collect();
@@ -175,7 +181,13 @@ pub async fn resolve(ctx: &Context, account: &Account, id: i64) -> CoreResult<Re
         let row = report::find(conn, id)
             .await
             .map_err(|_| CoreError::NotFound("report"))?;
-        ensure_moderator(conn, row.group_id, account).await?;
+        ensure_moderator(
+            conn,
+            row.group_id,
+            account.into(),
+            "see and resolve its reports",
+        )
+        .await?;
         if row.resolved_at.is_some() {
             return Ok(row);
         }
@@ -196,18 +208,4 @@ pub async fn resolve(ctx: &Context, account: &Account, id: i64) -> CoreResult<Re
         .await?;
         Ok(row)
     })
-}
-
-async fn ensure_moderator(
-    conn: &mut DbConn<'_>,
-    group_id: i64,
-    account: &Account,
-) -> CoreResult<()> {
-    if may_moderate(conn, group_id, account.into()).await? {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(
-            "only the group's moderators may see and resolve its reports".into(),
-        ))
-    }
 }

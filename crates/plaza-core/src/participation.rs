@@ -1,5 +1,7 @@
 //! Who may take part where: the checks shared by threads, comments and votes.
 
+use std::collections::HashSet;
+
 use plaza_db::group::GroupRow;
 use plaza_db::{DbConn, group};
 
@@ -77,6 +79,11 @@ pub fn ensure_author(author_id: i64, who: Participant, what: &str) -> CoreResult
         )));
     }
     Ok(())
+}
+
+/// [`may_moderate`] for a caller that has read the group's moderators already.
+pub fn moderates(who: Participant, moderator_ids: &HashSet<i64>) -> bool {
+    who.admin || moderator_ids.contains(&who.person_id)
 }
 
 /// Whether someone may remove others' content in a group: its moderators, and administrators of

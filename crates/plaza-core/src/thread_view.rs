@@ -1,6 +1,6 @@
 //! A whole thread in one read: the opening post, its group, and the full comment tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use plaza_db::comment::CommentRow;
 use plaza_db::group::GroupView;
@@ -44,6 +44,8 @@ pub struct ThreadView {
     pub author: PersonBrief,
     /// Its group.
     pub group: GroupView,
+    /// The person ids of the group's moderators (read once, to mark them wherever they appear).
+    pub moderator_ids: HashSet<i64>,
     /// The caller's vote on the post.
     pub my_vote: Option<i16>,
     /// The caller may moderate the thread's group: removed content is shown to them, marked.
@@ -65,10 +67,11 @@ pub async fn get(
     let (post, author) = post::find_with_author(conn, post_id)
         .await
         .map_err(|_| CoreError::NotFound("thread"))?;
-    let may_moderate = match viewer {
-        Some(account) => participation::may_moderate(conn, post.group_id, account.into()).await?,
-        None => false,
-    };
+    let moderator_ids = group::moderator_ids(conn, post.group_id)
+        .await?
+        .into_iter()
+        .collect();
+    let may_moderate = viewer.is_some_and(|a| participation::moderates(a.into(), &moderator_ids));
     if post.removed && !may_moderate {
         return Err(CoreError::Gone(
             "the thread was removed by a moderator".into(),
@@ -90,6 +93,7 @@ pub async fn get(
         post,
         author,
         group,
+        moderator_ids,
         my_vote,
         may_moderate,
         comments: build_tree(rows, &my_comment_votes, sort, may_moderate),

@@ -2,6 +2,8 @@
 //! health. Enqueued in the caller's transaction; claimed by workers with a lease, so several
 //! processes can share the work and a crashed worker's claims are picked up again.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -47,14 +49,22 @@ pub async fn enqueue(
     let Some(activity_id) = activity_id else {
         return Ok(0);
     };
+    // One upsert per server, not per inbox: a thousand followers sit on far fewer servers.
+    let mut hosts: HashMap<&str, i64> = HashMap::new();
+    for (_, domain) in inboxes {
+        if !hosts.contains_key(domain.as_str()) {
+            let host = instance::upsert(conn, domain).await?;
+            hosts.insert(domain, host.id);
+        }
+    }
     let mut queued = 0;
     for (inbox, domain) in inboxes {
-        let host = instance::upsert(conn, domain).await?;
+        let host_id = hosts[domain.as_str()];
         queued += on_conn!(conn, |c| diesel::insert_into(deliveries::table)
             .values((
                 deliveries::activity_id.eq(activity_id),
                 deliveries::inbox_url.eq(inbox),
-                deliveries::instance_id.eq(host.id),
+                deliveries::instance_id.eq(host_id),
                 deliveries::next_attempt_at.eq(now),
                 deliveries::created_at.eq(now),
             ))
@@ -168,17 +178,6 @@ pub enum Retry {
     GiveUp,
 }
 
-/// Whether the instance a delivery goes to is blocked.
-pub async fn instance_blocked(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<bool> {
-    on_conn!(conn, |c| Ok(instances::table
-        .find(instance_id)
-        .select(instances::blocked)
-        .first(c)
-        .await
-        .optional()?
-        .unwrap_or(false)))
-}
-
 /// Gives a delivery up without counting it against its instance's health (it was never tried).
 pub async fn mark_dropped(conn: &mut DbConn<'_>, id: i64, reason: &str) -> DbResult<()> {
     let now = now();
@@ -261,8 +260,9 @@ pub async fn mark_host_dead(
 }
 
 /// Deletes the deliveries to an instance that have neither arrived nor been given up (when it is
-/// blocked); returns how many. A worker holding a claim on one of them finds nothing to update.
-/// Their activities stay until pruning removes them with the other finished ones.
+/// blocked or leaves the allow-list); returns how many. A worker holding a claim on one of them
+/// finds nothing to update. Their activities stay until pruning removes them with the other
+/// finished ones.
 pub async fn drop_pending(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<usize> {
     on_conn!(conn, |c| Ok(diesel::delete(
         deliveries::table
@@ -272,6 +272,23 @@ pub async fn drop_pending(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<u
     )
     .execute(c)
     .await?))
+}
+
+/// Drops the pending deliveries to every instance Plaza no longer federates with (after the
+/// allow-list changed); returns how many.
+pub async fn drop_pending_refused(conn: &mut DbConn<'_>) -> DbResult<usize> {
+    let waiting: Vec<i64> = on_conn!(conn, |c| deliveries::table
+        .filter(deliveries::delivered_at.is_null())
+        .filter(deliveries::failed_at.is_null())
+        .select(deliveries::instance_id)
+        .distinct()
+        .load(c)
+        .await)?;
+    let mut dropped = 0;
+    for instance_id in instance::refused(conn, &waiting).await?.into_keys() {
+        dropped += drop_pending(conn, instance_id).await?;
+    }
+    Ok(dropped)
 }
 
 /// The private key of a local person or group, by actor id (the instance actor's is in the

@@ -88,6 +88,7 @@ pub async fn save(State(state): State<AppState>, form: PageForm<SiteForm>) -> Re
         let patch = SitePatch {
             name: Some(fields.name.clone()),
             description: Some(fields.description.clone()),
+            icon_url: None,
             registrations_open: Some(fields.registrations_open.is_some()),
         };
         match site::update(&state.ctx, account, patch).await {

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::instances;
-use plaza_db::instance::InstanceRow;
+use plaza_db::instance::{InstanceFilter, InstanceRow};
 use serde::Deserialize;
 
 use super::access::{Via, admin};
@@ -73,7 +73,7 @@ pub struct InstancesPage {
 
 impl InstancesPage {
     async fn new(state: &AppState, visitor: &Visitor) -> Result<Self, PageError> {
-        let rows = instances::list(&state.ctx, false).await?;
+        let rows = instances::list(&state.ctx, InstanceFilter::All).await?;
         let layout = Layout::new(&state.ctx, visitor, "Other instances").await?;
         let (blocked, known): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.blocked);
         Ok(Self {

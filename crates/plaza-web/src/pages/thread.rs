@@ -1,6 +1,8 @@
 //! A thread's page (`/post/ID`): the opening post and its whole comment tree; and a comment's
 //! page (`/comment/ID`): that comment and its replies, within its thread.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,8 +16,11 @@ use super::session::Visitor;
 use super::vote::VoteButtons;
 use crate::AppState;
 
-/// What the visitor may do on this thread, which decides the buttons each comment gets.
-struct Powers {
+/// What the visitor may do on this thread, which decides the buttons each comment gets, and
+/// whom to mark as the group's moderators.
+struct Powers<'a> {
+    /// The group's moderators.
+    moderators: &'a HashSet<i64>,
     /// The visitor's person, when signed in.
     person_id: Option<i64>,
     /// They may moderate the group.
@@ -28,10 +33,11 @@ struct Powers {
     ban_form: Option<String>,
 }
 
-impl Powers {
-    fn new(viewer: Option<&Account>, view: &ThreadView) -> Self {
+impl<'a> Powers<'a> {
+    fn new(viewer: Option<&Account>, view: &'a ThreadView) -> Self {
         let group = &view.group.group;
         Self {
+            moderators: &view.moderator_ids,
             person_id: viewer.map(|a| a.person_id),
             moderate: view.may_moderate,
             official: view.may_moderate || viewer.is_some_and(|a| a.staff),
@@ -100,7 +106,7 @@ pub struct CommentView {
 }
 
 impl CommentView {
-    fn new(n: &CommentNode, powers: &Powers) -> Self {
+    fn new(n: &CommentNode, powers: &Powers<'_>) -> Self {
         let c = &n.comment;
         let state = if c.deleted {
             Some("deleted by its author")
@@ -112,7 +118,7 @@ impl CommentView {
         let live = state.is_none() && !c.removed;
         let signed_in = powers.person_id.is_some();
         let mine = powers.person_id == Some(c.author_id);
-        let author = PersonView::from(&n.author);
+        let author = PersonView::marking_moderators(&n.author, powers.moderators);
         Self {
             id: c.id,
             when: TimeView::new(c.created_at),
@@ -160,7 +166,7 @@ pub enum TreeItem {
     End,
 }
 
-fn flatten(nodes: &[CommentNode], powers: &Powers, out: &mut Vec<TreeItem>) {
+fn flatten(nodes: &[CommentNode], powers: &Powers<'_>, out: &mut Vec<TreeItem>) {
     for node in nodes {
         out.push(TreeItem::Comment(Box::new(CommentView::new(node, powers))));
         if !node.replies.is_empty() {
@@ -242,7 +248,7 @@ impl ThreadPage {
         let powers = Powers::new(viewer, view);
         let mut tree = Vec::new();
         flatten(comments, &powers, &mut tree);
-        let author = PersonView::from(&view.author);
+        let author = PersonView::marking_moderators(&view.author, &view.moderator_ids);
         let live = !p.deleted && !p.removed;
         let signed_in = viewer.is_some();
         Self {

@@ -197,3 +197,182 @@ async fn a_domain_that_is_not_one_is_refused_with_the_reason_and_kept_in_the_for
     assert!(page.text.contains("own domain"), "{}", page.text);
     assert!(blocked_domains(&plaza).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_logo_is_set_from_the_settings_page_and_a_bad_one_is_refused() {
+    let plaza = TestInstance::spawn().await;
+    plaza.admin("admin").await;
+    let admin = plaza.browser_as("admin").await;
+    admin.open("/admin").await;
+    let logo = "https://brand.example/logo.png";
+    let saved = admin
+        .submit(
+            "/admin",
+            &[
+                ("name", "Acme"),
+                ("icon_url", logo),
+                ("registrations_open", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let home = plaza.browse("/").await;
+    assert!(
+        home.text
+            .contains(&format!(r#"<img class="logo" src="{logo}""#)),
+        "{}",
+        home.text
+    );
+    assert!(
+        admin
+            .open("/admin")
+            .await
+            .text
+            .contains(&format!(r#"name="icon_url" type="url" inputmode="url" placeholder="https://brand.example/logo.png" value="{logo}""#))
+    );
+
+    let refused = admin
+        .submit(
+            "/admin",
+            &[
+                ("name", "Acme"),
+                ("icon_url", "javascript:alert(1)"),
+                ("registrations_open", "on"),
+            ],
+        )
+        .await;
+    assert_html(&refused, 422);
+    assert!(refused.text.contains("The icon_url"), "{}", refused.text);
+    assert!(refused.text.contains(r#"value="javascript:alert(1)""#));
+    plaza_tests::assert_inert(&refused.text.replace(r#"value="javascript:alert(1)""#, ""));
+    let instance = plaza.anonymous().get("/instance").await;
+    assert_eq!(instance.str("/icon_url"), logo, "{}", instance.body);
+
+    // An empty field takes the logo away.
+    let cleared = admin
+        .submit(
+            "/admin",
+            &[
+                ("name", "Acme"),
+                ("icon_url", ""),
+                ("registrations_open", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(cleared.status, 303);
+    assert!(!plaza.browse("/").await.text.contains(r#"class="logo""#));
+}
+
+#[tokio::test]
+async fn an_administrator_keeps_an_allow_list_and_switches_its_mode() {
+    let plaza = TestInstance::spawn().await;
+    plaza.admin("admin").await;
+    let admin = plaza.browser_as("admin").await;
+    let page = admin.open("/admin/instances").await;
+    assert!(page.text.contains("<strong>Off:</strong>"), "{}", page.text);
+    assert!(page.text.contains("The allow-list is empty"));
+
+    let allowed = admin
+        .submit("/admin/instances/allow", &[("domain", "Lemmy.Example")])
+        .await;
+    assert_eq!(allowed.status, 303, "{}", allowed.text);
+    assert_eq!(allowed.header("location"), "/admin/instances");
+    let list = plaza
+        .login("admin")
+        .await
+        .get("/admin/instances?allowed=true")
+        .await;
+    assert_eq!(list.at("/0/domain"), "lemmy.example", "{}", list.body);
+
+    let on = admin
+        .submit("/admin/instances/allowlist", &[("on", "true")])
+        .await;
+    assert_eq!(on.status, 303, "{}", on.text);
+    let instance = plaza.anonymous().get("/instance").await;
+    assert_eq!(
+        instance.at("/federation_allowlist"),
+        true,
+        "{}",
+        instance.body
+    );
+    let page = admin.open("/admin/instances").await;
+    assert!(page.text.contains("<strong>On:</strong>"), "{}", page.text);
+    assert!(
+        page.text
+            .contains(r#"<input type="hidden" name="domain" value="lemmy.example"><button type="submit">Disallow</button>"#),
+        "{}",
+        page.text
+    );
+    // A server taken off the list is one this instance no longer federates with.
+    for (path, domain) in [
+        ("/admin/instances/allow", "other.example"),
+        ("/admin/instances/disallow", "other.example"),
+    ] {
+        let done = admin.submit(path, &[("domain", domain)]).await;
+        assert_eq!(done.status, 303, "{path}: {}", done.text);
+    }
+    let page = admin.open("/admin/instances").await;
+    let known = page.text.split("<h2>Known</h2>").nth(1).unwrap();
+    let entry = |domain: &str| {
+        known
+            .split("<li>")
+            .find(|li| li.contains(&format!(r#"<strong class="domain">{domain}</strong>"#)))
+            .unwrap_or_else(|| panic!("{domain} in {known}"))
+            .to_owned()
+    };
+    assert!(entry("lemmy.example").contains(r#"<span class="mark">federating</span>"#));
+    assert!(entry("other.example").contains("not federating"), "{known}");
+
+    let own = plaza.base.trim_start_matches("http://").to_owned();
+    let refused = admin
+        .submit("/admin/instances/allow", &[("domain", &own)])
+        .await;
+    assert_html(&refused, 422);
+    assert!(refused.text.contains("always allowed"), "{}", refused.text);
+    let odd = admin
+        .submit("/admin/instances/allowlist", &[("on", "maybe")])
+        .await;
+    assert_html(&odd, 422);
+
+    let disallowed = admin
+        .submit("/admin/instances/disallow", &[("domain", "lemmy.example")])
+        .await;
+    assert_eq!(disallowed.status, 303);
+    let off = admin
+        .submit("/admin/instances/allowlist", &[("on", "false")])
+        .await;
+    assert_eq!(off.status, 303);
+    let instance = plaza.anonymous().get("/instance").await;
+    assert_eq!(instance.at("/federation_allowlist"), false);
+    let list = plaza
+        .login("admin")
+        .await
+        .get("/admin/instances?allowed=true")
+        .await;
+    assert!(list.body.as_array().unwrap().is_empty(), "{}", list.body);
+}
+
+#[tokio::test]
+async fn a_member_cannot_touch_the_allow_list() {
+    let plaza = TestInstance::spawn().await;
+    plaza.admin("admin").await;
+    plaza.member("eve").await;
+    let eve = plaza.browser_as("eve").await;
+    eve.open("/").await;
+    let allow = eve
+        .submit("/admin/instances/allow", &[("domain", "eve.example")])
+        .await;
+    assert_html(&allow, 403);
+    let mode = eve
+        .submit("/admin/instances/allowlist", &[("on", "true")])
+        .await;
+    assert_html(&mode, 403);
+    let instance = plaza.anonymous().get("/instance").await;
+    assert_eq!(instance.at("/federation_allowlist"), false);
+    let list = plaza
+        .login("admin")
+        .await
+        .get("/admin/instances?allowed=true")
+        .await;
+    assert!(list.body.as_array().unwrap().is_empty(), "{}", list.body);
+}

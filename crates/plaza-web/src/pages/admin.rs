@@ -1,5 +1,5 @@
 //! The instance's settings (`/admin`), for its administrators: the name shown everywhere, the
-//! description on the home page, and whether anyone may sign up.
+//! brand's logo and the description on the home page, and whether anyone may sign up.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -25,6 +25,8 @@ pub struct AdminPage {
     pub name: String,
     /// The description in the form.
     pub description: String,
+    /// The logo's URL in the form.
+    pub icon_url: String,
     /// Sign-ups are open.
     pub registrations_open: bool,
     /// The settings were saved.
@@ -45,6 +47,7 @@ impl AdminPage {
             layout,
             name: row.name,
             description: row.description.unwrap_or_default(),
+            icon_url: row.icon_url.unwrap_or_default(),
             registrations_open: row.registrations_open,
             saved: false,
             message: None,
@@ -61,6 +64,8 @@ pub struct SiteForm {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    icon_url: String,
     registrations_open: Option<String>,
 }
 
@@ -88,7 +93,7 @@ pub async fn save(State(state): State<AppState>, form: PageForm<SiteForm>) -> Re
         let patch = SitePatch {
             name: Some(fields.name.clone()),
             description: Some(fields.description.clone()),
-            icon_url: None,
+            icon_url: Some(fields.icon_url.clone()),
             registrations_open: Some(fields.registrations_open.is_some()),
         };
         match site::update(&state.ctx, account, patch).await {
@@ -101,6 +106,7 @@ pub async fn save(State(state): State<AppState>, form: PageForm<SiteForm>) -> Re
                 let mut page = AdminPage::new(&state, &visitor).await?;
                 page.name = fields.name;
                 page.description = fields.description;
+                page.icon_url = fields.icon_url;
                 page.registrations_open = fields.registrations_open.is_some();
                 page.message = Some(message);
                 Ok(render(status, &page))

@@ -114,6 +114,12 @@ fn staff() -> Router<AppState> {
         .route("/admin/instances", get(admin_instances::page))
         .route("/admin/instances/block", post(admin_instances::block))
         .route("/admin/instances/unblock", post(admin_instances::unblock))
+        .route("/admin/instances/allow", post(admin_instances::allow))
+        .route("/admin/instances/disallow", post(admin_instances::disallow))
+        .route(
+            "/admin/instances/allowlist",
+            post(admin_instances::allowlist),
+        )
 }
 
 /// The pages at the URLs shared with ActivityPub documents, reached through [`negotiate`].

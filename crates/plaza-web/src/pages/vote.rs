@@ -73,21 +73,36 @@ fn score(raw: &str) -> Result<i16, PageError> {
     }
 }
 
+/// Casts the vote and goes back to what was voted on.
+async fn cast(
+    state: &AppState,
+    form: PageForm<VoteForm>,
+    target: VoteTarget,
+) -> Result<Response, PageError> {
+    let PageForm { visitor, fields } = form;
+    let account = poster(&visitor)?;
+    let score = score(&fields.score)?;
+    votes::vote(&state.ctx, account, target, score).await?;
+    let back = match target {
+        VoteTarget::Post(id) => format!("/post/{id}"),
+        VoteTarget::Comment(id) => {
+            let node = thread_view::comment(&state.ctx, None, id).await?;
+            format!("/post/{}#c-{id}", node.comment.post_id)
+        }
+    };
+    Ok(see_other(&back))
+}
+
 /// `POST /post/ID/vote`.
 pub async fn thread(
     State(state): State<AppState>,
     Path(id): Path<String>,
     form: PageForm<VoteForm>,
 ) -> Response {
-    let result = async {
-        let PageForm { visitor, fields } = form;
-        let id = parse_id(&id, "thread")?;
-        let account = poster(&visitor)?;
-        let score = score(&fields.score)?;
-        votes::vote(&state.ctx, account, VoteTarget::Post(id), score).await?;
-        Ok(see_other(&format!("/post/{id}")))
-    }
-    .await;
+    let result = match parse_id(&id, "thread") {
+        Ok(id) => cast(&state, form, VoteTarget::Post(id)).await,
+        Err(e) => Err(e),
+    };
     respond(&state.ctx, result).await
 }
 
@@ -97,15 +112,9 @@ pub async fn comment(
     Path(id): Path<String>,
     form: PageForm<VoteForm>,
 ) -> Response {
-    let result = async {
-        let PageForm { visitor, fields } = form;
-        let id = parse_id(&id, "comment")?;
-        let account = poster(&visitor)?;
-        let score = score(&fields.score)?;
-        votes::vote(&state.ctx, account, VoteTarget::Comment(id), score).await?;
-        let node = thread_view::comment(&state.ctx, None, id).await?;
-        Ok(see_other(&format!("/post/{}#c-{id}", node.comment.post_id)))
-    }
-    .await;
+    let result = match parse_id(&id, "comment") {
+        Ok(id) => cast(&state, form, VoteTarget::Comment(id)).await,
+        Err(e) => Err(e),
+    };
     respond(&state.ctx, result).await
 }

@@ -254,9 +254,8 @@ pub async fn distinguish(
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account.into(), "comment")?;
         let group_id = post::find(conn, row.post_id).await?.group_id;
-        let official = account.staff
-            || crate::participation::may_moderate(conn, group_id, account.into()).await?;
-        if !official {
+        let moderates = crate::participation::may_moderate(conn, group_id, account.into()).await?;
+        if !crate::participation::answers_officially(account, moderates) {
             return Err(CoreError::Forbidden(
                 "only staff and moderators give official answers".into(),
             ));

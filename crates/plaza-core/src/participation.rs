@@ -81,6 +81,12 @@ pub fn ensure_author(author_id: i64, who: Participant, what: &str) -> CoreResult
     Ok(())
 }
 
+/// Whether an account may mark its answers in a group official: brand staff, and whoever may
+/// moderate the group.
+pub fn answers_officially(account: &Account, moderates: bool) -> bool {
+    account.staff || moderates
+}
+
 /// [`may_moderate`] for a caller that has read the group's moderators already.
 pub fn moderates(who: Participant, moderator_ids: &HashSet<i64>) -> bool {
     who.admin || moderator_ids.contains(&who.person_id)

@@ -50,6 +50,8 @@ pub struct ThreadView {
     pub my_vote: Option<i16>,
     /// The caller may moderate the thread's group: removed content is shown to them, marked.
     pub may_moderate: bool,
+    /// The caller may mark their own answers official here.
+    pub answers_officially: bool,
     /// Top-level comments with their replies.
     pub comments: Vec<CommentNode>,
 }
@@ -96,6 +98,8 @@ pub async fn get(
         moderator_ids,
         my_vote,
         may_moderate,
+        answers_officially: viewer
+            .is_some_and(|a| participation::answers_officially(a, may_moderate)),
         comments: build_tree(rows, &my_comment_votes, sort, may_moderate),
     })
 }

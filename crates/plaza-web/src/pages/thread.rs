@@ -40,7 +40,7 @@ impl<'a> Powers<'a> {
             moderators: &view.moderator_ids,
             person_id: viewer.map(|a| a.person_id),
             moderate: view.may_moderate,
-            official: view.may_moderate || viewer.is_some_and(|a| a.staff),
+            official: view.answers_officially,
             locked: view.post.locked,
             ban_form: (view.may_moderate && group.local).then(|| format!("/g/{}/ban", group.name)),
         }

@@ -108,6 +108,8 @@ async fn a_visitor_reads_a_group_and_a_comment_tree_and_follows_the_group_from_e
     // sent on to its page for following, naming the group.
     let home = fediverse::home_server().await;
     browser.click_text(".post .group a", "Support").await;
+    // The thread page has a handle field too: fill the group's only once it is there.
+    browser.find_text("h1", "Support").await;
     browser
         .fill("input[name=handle]", &format!("@me@{home}"))
         .await;

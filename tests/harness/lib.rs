@@ -108,23 +108,34 @@ impl TestInstance {
         WebPage::read(response).await
     }
 
-    /// POSTs an HTML form as a browser does, without following redirects.
+    /// POSTs an HTML form as a fresh browser does (with the form token its first page gave
+    /// it), without following redirects.
     pub async fn submit_form(&self, path: &str, fields: &[(&str, &str)]) -> WebPage {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
-            .finish();
-        let response = browser()
-            .post(format!("{}{path}", self.base))
-            .header(reqwest::header::ACCEPT, BROWSER_ACCEPT)
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(body)
-            .send()
-            .await
-            .expect("request");
-        WebPage::read(response).await
+        self.browser().submit(path, fields).await
+    }
+
+    /// A browser with no cookies yet.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            http: browser(),
+            cookies: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+            csrf: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// A browser logged in as `name` through the log-in form.
+    pub async fn browser_as(&self, name: &str) -> Browser {
+        let browser = self.browser();
+        let page = browser
+            .submit("/login", &[("name", name), ("password", PASSWORD)])
+            .await;
+        assert_eq!(page.status, 303, "log-in of {name}: {}", page.text);
+        assert!(
+            browser.cookie("plaza_session").is_some(),
+            "no session cookie"
+        );
+        browser
     }
 
     /// Signs up a member and returns their client.
@@ -236,6 +247,118 @@ fn browser() -> reqwest::Client {
         .expect("HTTP client")
 }
 
+/// A browser: keeps its cookies and the form token of the last page that had a form, does not
+/// follow redirects.
+pub struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookies: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+    csrf: std::sync::Mutex<Option<String>>,
+}
+
+impl Browser {
+    /// GETs a page.
+    pub async fn open(&self, path: &str) -> WebPage {
+        let request = self.http.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// POSTs a form with this browser's form token (fetched from the log-in page if no page
+    /// showed one yet).
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> WebPage {
+        let csrf = match self.csrf() {
+            Some(csrf) => csrf,
+            None => {
+                self.open("/login").await;
+                self.csrf().expect("the log-in page has a form token")
+            }
+        };
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        self.submit_exactly(path, &all).await
+    }
+
+    /// POSTs a form with this browser's token as if a page of `origin` had sent it.
+    pub async fn submit_from(&self, origin: &str, path: &str, fields: &[(&str, &str)]) -> WebPage {
+        let csrf = self.csrf().expect("a page with a form was opened first");
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(all)
+            .finish();
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::ORIGIN, origin)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body);
+        self.send(request).await
+    }
+
+    /// POSTs exactly these fields (no form token added).
+    pub async fn submit_exactly(&self, path: &str, fields: &[(&str, &str)]) -> WebPage {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body);
+        self.send(request).await
+    }
+
+    /// A cookie's value.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    /// The form token of the last page that had a form.
+    pub fn csrf(&self) -> Option<String> {
+        self.csrf.lock().unwrap().clone()
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> WebPage {
+        let cookie = self
+            .cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut request = request.header(reqwest::header::ACCEPT, BROWSER_ACCEPT);
+        if !cookie.is_empty() {
+            request = request.header(reqwest::header::COOKIE, cookie);
+        }
+        let page = WebPage::read(request.send().await.expect("request")).await;
+        {
+            let mut cookies = self.cookies.lock().unwrap();
+            for set in page.headers.get_all(reqwest::header::SET_COOKIE) {
+                let set = set.to_str().unwrap();
+                let pair = set.split(';').next().unwrap();
+                let (name, value) = pair.split_once('=').unwrap();
+                let removed = value.is_empty() || set.contains("Max-Age=0");
+                if removed {
+                    cookies.remove(name);
+                } else {
+                    cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        if let Some(csrf) = page.form_token() {
+            *self.csrf.lock().unwrap() = Some(csrf);
+        }
+        page
+    }
+}
+
 /// An answer read as text (a page, a feed).
 #[derive(Debug)]
 pub struct WebPage {
@@ -265,6 +388,14 @@ impl WebPage {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
+    }
+
+    /// The CSRF token of the page's forms, if it has one.
+    pub fn form_token(&self) -> Option<String> {
+        let marker = r#"name="csrf" value=""#;
+        let start = self.text.find(marker)? + marker.len();
+        let token = &self.text[start..start + self.text[start..].find('"')?];
+        (!token.is_empty()).then(|| token.to_owned())
     }
 }
 

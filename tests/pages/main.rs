@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod compose;
 mod errors;
 mod feeds;
 mod negotiation;

@@ -28,6 +28,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Requests allowed per client address.
     pub rate_limits: rate_limit::RateLimits,
+    /// Mark cookies `Secure` (sent over https only); off in dev mode, which serves plain http.
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
         Self {
             max_body_bytes: 256 * 1024,
             rate_limits: rate_limit::RateLimits::default(),
+            secure_cookies: true,
         }
     }
 }
@@ -67,11 +70,11 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     let limits = state.config.rate_limits.clone();
     // Browsers get the page at the URLs shared with ActivityPub documents.
-    let documents = pages::documents().with_state(state.clone());
+    let documents = pages::documents(&state).with_state(state.clone());
     let app = Router::new()
         .nest("/api/v1", api::router(&limits))
         .merge(plaza_federation::router())
-        .merge(pages::router());
+        .merge(pages::router(&state, &limits));
     // Every POST, the inboxes and the pages' forms included, counts against one generous limit
     // per client.
     rate_limit::apply(app, limits.any_post, limits.behind_proxy, &[Method::POST])

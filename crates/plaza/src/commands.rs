@@ -260,6 +260,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
                 behind_proxy: args.behind_proxy,
                 ..RateLimits::default()
             },
+            secure_cookies: !args.dev_mode,
         }),
         federation,
     };

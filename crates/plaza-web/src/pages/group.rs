@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::home::page_number;
 use super::layout::{FeedLink, Layout, PageError, PersonView, TimeView, render, respond};
+use super::session::Visitor;
 use crate::AppState;
 
 /// Threads per page of a group.
@@ -115,10 +116,11 @@ const SORTS: [(&str, &str, ThreadSort); 3] = [
 /// `GET /g/NAME` for browsers.
 pub async fn page(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path(name): Path<String>,
     Query(query): Query<GroupQuery>,
 ) -> Response {
-    respond(&state.ctx, group(&state, &name, query).await).await
+    respond(&state.ctx, group(&state, &visitor, &name, query).await).await
 }
 
 /// A local group by name: a name with a domain is not a page here.
@@ -132,7 +134,12 @@ pub async fn local_group(
     Ok(plaza_core::groups::get(&state.ctx, name).await?)
 }
 
-async fn group(state: &AppState, name: &str, query: GroupQuery) -> Result<Response, PageError> {
+async fn group(
+    state: &AppState,
+    visitor: &Visitor,
+    name: &str,
+    query: GroupQuery,
+) -> Result<Response, PageError> {
     let ctx = &state.ctx;
     let details = local_group(state, name).await?;
     let g = &details.view.group;
@@ -158,7 +165,7 @@ async fn group(state: &AppState, name: &str, query: GroupQuery) -> Result<Respon
     .await?;
     let base = format!("/g/{}", g.name);
     let page_link = |n: u32| format!("{base}?sort={sort_key}&page={n}");
-    let mut layout = Layout::new(ctx, g.title.clone()).await?;
+    let mut layout = Layout::new(ctx, visitor, g.title.clone()).await?;
     layout.feeds = FeedLink::pair(&base, &g.title);
     layout.activity_id = Some(g.ap_id.clone());
     layout.canonical = Some(ctx.urls.group(&g.name));

@@ -9,6 +9,7 @@ use plaza_db::group::GroupView;
 use serde::Deserialize;
 
 use super::layout::{FeedLink, Layout, PageError, render, respond};
+use super::session::Visitor;
 use crate::AppState;
 
 /// Groups per page of the home page.
@@ -64,11 +65,19 @@ pub struct HomeQuery {
 }
 
 /// `GET /`.
-pub async fn page(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> Response {
-    respond(&state.ctx, home(&state, query).await).await
+pub async fn page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    respond(&state.ctx, home(&state, &visitor, query).await).await
 }
 
-async fn home(state: &AppState, query: HomeQuery) -> Result<Response, PageError> {
+async fn home(
+    state: &AppState,
+    visitor: &Visitor,
+    query: HomeQuery,
+) -> Result<Response, PageError> {
     let ctx = &state.ctx;
     let number = page_number(query.page.as_deref());
     let site = plaza_core::site::get(ctx).await?;
@@ -80,7 +89,7 @@ async fn home(state: &AppState, query: HomeQuery) -> Result<Response, PageError>
         },
     )
     .await?;
-    let mut layout = Layout::new(ctx, site.name.clone()).await?;
+    let mut layout = Layout::new(ctx, visitor, site.name.clone()).await?;
     layout.feeds = FeedLink::pair("", &site.name);
     layout.canonical = Some(ctx.urls.base().to_string());
     let page = HomePage {

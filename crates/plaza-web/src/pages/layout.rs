@@ -10,6 +10,8 @@ use chrono::{NaiveDateTime, Utc};
 use plaza_core::{Context, CoreError};
 use plaza_db::person::PersonBrief;
 
+use super::session::Visitor;
+
 /// The Content-Security-Policy of every page: no scripts, no plug-ins, styles and frames only
 /// from here, images from here or any https origin.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; img-src 'self' https: data:; style-src 'self'";
@@ -26,6 +28,24 @@ pub struct Layout {
     pub activity_id: Option<String>,
     /// The page's one URL, for search engines (without sort or page parameters).
     pub canonical: Option<String>,
+    /// Who is signed in, for the header.
+    pub viewer: Option<ViewerView>,
+    /// The CSRF token of this browser's forms.
+    pub csrf: String,
+    /// Whether the header offers to sign up.
+    pub registrations_open: bool,
+    /// This instance's domain (handles are `name@domain`).
+    pub domain: String,
+}
+
+/// The signed-in person as the header shows them.
+pub struct ViewerView {
+    /// Their name.
+    pub name: String,
+    /// Their page.
+    pub href: String,
+    /// An administrator (the header links the instance's settings).
+    pub admin: bool,
 }
 
 /// A feed a page links to.
@@ -57,8 +77,12 @@ impl FeedLink {
 }
 
 impl Layout {
-    /// A layout with the site's current name.
-    pub async fn new(ctx: &Context, title: impl Into<String>) -> Result<Self, PageError> {
+    /// A layout with the site's current name, for this visitor.
+    pub async fn new(
+        ctx: &Context,
+        visitor: &Visitor,
+        title: impl Into<String>,
+    ) -> Result<Self, PageError> {
         let site = plaza_core::site::get(ctx).await?;
         Ok(Self {
             site_name: site.name,
@@ -66,6 +90,14 @@ impl Layout {
             feeds: Vec::new(),
             activity_id: None,
             canonical: None,
+            viewer: visitor.account.as_ref().map(|a| ViewerView {
+                href: format!("/u/{}", a.name),
+                name: a.name.clone(),
+                admin: a.admin,
+            }),
+            csrf: visitor.csrf.clone(),
+            registrations_open: site.registrations_open,
+            domain: ctx.urls.domain().to_owned(),
         })
     }
 }
@@ -236,6 +268,20 @@ impl PageError {
         }
     }
 
+    /// Any other status with its heading and sentence.
+    pub fn new(status: StatusCode, title: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            title,
+            message: message.into(),
+        }
+    }
+
+    /// 403 for something this visitor may not do.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Not allowed", message)
+    }
+
     /// 410 for something deleted.
     pub fn gone(message: impl Into<String>) -> Self {
         Self {
@@ -267,6 +313,10 @@ impl PageError {
                 feeds: Vec::new(),
                 activity_id: None,
                 canonical: None,
+                viewer: None,
+                csrf: String::new(),
+                registrations_open: false,
+                domain: ctx.urls.domain().to_owned(),
             },
             message: self.message,
         };
@@ -279,6 +329,20 @@ impl From<CoreError> for PageError {
         match err {
             CoreError::NotFound(what) => Self::not_found(what),
             CoreError::Gone(message) => Self::gone(format!("This is gone: {message}.")),
+            CoreError::Forbidden(message) => Self::forbidden(capitalized(&message)),
+            CoreError::Unauthorized(_) => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "Please log in",
+                "Log in to do this.",
+            ),
+            CoreError::Invalid { field, reason } => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Not accepted",
+                format!("The {field} {reason}."),
+            ),
+            CoreError::Conflict(message) => {
+                Self::new(StatusCode::CONFLICT, "Already there", capitalized(&message))
+            }
             CoreError::Db(plaza_db::DbError::Pool(reason)) => {
                 tracing::warn!(%reason, "no database connection available");
                 Self {
@@ -292,6 +356,22 @@ impl From<CoreError> for PageError {
                 Self::internal()
             }
         }
+    }
+}
+
+/// A core message ("only moderators may…") as the start of a sentence.
+pub fn capitalized(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => {
+            let mut s: String = first.to_uppercase().collect();
+            s.push_str(chars.as_str());
+            if !s.ends_with('.') {
+                s.push('.');
+            }
+            s
+        }
+        None => String::new(),
     }
 }
 

@@ -3,23 +3,53 @@
 //! (see [`negotiate`]).
 
 pub mod assets;
+pub mod compose;
 pub mod feeds;
+pub mod forms;
 pub mod group;
 pub mod home;
 pub mod layout;
+pub mod login;
 pub mod negotiate;
 pub mod person;
 pub mod remote_follow;
+pub mod session;
 pub mod thread;
 
 use axum::Router;
-use axum::routing::get;
+use axum::http::Method;
+use axum::middleware;
+use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::rate_limit::{self, RateLimits};
 
-/// The pages at URLs of their own: home, feeds, the remote-follow forms and the style sheet.
-pub fn router() -> Router<AppState> {
+/// The pages at URLs of their own: home, feeds, logging in, the forms and the style sheet.
+pub fn router(state: &AppState, limits: &RateLimits) -> Router<AppState> {
+    let auth = Router::new()
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/signup", get(login::signup_page).post(login::signup));
+    let posting = Router::new()
+        .route(
+            "/g/{name}/new",
+            get(compose::thread_form).post(compose::start_thread),
+        )
+        .route("/post/{id}/comment", post(compose::post_reply))
+        .route("/comment/{id}/reply", get(compose::reply_form));
     Router::new()
+        .merge(rate_limit::apply(
+            auth,
+            limits.auth,
+            limits.behind_proxy,
+            &[Method::POST],
+        ))
+        .merge(rate_limit::apply(
+            posting,
+            limits.posting,
+            limits.behind_proxy,
+            &[Method::POST],
+        ))
+        .route("/logout", post(login::logout))
         .route("/", get(home::page))
         .route("/feed.rss", get(feeds::instance_rss))
         .route("/feed.atom", get(feeds::instance_atom))
@@ -33,14 +63,23 @@ pub fn router() -> Router<AppState> {
             "/post/{id}/reply",
             get(remote_follow::thread_form).post(remote_follow::reply_to_thread),
         )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::form_secret,
+        ))
+        // The style sheet needs no form secret.
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
 }
 
 /// The pages at the URLs shared with ActivityPub documents, reached through [`negotiate`].
-pub fn documents() -> Router<AppState> {
+pub fn documents(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/g/{name}", get(group::page))
         .route("/u/{name}", get(person::page))
         .route("/post/{id}", get(thread::page))
         .route("/comment/{id}", get(thread::comment_page))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::form_secret,
+        ))
 }

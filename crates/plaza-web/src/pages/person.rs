@@ -9,6 +9,7 @@ use plaza_core::CoreError;
 use plaza_db::person::{self, PersonRow};
 
 use super::layout::{Layout, PageError, TimeView, render, respond, safe_link};
+use super::session::Visitor;
 use crate::AppState;
 
 /// The person page.
@@ -34,8 +35,12 @@ pub struct PersonPage {
 }
 
 /// `GET /u/NAME` for browsers.
-pub async fn page(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    respond(&state.ctx, person_page(&state, &name).await).await
+pub async fn page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+) -> Response {
+    respond(&state.ctx, person_page(&state, &visitor, &name).await).await
 }
 
 async fn find(state: &AppState, name: &str) -> Result<(PersonRow, String), PageError> {
@@ -59,7 +64,11 @@ async fn find(state: &AppState, name: &str) -> Result<(PersonRow, String), PageE
     Ok((row, domain))
 }
 
-async fn person_page(state: &AppState, name: &str) -> Result<Response, PageError> {
+async fn person_page(
+    state: &AppState,
+    visitor: &Visitor,
+    name: &str,
+) -> Result<Response, PageError> {
     let (row, domain) = find(state, name).await?;
     let handle = format!("{}@{domain}", row.name);
     let shown_name = row
@@ -67,7 +76,7 @@ async fn person_page(state: &AppState, name: &str) -> Result<Response, PageError
         .clone()
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| row.name.clone());
-    let mut layout = Layout::new(&state.ctx, format!("{shown_name} ({handle})")).await?;
+    let mut layout = Layout::new(&state.ctx, visitor, format!("{shown_name} ({handle})")).await?;
     if row.local {
         layout.activity_id = Some(row.ap_id.clone());
         layout.canonical = Some(state.ctx.urls.person(&row.name));

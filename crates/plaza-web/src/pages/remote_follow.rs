@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,8 +14,10 @@ use plaza_federation::activitypub_federation::resolver::ValidatingDnsResolver;
 use serde::Deserialize;
 use url::Url;
 
+use super::forms::PageForm;
 use super::group::local_group;
 use super::layout::{Layout, PageError, render, respond};
+use super::session::Visitor;
 use crate::AppState;
 
 /// The WebFinger link relation of the remote-follow page.
@@ -271,12 +272,18 @@ async fn thread_target(state: &AppState, id: &str) -> Result<Target, PageError> 
 
 async fn form_page(
     state: &AppState,
+    visitor: &Visitor,
     target: Target,
     status: StatusCode,
     handle: String,
     message: Option<String>,
 ) -> Result<Response, PageError> {
-    let layout = Layout::new(&state.ctx, format!("{} {}", target.intro, target.title)).await?;
+    let layout = Layout::new(
+        &state.ctx,
+        visitor,
+        format!("{} {}", target.intro, target.title),
+    )
+    .await?;
     let page = RemoteFollowPage {
         layout,
         intro: target.intro,
@@ -290,7 +297,12 @@ async fn form_page(
     Ok(render(status, &page))
 }
 
-async fn submit(state: &AppState, target: Target, handle: String) -> Result<Response, PageError> {
+async fn submit(
+    state: &AppState,
+    visitor: &Visitor,
+    target: Target,
+    handle: String,
+) -> Result<Response, PageError> {
     match subscribe_url(state, &handle, &target.object_id).await {
         Ok(location) => match HeaderValue::from_str(&location) {
             Ok(location) => {
@@ -302,14 +314,38 @@ async fn submit(state: &AppState, target: Target, handle: String) -> Result<Resp
                 Err(PageError::internal())
             }
         },
-        Err(error) => form_page(state, target, error.status(), handle, Some(error.message())).await,
+        Err(error) => {
+            form_page(
+                state,
+                visitor,
+                target,
+                error.status(),
+                handle,
+                Some(error.message()),
+            )
+            .await
+        }
     }
 }
 
 /// `GET /g/NAME/follow`: the form alone.
-pub async fn group_form(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn group_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+) -> Response {
     let result = match group_target(&state, &name).await {
-        Ok(target) => form_page(&state, target, StatusCode::OK, String::new(), None).await,
+        Ok(target) => {
+            form_page(
+                &state,
+                &visitor,
+                target,
+                StatusCode::OK,
+                String::new(),
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     respond(&state.ctx, result).await
@@ -319,19 +355,33 @@ pub async fn group_form(State(state): State<AppState>, Path(name): Path<String>)
 pub async fn follow_group(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    Form(form): Form<HandleForm>,
+    form: PageForm<HandleForm>,
 ) -> Response {
     let result = match group_target(&state, &name).await {
-        Ok(target) => submit(&state, target, form.handle).await,
+        Ok(target) => submit(&state, &form.visitor, target, form.fields.handle).await,
         Err(e) => Err(e),
     };
     respond(&state.ctx, result).await
 }
 
 /// `GET /post/ID/reply`: the form alone.
-pub async fn thread_form(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn thread_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Response {
     let result = match thread_target(&state, &id).await {
-        Ok(target) => form_page(&state, target, StatusCode::OK, String::new(), None).await,
+        Ok(target) => {
+            form_page(
+                &state,
+                &visitor,
+                target,
+                StatusCode::OK,
+                String::new(),
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     respond(&state.ctx, result).await
@@ -341,10 +391,10 @@ pub async fn thread_form(State(state): State<AppState>, Path(id): Path<String>) 
 pub async fn reply_to_thread(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Form(form): Form<HandleForm>,
+    form: PageForm<HandleForm>,
 ) -> Response {
     let result = match thread_target(&state, &id).await {
-        Ok(target) => submit(&state, target, form.handle).await,
+        Ok(target) => submit(&state, &form.visitor, target, form.fields.handle).await,
         Err(e) => Err(e),
     };
     respond(&state.ctx, result).await

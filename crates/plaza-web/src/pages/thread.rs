@@ -8,6 +8,7 @@ use axum::response::Response;
 use plaza_core::thread_view::{self, CommentNode, CommentSort, ThreadView};
 
 use super::layout::{Layout, PageError, PersonView, TimeView, render, respond, safe_link};
+use super::session::Visitor;
 use crate::AppState;
 
 /// A comment as the page shows it.
@@ -175,7 +176,7 @@ impl ThreadPage {
 }
 
 /// A numeric id from a path; anything else is not found.
-fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {
+pub fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {
     raw.parse::<i64>()
         .ok()
         .filter(|&id| id > 0)
@@ -183,14 +184,18 @@ fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {
 }
 
 /// `GET /post/ID` for browsers.
-pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    respond(&state.ctx, thread(&state, &id).await).await
+pub async fn page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    respond(&state.ctx, thread(&state, &visitor, &id).await).await
 }
 
-async fn thread(state: &AppState, id: &str) -> Result<Response, PageError> {
+async fn thread(state: &AppState, visitor: &Visitor, id: &str) -> Result<Response, PageError> {
     let id = parse_id(id, "thread")?;
     let view = thread_view::get(&state.ctx, None, id, CommentSort::Top).await?;
-    let mut layout = Layout::new(&state.ctx, view.post.title.clone()).await?;
+    let mut layout = Layout::new(&state.ctx, visitor, view.post.title.clone()).await?;
     layout.activity_id = Some(view.post.ap_id.clone());
     layout.canonical = Some(state.ctx.urls.post(view.post.id));
     // A deleted thread is gone, but its replies stay readable under it.
@@ -206,8 +211,12 @@ async fn thread(state: &AppState, id: &str) -> Result<Response, PageError> {
 }
 
 /// `GET /comment/ID` for browsers.
-pub async fn comment_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    respond(&state.ctx, comment(&state, &id).await).await
+pub async fn comment_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    respond(&state.ctx, comment(&state, &visitor, &id).await).await
 }
 
 fn find(nodes: &[CommentNode], id: i64) -> Option<&CommentNode> {
@@ -220,7 +229,7 @@ fn find(nodes: &[CommentNode], id: i64) -> Option<&CommentNode> {
     })
 }
 
-async fn comment(state: &AppState, id: &str) -> Result<Response, PageError> {
+async fn comment(state: &AppState, visitor: &Visitor, id: &str) -> Result<Response, PageError> {
     let id = parse_id(id, "comment")?;
     let node = thread_view::comment(&state.ctx, None, id).await?;
     if node.comment.deleted || node.comment.removed {
@@ -228,7 +237,12 @@ async fn comment(state: &AppState, id: &str) -> Result<Response, PageError> {
     }
     let view = thread_view::get(&state.ctx, None, node.comment.post_id, CommentSort::Top).await?;
     let subtree = find(&view.comments, id).ok_or_else(|| PageError::not_found("comment"))?;
-    let mut layout = Layout::new(&state.ctx, format!("A comment on {}", view.post.title)).await?;
+    let mut layout = Layout::new(
+        &state.ctx,
+        visitor,
+        format!("A comment on {}", view.post.title),
+    )
+    .await?;
     layout.activity_id = Some(node.comment.ap_id.clone());
     layout.canonical = Some(state.ctx.urls.comment(id));
     Ok(render(

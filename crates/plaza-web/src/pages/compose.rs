@@ -1,0 +1,313 @@
+//! Writing in a browser: starting a thread in a group and replying to a thread or a comment,
+//! with a Markdown preview that needs no JavaScript (the form posts to itself).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use plaza_core::limits::{COMMENT_BODY_MAX, POST_BODY_MAX, POST_TITLE_MAX};
+use plaza_core::thread_view::{self, CommentSort};
+use plaza_core::{Account, CoreError, comments, markdown, threads};
+use serde::Deserialize;
+
+use super::forms::PageForm;
+use super::group::local_group;
+use super::layout::{Layout, PageError, PersonView, capitalized, render, respond};
+use super::login::see_other;
+use super::session::Visitor;
+use super::thread::parse_id;
+use crate::AppState;
+
+/// The comment a reply answers, quoted above the form.
+pub struct Quoted {
+    /// Who wrote it.
+    pub author: PersonView,
+    /// Its sanitized HTML.
+    pub body_html: String,
+}
+
+/// The compose page: a new thread, or a reply.
+#[derive(Template)]
+#[template(path = "compose.html")]
+pub struct ComposePage {
+    /// The layout.
+    pub layout: Layout,
+    /// A reply (no title or link fields).
+    pub reply: bool,
+    /// Where the form posts.
+    pub action: String,
+    /// The group or thread this is written in.
+    pub back_href: String,
+    /// Its title.
+    pub back_title: String,
+    /// The comment answered, when replying to one.
+    pub quoted: Option<Quoted>,
+    /// Its id, sent back with the form.
+    pub parent: Option<i64>,
+    /// The title typed so far.
+    pub title: String,
+    /// The link typed so far.
+    pub url: String,
+    /// The text typed so far.
+    pub body: String,
+    /// The rendered text, after "Preview".
+    pub preview_html: Option<String>,
+    /// Why the last try was refused.
+    pub message: Option<String>,
+    /// The label of the button that posts.
+    pub post_label: &'static str,
+    /// Longest title.
+    pub title_max: usize,
+    /// Longest text.
+    pub body_max: usize,
+}
+
+/// The fields of the new-thread form.
+#[derive(Debug, Deserialize)]
+pub struct ThreadForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    intent: String,
+}
+
+/// The fields of the reply form.
+#[derive(Debug, Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    parent: Option<String>,
+    #[serde(default)]
+    intent: String,
+}
+
+/// "Preview" re-renders the form; anything else posts.
+fn wants_preview(intent: &str) -> bool {
+    intent == "preview"
+}
+
+/// To the log-in page, coming back to `back_to` afterwards.
+fn to_login(back_to: &str) -> Response {
+    let next: String = url::form_urlencoded::byte_serialize(back_to.as_bytes()).collect();
+    see_other(&format!("/login?next={next}"))
+}
+
+/// The signed-in writer; a form posted after the session ended is refused.
+fn writer(visitor: &Visitor) -> Result<&Account, PageError> {
+    visitor
+        .account
+        .as_ref()
+        .ok_or_else(|| CoreError::Unauthorized(String::new()).into())
+}
+
+/// A refusal the writer can fix (an empty title, too long a text) shows the form again with
+/// what they typed; anything else is the error page.
+fn fixable(error: CoreError) -> Result<(StatusCode, String), PageError> {
+    match error {
+        CoreError::Invalid { field, reason } => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The {field} {reason}."),
+        )),
+        CoreError::Conflict(reason) => Ok((StatusCode::CONFLICT, capitalized(&reason))),
+        other => Err(other.into()),
+    }
+}
+
+impl ComposePage {
+    async fn thread(
+        state: &AppState,
+        visitor: &Visitor,
+        group: &str,
+        form: Option<&ThreadForm>,
+    ) -> Result<Self, PageError> {
+        let details = local_group(state, group).await?;
+        let g = &details.view.group;
+        let layout = Layout::new(
+            &state.ctx,
+            visitor,
+            format!("Start a thread in {}", g.title),
+        )
+        .await?;
+        Ok(Self {
+            layout,
+            reply: false,
+            action: format!("/g/{}/new", g.name),
+            back_href: format!("/g/{}", g.name),
+            back_title: g.title.clone(),
+            quoted: None,
+            parent: None,
+            title: form.map(|f| f.title.clone()).unwrap_or_default(),
+            url: form.map(|f| f.url.clone()).unwrap_or_default(),
+            body: form.map(|f| f.body.clone()).unwrap_or_default(),
+            preview_html: None,
+            message: None,
+            post_label: "Post",
+            title_max: POST_TITLE_MAX,
+            body_max: POST_BODY_MAX,
+        })
+    }
+
+    async fn reply(
+        state: &AppState,
+        visitor: &Visitor,
+        thread_id: i64,
+        parent: Option<i64>,
+        body: &str,
+    ) -> Result<Self, PageError> {
+        let viewer = visitor.account.as_ref();
+        let view = thread_view::get(&state.ctx, viewer, thread_id, CommentSort::Top).await?;
+        if view.post.deleted {
+            return Err(PageError::gone("This thread was deleted."));
+        }
+        let quoted = match parent {
+            Some(id) => {
+                let node = thread_view::comment(&state.ctx, viewer, id).await?;
+                if node.comment.post_id != thread_id {
+                    return Err(PageError::not_found("comment"));
+                }
+                Some(Quoted {
+                    author: PersonView::from(&node.author),
+                    body_html: node.comment.body_html.clone(),
+                })
+            }
+            None => None,
+        };
+        let layout =
+            Layout::new(&state.ctx, visitor, format!("Reply to {}", view.post.title)).await?;
+        Ok(Self {
+            layout,
+            reply: true,
+            action: format!("/post/{thread_id}/comment"),
+            back_href: format!("/post/{thread_id}"),
+            back_title: view.post.title.clone(),
+            quoted,
+            parent,
+            title: String::new(),
+            url: String::new(),
+            body: body.to_owned(),
+            preview_html: None,
+            message: None,
+            post_label: "Reply",
+            title_max: POST_TITLE_MAX,
+            body_max: COMMENT_BODY_MAX,
+        })
+    }
+
+    fn with_preview(mut self) -> Self {
+        self.preview_html = Some(markdown::render(&self.body));
+        self
+    }
+}
+
+/// `GET /g/NAME/new`.
+pub async fn thread_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+) -> Response {
+    if visitor.account.is_none() {
+        return to_login(&format!("/g/{name}/new"));
+    }
+    let page = ComposePage::thread(&state, &visitor, &name, None).await;
+    respond(&state.ctx, page.map(|p| render(StatusCode::OK, &p))).await
+}
+
+/// `POST /g/NAME/new`: preview, or start the thread and go to it.
+pub async fn start_thread(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    form: PageForm<ThreadForm>,
+) -> Response {
+    let result = start(&state, &name, form).await;
+    respond(&state.ctx, result).await
+}
+
+async fn start(
+    state: &AppState,
+    name: &str,
+    form: PageForm<ThreadForm>,
+) -> Result<Response, PageError> {
+    let PageForm { visitor, fields } = form;
+    let account = writer(&visitor)?;
+    let page = ComposePage::thread(state, &visitor, name, Some(&fields)).await?;
+    if wants_preview(&fields.intent) {
+        return Ok(render(StatusCode::OK, &page.with_preview()));
+    }
+    let input = threads::ThreadInput {
+        title: fields.title,
+        body: Some(fields.body).filter(|b| !b.trim().is_empty()),
+        url: Some(fields.url).filter(|u| !u.trim().is_empty()),
+    };
+    match threads::create(&state.ctx, account, name, input).await {
+        Ok(row) => Ok(see_other(&format!("/post/{}", row.id))),
+        Err(e) => {
+            let (status, message) = fixable(e)?;
+            let mut page = page;
+            page.message = Some(message);
+            Ok(render(status, &page))
+        }
+    }
+}
+
+/// `GET /comment/ID/reply`: the form to answer one comment.
+pub async fn reply_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = parse_id(&id, "comment")?;
+        if visitor.account.is_none() {
+            return Ok(to_login(&format!("/comment/{id}/reply")));
+        }
+        let node = thread_view::comment(&state.ctx, visitor.account.as_ref(), id).await?;
+        if node.comment.deleted || node.comment.removed {
+            return Err(PageError::gone("This comment was deleted."));
+        }
+        let page = ComposePage::reply(&state, &visitor, node.comment.post_id, Some(id), "").await?;
+        Ok(render(StatusCode::OK, &page))
+    }
+    .await;
+    respond(&state.ctx, result).await
+}
+
+/// `POST /post/ID/comment`: preview, or reply and go to the new comment.
+pub async fn post_reply(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: PageForm<ReplyForm>,
+) -> Response {
+    let result = answer(&state, &id, form).await;
+    respond(&state.ctx, result).await
+}
+
+async fn answer(
+    state: &AppState,
+    id: &str,
+    form: PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
+    let PageForm { visitor, fields } = form;
+    let thread_id = parse_id(id, "thread")?;
+    let parent = match fields.parent.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(parse_id(raw, "comment")?),
+    };
+    let account = writer(&visitor)?;
+    let page = ComposePage::reply(state, &visitor, thread_id, parent, &fields.body).await?;
+    if wants_preview(&fields.intent) {
+        return Ok(render(StatusCode::OK, &page.with_preview()));
+    }
+    match comments::create(&state.ctx, account, thread_id, parent, &fields.body).await {
+        Ok(row) => Ok(see_other(&format!("/post/{thread_id}#c-{}", row.id))),
+        Err(e) => {
+            let (status, message) = fixable(e)?;
+            let mut page = page;
+            page.message = Some(message);
+            Ok(render(status, &page))
+        }
+    }
+}

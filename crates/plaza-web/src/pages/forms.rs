@@ -1,0 +1,99 @@
+//! The extractor of every form a page posts: the fields, the visitor, and the CSRF check done
+//! before a handler sees anything. A refused form answers with the friendly error page.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::Response;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::layout::PageError;
+use super::session::{Visitor, same_origin};
+use crate::AppState;
+
+/// A posted form whose CSRF token matched.
+pub struct PageForm<T> {
+    /// Who posted it.
+    pub visitor: Visitor,
+    /// Its fields.
+    pub fields: T,
+}
+
+/// A form with nothing but its CSRF token (log out, one-button actions).
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+#[derive(Deserialize)]
+struct Token {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        match read(request, state).await {
+            Ok(form) => Ok(form),
+            Err(e) => Err(e.render(&state.ctx).await),
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(
+    request: Request,
+    state: &AppState,
+) -> Result<PageForm<T>, PageError> {
+    let (mut parts, body) = request.into_parts();
+    let Ok(visitor) = Visitor::from_request_parts(&mut parts, state).await;
+    let form_encoded = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form_encoded {
+        return Err(PageError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Not a form",
+            "This address takes the form of its page.",
+        ));
+    }
+    if !same_origin(&parts.headers, state) {
+        tracing::info!(path = %parts.uri.path(), "form posted from another site refused");
+        return Err(stale_form());
+    }
+    let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+        .await
+        .map_err(|e| {
+            PageError::new(
+                e.status(),
+                "Not accepted",
+                "The form could not be read: it may be too large.",
+            )
+        })?;
+    let token: Token = serde_urlencoded::from_bytes(&bytes).unwrap_or(Token {
+        csrf: String::new(),
+    });
+    if !visitor.check_csrf(&token.csrf) {
+        tracing::info!("form with a missing or wrong CSRF token refused");
+        return Err(stale_form());
+    }
+    let fields = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+        tracing::info!(error = %e, "malformed form");
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            "Not accepted",
+            "The form is incomplete or malformed. Go back and try again.",
+        )
+    })?;
+    Ok(PageForm { visitor, fields })
+}
+
+/// A form that did not come from our page as this browser last saw it.
+fn stale_form() -> PageError {
+    PageError::forbidden(
+        "This form has expired or was sent from another site. Go back, reload the page and try again.",
+    )
+}

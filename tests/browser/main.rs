@@ -10,5 +10,6 @@ mod fediverse;
 #[path = "../federation/remote.rs"]
 #[allow(dead_code)]
 mod remote;
+mod staff;
 mod visitor;
 mod xss;

@@ -1,0 +1,117 @@
+//! Brand staff at work in the browser: logging in from a group page, starting a thread and
+//! answering a member, each time through the Markdown preview first, then logging out.
+
+use plaza_tests::{PASSWORD, TestInstance};
+
+use crate::driver::Browser;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    plaza.member("sam").await;
+    let named = admin.put("/admin/accounts/sam/staff").await;
+    assert_eq!(named.status, 200, "{}", named.body);
+    let appointed = admin.put("/groups/support/moderators/sam").await;
+    assert!(appointed.status < 300, "{}", appointed.body);
+    let ada = plaza.member("ada").await;
+
+    let mut browser = Browser::open("staff").await;
+    browser.goto(&format!("{}/g/support", plaza.base)).await;
+    browser.find_text("h1", "Support").await;
+    browser.screenshot("group").await;
+
+    // Logging in.
+    browser.click_text("nav.account a", "Log in").await;
+    browser.find("form.login").await;
+    browser.fill("form.login input[name=name]", "sam").await;
+    browser
+        .fill("form.login input[name=password]", PASSWORD)
+        .await;
+    browser.screenshot("login").await;
+    browser.click_text("form.login button", "Log in").await;
+    browser.find("form.logout").await;
+    browser.find_text("nav.account a", "sam").await;
+    browser.find_text("form.logout button", "Log out").await;
+    assert_eq!(browser.url().await, format!("{}/", plaza.base));
+    browser.screenshot("logged-in").await;
+
+    // Starting a thread: the preview first, then the thread itself.
+    browser.click_text(".groups a", "Support").await;
+    browser.click_text("a", "Start a thread").await;
+    browser.find("form.compose").await;
+    let title = "Firmware 2.1 is out";
+    browser.fill("form.compose input[name=title]", title).await;
+    browser
+        .fill(
+            "form.compose textarea[name=body]",
+            "It fixes the **blinking light**. Update from the app.",
+        )
+        .await;
+    browser.click_text("form.compose button", "Preview").await;
+    browser
+        .find_text(".preview strong", "blinking light")
+        .await;
+    // The form comes back as it was filled, ready to post.
+    let kept = browser
+        .find("form.compose input[name=title]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(title));
+    browser.screenshot("thread-preview").await;
+    browser.click_text("form.compose button", "Post").await;
+    browser.find_text("h1", title).await;
+    browser.find_text(".post .body strong", "blinking light").await;
+    browser.find_text(".post .meta", "sam").await;
+    let thread_url = browser.url().await;
+    let thread: i64 = thread_url
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a thread page: {thread_url}"));
+    browser.screenshot("thread-posted").await;
+
+    // A member asks; staff answer from the comment's Reply link.
+    let question = ada
+        .reply(thread, None, "Does it fix the orange light too?")
+        .await;
+    browser.goto(&thread_url).await;
+    browser
+        .click_text(&format!("#c-{question} a.reply-link"), "Reply")
+        .await;
+    // The thread page has a reply form too: this one quotes the comment it answers.
+    browser
+        .find_text("blockquote.quoted", "orange light too")
+        .await;
+    browser
+        .fill(
+            "form.compose.reply textarea[name=body]",
+            "Yes: *orange* and blinking are the same fault.",
+        )
+        .await;
+    browser
+        .click_text("form.compose.reply button", "Preview")
+        .await;
+    browser.find_text(".preview em", "orange").await;
+    browser.screenshot("reply-preview").await;
+    browser
+        .click_text("form.compose.reply button", "Reply")
+        .await;
+    let answer = browser
+        .find_text(
+            &format!("#c-{question} > ol.replies > li.comment"),
+            "are the same fault",
+        )
+        .await;
+    let text = answer.text().await.unwrap();
+    assert!(text.contains("sam"), "{text}");
+    browser.screenshot("reply-posted").await;
+
+    // Logging out.
+    browser.click_text("form.logout button", "Log out").await;
+    browser.find_text("nav.account a", "Log in").await;
+    browser.screenshot("logged-out").await;
+    browser.close().await;
+}

@@ -270,6 +270,29 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Logs in as `name` (with the test password) through the log-in form at `base`.
+    pub async fn log_in(&self, base: &str, name: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.fill("form.login input[name=name]", name).await;
+        self.fill("form.login input[name=password]", plaza_tests::PASSWORD)
+            .await;
+        self.click_text("form.login button", "Log in").await;
+        self.find_text("nav.account a", name).await;
+    }
+
+    /// Puts `text` into the field `css` at once, as pasting would (typing thousands of
+    /// characters one by one is slow).
+    pub async fn paste(&self, css: &str, text: &str) {
+        self.find(css).await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![json!(css), json!(text)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("paste into {css}: {e}"));
+    }
+
     /// The address shown in the location bar.
     pub async fn url(&self) -> String {
         self.client

@@ -23,7 +23,6 @@ async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
 
     // Logging in.
     browser.click_text("nav.account a", "Log in").await;
-    browser.find("form.login").await;
     browser.fill("form.login input[name=name]", "sam").await;
     browser
         .fill("form.login input[name=password]", PASSWORD)
@@ -49,9 +48,7 @@ async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
         )
         .await;
     browser.click_text("form.compose button", "Preview").await;
-    browser
-        .find_text(".preview strong", "blinking light")
-        .await;
+    browser.find_text(".preview strong", "blinking light").await;
     // The form comes back as it was filled, ready to post.
     let kept = browser
         .find("form.compose input[name=title]")
@@ -63,7 +60,9 @@ async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
     browser.screenshot("thread-preview").await;
     browser.click_text("form.compose button", "Post").await;
     browser.find_text("h1", title).await;
-    browser.find_text(".post .body strong", "blinking light").await;
+    browser
+        .find_text(".post .body strong", "blinking light")
+        .await;
     browser.find_text(".post .meta", "sam").await;
     let thread_url = browser.url().await;
     let thread: i64 = thread_url

@@ -303,6 +303,53 @@ async fn no_script_from_local_markdown_or_remote_html_runs_in_the_browser() {
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_script_runs_in_the_preview_of_a_new_thread_or_a_reply() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Previews", "").await;
+    let mut body = vec![markdown_link()];
+    body.extend(own_vectors().into_iter().map(|v| v.markup));
+    body.extend(corpus());
+    let body = body.join("\n\n");
+    let labels = click_labels();
+
+    let mut browser = Browser::open("xss-preview").await;
+    browser.log_in(&plaza.base, "ada").await;
+    browser.goto(&format!("{}/g/support/new", plaza.base)).await;
+    browser
+        .fill(
+            "form.compose input[name=title]",
+            "<script>alert(1)</script>",
+        )
+        .await;
+    browser
+        .paste("form.compose textarea[name=body]", &body)
+        .await;
+    browser.click_text("form.compose button", "Preview").await;
+    browser.find_text(".preview", "plaza-xss-md-link").await;
+    browser
+        .find_text(".preview-title", "<script>alert(1)</script>")
+        .await;
+    assert!(click_everything(&browser, &labels).await > 0);
+    assert_inert(&browser).await;
+    browser.screenshot("thread-preview").await;
+
+    browser.goto(&format!("{}/post/{thread}", plaza.base)).await;
+    browser
+        .paste("form.compose.reply textarea[name=body]", &body)
+        .await;
+    browser
+        .click_text("form.compose.reply button", "Preview")
+        .await;
+    browser.find_text(".preview", "plaza-xss-md-link").await;
+    assert!(click_everything(&browser, &labels).await > 0);
+    assert_inert(&browser).await;
+    browser.screenshot("reply-preview").await;
+    browser.close().await;
+}
+
 /// Serves every vector of ours on one page, at `/open` as it is and at `/with-policy` with
 /// Plaza's Content-Security-Policy; returns the server's origin.
 async fn control_server() -> String {

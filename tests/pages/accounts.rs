@@ -307,3 +307,28 @@ async fn sign_up_is_refused_when_the_admin_closed_it() {
         .await;
     assert_eq!(login.status, 401, "no account was made");
 }
+
+#[tokio::test]
+async fn guessing_passwords_on_the_page_and_the_api_draws_on_one_allowance() {
+    let mut web = plaza_web::WebConfig::default();
+    web.rate_limits.auth = plaza_web::rate_limit::Limit {
+        burst: 3,
+        period: std::time::Duration::from_secs(60),
+    };
+    let plaza = TestInstance::spawn_with(plaza_core::Settings::default(), web).await;
+    plaza.member("ada").await;
+    let wrong = json!({"name": "ada", "password": "wrong password"});
+    for _ in 0..2 {
+        let answer = plaza.anonymous().post("/auth/login", &wrong).await;
+        assert_eq!(answer.status, 401);
+    }
+    let browser = plaza.browser();
+    browser.open("/login").await;
+    let page = browser
+        .submit("/login", &[("name", "ada"), ("password", "wrong password")])
+        .await;
+    assert_html(&page, 429);
+    assert!(page.text.contains("Too many tries"), "{}", page.text);
+    let retry_after: u64 = page.header("retry-after").parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+}

@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, Request};
-use axum::http::Method;
 use axum::middleware::{self, Next};
 use plaza_core::Context;
 use plaza_federation::activitypub_federation::config::FederationConfig;
@@ -68,7 +67,7 @@ impl FromRef<AppState> for Arc<Context> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
-    let limits = state.config.rate_limits.clone();
+    let limits = state.config.rate_limits.limiters();
     // Browsers get the page at the URLs shared with ActivityPub documents.
     let documents = pages::documents(&state).with_state(state.clone());
     let app = Router::new()
@@ -77,7 +76,9 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(&state, &limits));
     // Every POST, the inboxes and the pages' forms included, counts against one generous limit
     // per client.
-    rate_limit::apply(app, limits.any_post, limits.behind_proxy, &[Method::POST])
+    limits
+        .any_post
+        .apply(app)
         .fallback(pages::layout::no_such_page)
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             pages::negotiate::negotiate(documents.clone(), request, next)

@@ -9,8 +9,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, Response, StatusCode};
 use axum::response::IntoResponse;
+use governor::clock::QuantaInstant;
+use governor::middleware::NoOpMiddleware;
 use tower_governor::GovernorError;
-use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
 use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
 
 use crate::ApiError;
@@ -117,27 +119,61 @@ fn too_many(error: GovernorError) -> Response<Body> {
     }
 }
 
-/// `router` with `limit` applied to its requests with one of `methods`.
-pub fn apply<S>(
-    router: Router<S>,
-    limit: Limit,
-    behind_proxy: bool,
-    methods: &[Method],
-) -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
-    let mut builder = GovernorConfigBuilder::default().key_extractor(ClientIp { behind_proxy });
-    builder
-        .period(limit.period.max(Duration::from_nanos(1)))
-        .burst_size(limit.burst.max(1))
-        .methods(methods.to_vec());
-    match builder.finish() {
-        Some(config) => router
-            .layer(tower_governor::GovernorLayer::new(Arc::new(config)).error_handler(too_many)),
-        None => {
+/// One limiter: its buckets are shared by every router it is applied to, so the API's log-in
+/// and the log-in page draw on the same allowance per client.
+#[derive(Clone)]
+pub struct Limiter(Option<Arc<GovernorConfig<ClientIp, NoOpMiddleware<QuantaInstant>>>>);
+
+impl Limiter {
+    /// A limiter of `limit` for requests with one of `methods`.
+    pub fn new(limit: Limit, behind_proxy: bool, methods: &[Method]) -> Self {
+        let mut builder = GovernorConfigBuilder::default().key_extractor(ClientIp { behind_proxy });
+        builder
+            .period(limit.period.max(Duration::from_nanos(1)))
+            .burst_size(limit.burst.max(1))
+            .methods(methods.to_vec());
+        let config = builder.finish();
+        if config.is_none() {
             tracing::error!(?limit, "invalid rate limit; requests are not limited");
-            router
+        }
+        Self(config.map(Arc::new))
+    }
+
+    /// `router` with this limiter in front of it.
+    pub fn apply<S>(&self, router: Router<S>) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        match &self.0 {
+            Some(config) => router
+                .layer(tower_governor::GovernorLayer::new(config.clone()).error_handler(too_many)),
+            None => router,
+        }
+    }
+}
+
+/// The limiters of one server, built once from [`RateLimits`].
+#[derive(Clone)]
+pub struct Limiters {
+    /// Log-in and sign-up, in the API and on the pages.
+    pub auth: Limiter,
+    /// Writing, in the API and on the pages.
+    pub posting: Limiter,
+    /// Every POST.
+    pub any_post: Limiter,
+}
+
+impl RateLimits {
+    /// The limiters these limits describe.
+    pub fn limiters(&self) -> Limiters {
+        Limiters {
+            auth: Limiter::new(self.auth, self.behind_proxy, &[Method::POST]),
+            posting: Limiter::new(
+                self.posting,
+                self.behind_proxy,
+                &[Method::POST, Method::PATCH],
+            ),
+            any_post: Limiter::new(self.any_post, self.behind_proxy, &[Method::POST]),
         }
     }
 }

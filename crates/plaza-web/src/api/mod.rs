@@ -10,12 +10,11 @@ pub mod threads;
 pub mod views;
 
 use axum::Router;
-use axum::http::Method;
 use axum::routing::{get, post};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::rate_limit::{self, RateLimits};
+use crate::rate_limit::Limiters;
 use crate::{ApiError, AppState};
 
 /// The OpenAPI document, generated from the handlers and types below.
@@ -72,7 +71,7 @@ async fn wrong_method() -> ApiError {
 }
 
 /// The `/api/v1` routes, with the rate limits of sign-up, log-in and posting.
-pub fn router(limits: &RateLimits) -> Router<AppState> {
+pub fn router(limits: &Limiters) -> Router<AppState> {
     let auth = Router::new()
         .route("/accounts", post(accounts::register))
         .route("/auth/login", post(accounts::login));
@@ -96,20 +95,9 @@ pub fn router(limits: &RateLimits) -> Router<AppState> {
         .route("/comments/{id}/vote", post(comments::vote))
         .route("/threads/{id}/report", post(moderation::report_thread))
         .route("/comments/{id}/report", post(moderation::report_comment));
-    let writes = [Method::POST, Method::PATCH];
     Router::new()
-        .merge(rate_limit::apply(
-            auth,
-            limits.auth,
-            limits.behind_proxy,
-            &[Method::POST],
-        ))
-        .merge(rate_limit::apply(
-            posting,
-            limits.posting,
-            limits.behind_proxy,
-            &writes,
-        ))
+        .merge(limits.auth.apply(auth))
+        .merge(limits.posting.apply(posting))
         .route("/openapi.json", get(openapi_json))
         .route(
             "/instance",

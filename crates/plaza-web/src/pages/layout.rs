@@ -401,6 +401,35 @@ pub async fn no_such_page(
     }
 }
 
+/// Middleware on the page routes: a rate-limited form post (the limiter answers the API's
+/// JSON) gets the HTML error page instead, keeping `Retry-After`.
+pub async fn friendly_rate_limit(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::TOO_MANY_REQUESTS {
+        return response;
+    }
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let wait = retry_after
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| "a moment".to_owned(), |s| format!("{s} seconds"));
+    let mut page = PageError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Slow down",
+        format!("Too many tries from your address. Please try again in {wait}."),
+    )
+    .render(&state.ctx)
+    .await;
+    if let Some(value) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
+}
+
 /// Middleware: adds the Content-Security-Policy and the other safety headers to every HTML
 /// response.
 pub async fn safety_headers(request: Request, next: Next) -> Response {

@@ -17,15 +17,14 @@ pub mod session;
 pub mod thread;
 
 use axum::Router;
-use axum::http::Method;
 use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::AppState;
-use crate::rate_limit::{self, RateLimits};
+use crate::rate_limit::Limiters;
 
 /// The pages at URLs of their own: home, feeds, logging in, the forms and the style sheet.
-pub fn router(state: &AppState, limits: &RateLimits) -> Router<AppState> {
+pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
     let auth = Router::new()
         .route("/login", get(login::login_page).post(login::login))
         .route("/signup", get(login::signup_page).post(login::signup));
@@ -37,17 +36,11 @@ pub fn router(state: &AppState, limits: &RateLimits) -> Router<AppState> {
         .route("/post/{id}/comment", post(compose::post_reply))
         .route("/comment/{id}/reply", get(compose::reply_form));
     Router::new()
-        .merge(rate_limit::apply(
-            auth,
-            limits.auth,
-            limits.behind_proxy,
-            &[Method::POST],
-        ))
-        .merge(rate_limit::apply(
-            posting,
-            limits.posting,
-            limits.behind_proxy,
-            &[Method::POST],
+        .merge(limits.auth.apply(auth))
+        .merge(limits.posting.apply(posting))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layout::friendly_rate_limit,
         ))
         .route("/logout", post(login::logout))
         .route("/", get(home::page))

@@ -14,6 +14,7 @@ mod moderation;
 mod objects;
 mod remote;
 mod remote_groups;
+mod signatures;
 mod three_instances;
 mod xss;
 

@@ -242,6 +242,56 @@ impl FakeRemote {
             .expect("the signed request was captured")
     }
 
+    /// Signs `activity` as bob by hand (draft-cavage: `(request-target) host date digest`, as
+    /// Mastodon does) with the given `Date`, and delivers it to Plaza's `path`.
+    pub async fn send_dated(
+        &self,
+        plaza: &TestInstance,
+        path: &str,
+        activity: &Value,
+        date: std::time::SystemTime,
+    ) -> (u16, Value) {
+        use base64::Engine;
+        use base64::engine::general_purpose::STANDARD;
+        use rsa::pkcs8::DecodePrivateKey;
+        use sha2::{Digest, Sha256};
+
+        let body = activity.to_string();
+        let host = plaza.base.trim_start_matches("http://").to_owned();
+        let date = httpdate::fmt_http_date(date);
+        let digest = format!(
+            "SHA-256={}",
+            STANDARD.encode(Sha256::digest(body.as_bytes()))
+        );
+        let signing_string =
+            format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
+        let key = rsa::RsaPrivateKey::from_pkcs8_pem(&self.bob_key).unwrap();
+        let signature = key
+            .sign(
+                rsa::Pkcs1v15Sign::new::<Sha256>(),
+                &Sha256::digest(signing_string.as_bytes()),
+            )
+            .unwrap();
+        let header = format!(
+            r#"keyId="{}#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="{}""#,
+            self.bob,
+            STANDARD.encode(signature)
+        );
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", plaza.base))
+            .header("content-type", "application/activity+json")
+            .header("host", host)
+            .header("date", date)
+            .header("digest", digest)
+            .header("signature", header)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Signs `activity` as bob and delivers it to Plaza's `path`; returns Plaza's answer.
     pub async fn send(&self, plaza: &TestInstance, path: &str, activity: &Value) -> (u16, Value) {
         let signed = self.sign(plaza, path, activity).await;

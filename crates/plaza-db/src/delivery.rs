@@ -2,6 +2,8 @@
 //! health. Enqueued in the caller's transaction; claimed by workers with a lease, so several
 //! processes can share the work and a crashed worker's claims are picked up again.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -47,14 +49,22 @@ pub async fn enqueue(
     let Some(activity_id) = activity_id else {
         return Ok(0);
     };
+    // One upsert per server, not per inbox: a thousand followers sit on far fewer servers.
+    let mut hosts: HashMap<&str, i64> = HashMap::new();
+    for (_, domain) in inboxes {
+        if !hosts.contains_key(domain.as_str()) {
+            let host = instance::upsert(conn, domain).await?;
+            hosts.insert(domain, host.id);
+        }
+    }
     let mut queued = 0;
     for (inbox, domain) in inboxes {
-        let host = instance::upsert(conn, domain).await?;
+        let host_id = hosts[domain.as_str()];
         queued += on_conn!(conn, |c| diesel::insert_into(deliveries::table)
             .values((
                 deliveries::activity_id.eq(activity_id),
                 deliveries::inbox_url.eq(inbox),
-                deliveries::instance_id.eq(host.id),
+                deliveries::instance_id.eq(host_id),
                 deliveries::next_attempt_at.eq(now),
                 deliveries::created_at.eq(now),
             ))

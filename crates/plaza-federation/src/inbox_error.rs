@@ -34,6 +34,11 @@ impl InboxError {
                 LibError::ParseReceivedActivity { .. } => (StatusCode::BAD_REQUEST, "bad_activity"),
                 LibError::UrlVerificationError(_) => (StatusCode::BAD_REQUEST, "bad_url"),
                 LibError::NotFound => (StatusCode::BAD_REQUEST, "actor_not_found"),
+                // The library reports a stale `Date` only as text; it is an authentication
+                // failure like a wrong signature (a test pins the wording).
+                LibError::Other(m) if m.starts_with("Http Signature is expired") => {
+                    (StatusCode::UNAUTHORIZED, "expired_signature")
+                }
                 LibError::Other(m) if m.starts_with(crate::blocklist::BLOCKED) => {
                     (StatusCode::FORBIDDEN, "blocked")
                 }

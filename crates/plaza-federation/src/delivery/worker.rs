@@ -222,9 +222,20 @@ impl DeliveryWorker {
         Signer::new(actor_ap_id, key)
     }
 
+    /// Records an attempt's outcome. One transaction: the delivery's row and its host's health
+    /// (failure count, dead mark, the wake-up of its queue) change together or not at all.
     async fn record(&self, d: &ClaimedDelivery, outcome: Outcome) -> CoreResult<()> {
-        let mut pooled = self.ctx.db.get().await?;
-        let conn = &mut pooled.conn();
+        transaction!(&self.ctx.db, CoreError, |conn| {
+            self.record_in(conn, d, &outcome).await
+        })
+    }
+
+    async fn record_in(
+        &self,
+        conn: &mut plaza_db::DbConn<'_>,
+        d: &ClaimedDelivery,
+        outcome: &Outcome,
+    ) -> CoreResult<()> {
         match outcome {
             Outcome::Delivered => {
                 tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, "delivered");
@@ -236,7 +247,7 @@ impl DeliveryWorker {
             }
             Outcome::Unsendable(error) => {
                 tracing::error!(%error, delivery = d.id, "giving up an unsendable delivery");
-                delivery::mark_failed(conn, d.id, d.instance_id, &error, Retry::GiveUp).await?;
+                delivery::mark_failed(conn, d.id, d.instance_id, error, Retry::GiveUp).await?;
             }
             Outcome::Failed(error) => {
                 let failures = d.attempts + 1;
@@ -248,7 +259,7 @@ impl DeliveryWorker {
                     Retry::At(plaza_db::now() + delta(backoff(&self.settings, failures)))
                 };
                 let host_failures =
-                    delivery::mark_failed(conn, d.id, d.instance_id, &error, retry).await?;
+                    delivery::mark_failed(conn, d.id, d.instance_id, error, retry).await?;
                 if host_failures >= self.settings.dead_after {
                     let probe_at = plaza_db::now() + delta(self.settings.probe_interval);
                     delivery::mark_host_dead(conn, d.instance_id, probe_at).await?;

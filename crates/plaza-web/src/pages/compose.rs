@@ -197,6 +197,22 @@ impl ComposePage {
         })
     }
 
+    /// After posting: off to what was written, or this form again with a fixable refusal.
+    fn outcome<T>(
+        mut self,
+        created: Result<T, CoreError>,
+        location: impl FnOnce(&T) -> String,
+    ) -> Result<Response, PageError> {
+        match created {
+            Ok(row) => Ok(see_other(&location(&row))),
+            Err(e) => {
+                let (status, message) = fixable(e)?;
+                self.message = Some(message);
+                Ok(render(status, &self))
+            }
+        }
+    }
+
     fn with_preview(mut self) -> Self {
         self.preview_html = Some(markdown::render(&self.body));
         self
@@ -242,15 +258,8 @@ async fn start(
         body: Some(fields.body).filter(|b| !b.trim().is_empty()),
         url: Some(fields.url).filter(|u| !u.trim().is_empty()),
     };
-    match threads::create(&state.ctx, account, name, input).await {
-        Ok(row) => Ok(see_other(&format!("/post/{}", row.id))),
-        Err(e) => {
-            let (status, message) = fixable(e)?;
-            let mut page = page;
-            page.message = Some(message);
-            Ok(render(status, &page))
-        }
-    }
+    let created = threads::create(&state.ctx, account, name, input).await;
+    page.outcome(created, |row| format!("/post/{}", row.id))
 }
 
 /// `GET /comment/ID/reply`: the form to answer one comment.
@@ -301,13 +310,6 @@ async fn answer(
     if wants_preview(&fields.intent) {
         return Ok(render(StatusCode::OK, &page.with_preview()));
     }
-    match comments::create(&state.ctx, account, thread_id, parent, &fields.body).await {
-        Ok(row) => Ok(see_other(&format!("/post/{thread_id}#c-{}", row.id))),
-        Err(e) => {
-            let (status, message) = fixable(e)?;
-            let mut page = page;
-            page.message = Some(message);
-            Ok(render(status, &page))
-        }
-    }
+    let created = comments::create(&state.ctx, account, thread_id, parent, &fields.body).await;
+    page.outcome(created, |row| format!("/post/{thread_id}#c-{}", row.id))
 }

@@ -328,17 +328,17 @@ async fn submit(
     }
 }
 
-/// `GET /g/NAME/follow`: the form alone.
-pub async fn group_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(name): Path<String>,
+/// The form alone, for a target that exists.
+async fn blank_form(
+    state: &AppState,
+    visitor: &Visitor,
+    target: Result<Target, PageError>,
 ) -> Response {
-    let result = match group_target(&state, &name).await {
+    let result = match target {
         Ok(target) => {
             form_page(
-                &state,
-                &visitor,
+                state,
+                visitor,
                 target,
                 StatusCode::OK,
                 String::new(),
@@ -349,6 +349,15 @@ pub async fn group_form(
         Err(e) => Err(e),
     };
     respond(&state.ctx, result).await
+}
+
+/// `GET /g/NAME/follow`: the form alone.
+pub async fn group_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(name): Path<String>,
+) -> Response {
+    blank_form(&state, &visitor, group_target(&state, &name).await).await
 }
 
 /// `POST /g/NAME/follow`: off to the visitor's server, or the form again with a message.
@@ -370,21 +379,7 @@ pub async fn thread_form(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Response {
-    let result = match thread_target(&state, &id).await {
-        Ok(target) => {
-            form_page(
-                &state,
-                &visitor,
-                target,
-                StatusCode::OK,
-                String::new(),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    respond(&state.ctx, result).await
+    blank_form(&state, &visitor, thread_target(&state, &id).await).await
 }
 
 /// `POST /post/ID/reply`: off to the visitor's server, or the form again with a message.

@@ -246,3 +246,43 @@ async fn staff_mark_their_answer_official_and_members_cannot() {
         "{official:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_are_marked_wherever_people_are_shown_and_members_are_not() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    assert_eq!(admin.put("/admin/accounts/ada/staff").await.status, 200);
+    let thread = bob.thread("support", "Where is my order?", "").await;
+    let answer = ada.reply(thread, None, "It ships today.").await;
+    let thanks = bob.reply(thread, Some(answer), "Thanks!").await;
+
+    let page = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.at("/thread/author/name"), "bob");
+    assert_eq!(page.at("/thread/author/staff"), false);
+    assert_eq!(page.at("/comments/0/id").as_i64(), Some(answer));
+    assert_eq!(page.at("/comments/0/author/staff"), true, "{}", page.body);
+    assert_eq!(page.at("/comments/0/replies/0/id").as_i64(), Some(thanks));
+    assert_eq!(page.at("/comments/0/replies/0/author/staff"), false);
+    let threads = plaza.anonymous().get("/groups/support/threads").await;
+    assert_eq!(
+        threads.at("/items/0/author/staff"),
+        false,
+        "{}",
+        threads.body
+    );
+    let group = plaza.anonymous().get("/groups/support").await;
+    assert_eq!(group.at("/moderators/0/name"), "admin", "{}", group.body);
+    assert_eq!(
+        group.at("/moderators/0/staff"),
+        true,
+        "administrators are staff from the start"
+    );
+
+    // No longer staff: no longer marked.
+    admin.delete("/admin/accounts/ada/staff").await;
+    let page = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    assert_eq!(page.at("/comments/0/author/staff"), false);
+}

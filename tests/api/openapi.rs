@@ -14,6 +14,10 @@ async fn the_openapi_description_lists_every_endpoint() {
         "/auth/logout",
         "/me",
         "/admin/accounts",
+        "/admin/instances",
+        "/admin/instances/{domain}/block",
+        "/admin/instances/{domain}/allow",
+        "/admin/federation/allowlist",
         "/groups",
         "/groups/{name}",
         "/groups/{name}/threads",
@@ -46,4 +50,6 @@ async fn the_instance_describes_itself() {
     assert_eq!(info.status, 200, "{}", info.body);
     assert_eq!(info.str("/domain"), plaza.ctx.urls.domain());
     assert_eq!(info.at("/registrations_open"), true);
+    assert_eq!(info.at("/federation_allowlist"), false);
+    assert!(info.at("/icon_url").is_null(), "{}", info.body);
 }

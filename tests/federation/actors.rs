@@ -105,6 +105,28 @@ async fn the_instance_actor_is_an_application_with_a_key() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_instance_actor_carries_the_logo_and_the_description_as_html() {
+    let plaza = TestInstance::spawn().await;
+    let actor = plaza.fetch("/actor", MASTODON_ACCEPT).await;
+    assert!(actor.at("/icon").is_null(), "{}", actor.body);
+    let admin = plaza.admin("admin").await;
+    let changed = admin
+        .patch(
+            "/instance",
+            &serde_json::json!({
+                "description": "Ask **us**",
+                "icon_url": "https://brand.example/logo.png"
+            }),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let actor = plaza.fetch("/actor", MASTODON_ACCEPT).await;
+    assert_eq!(actor.at("/icon/type"), "Image");
+    assert_eq!(actor.at("/icon/url"), "https://brand.example/logo.png");
+    assert_eq!(actor.at("/summary"), "<p>Ask <strong>us</strong></p>\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn unknown_actors_are_not_found() {
     let plaza = TestInstance::spawn().await;
     for path in [

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actors;
+mod allowlist;
 mod delivery;
 mod discovery;
 mod docs_examples;

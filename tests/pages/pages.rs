@@ -308,13 +308,16 @@ async fn an_official_answer_is_marked_as_such() {
 }
 
 #[tokio::test]
-async fn the_home_page_shows_the_name_and_description_the_administrator_set_as_text() {
+async fn the_home_page_shows_the_name_as_text_and_the_description_as_cleaned_markdown() {
     let (plaza, _, _) = instance_with_thread().await;
     let admin = plaza.login("admin").await;
     let changed = admin
         .patch(
             "/instance",
-            &json!({"name": "Brand <Community>", "description": "Ask us <b>anything</b>."}),
+            &json!({
+                "name": "Brand <Community>",
+                "description": "Ask us **anything**.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(2))"
+            }),
         )
         .await;
     assert_eq!(changed.status, 200, "{}", changed.body);
@@ -327,6 +330,78 @@ async fn the_home_page_shows_the_name_and_description_the_administrator_set_as_t
     );
     assert!(
         home.text
-            .contains("Ask us &#60;b&#62;anything&#60;/b&#62;.")
+            .contains("<p>Ask us <strong>anything</strong>.</p>"),
+        "{}",
+        home.text
     );
+    plaza_tests::assert_inert(&home.text);
+    assert!(!home.text.contains("alert("), "{}", home.text);
+}
+
+#[tokio::test]
+async fn the_home_page_shows_the_logo_the_administrator_set() {
+    let (plaza, _, _) = instance_with_thread().await;
+    let home = plaza.browse("/").await;
+    assert!(!home.text.contains(r#"class="logo""#), "no logo yet");
+    let admin = plaza.login("admin").await;
+    let changed = admin
+        .patch(
+            "/instance",
+            &json!({"name": "Acme", "icon_url": "https://brand.example/logo.png?size=2&dark=1"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let home = plaza.browse("/").await;
+    assert_html(&home, 200);
+    assert!(
+        home.text.contains(
+            r#"<img class="logo" src="https://brand.example/logo.png?size=2&#38;dark=1" alt="Acme logo">"#
+        ),
+        "{}",
+        home.text
+    );
+}
+
+/// The HTML of the comment `id` on a thread page: from its list item to the next one.
+fn comment_html(page: &str, id: i64) -> &str {
+    let start = page
+        .find(&format!(r#"<li id="c-{id}""#))
+        .unwrap_or_else(|| panic!("comment {id} on the page: {page}"));
+    let rest = &page[start + 1..];
+    let end = rest.find("<li id=").map_or(page.len(), |e| start + 1 + e);
+    &page[start..end]
+}
+
+#[tokio::test]
+async fn staff_and_the_groups_moderators_are_marked_on_the_thread_page() {
+    let (plaza, thread, bob_reply) = instance_with_thread().await;
+    let admin = plaza.login("admin").await;
+    let carol = plaza.member("carol").await;
+    let dave = plaza.member("dave").await;
+    assert_eq!(admin.put("/admin/accounts/carol/staff").await.status, 200);
+    let appointed = admin.put("/groups/support/moderators/dave").await;
+    assert_eq!(appointed.status, 200, "{}", appointed.body);
+    let staff_reply = carol.reply(thread, Some(bob_reply), "We are on it.").await;
+    let moderator_reply = dave.reply(thread, None, "Pinned the guide.").await;
+
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert_html(&page, 200);
+    let staff_mark = r#"<span class="mark staff">staff</span>"#;
+    let moderator_mark = r#"<span class="mark moderator">moderator</span>"#;
+    let staff = comment_html(&page.text, staff_reply);
+    assert!(staff.contains(staff_mark), "{staff}");
+    assert!(!staff.contains(moderator_mark), "{staff}");
+    let member = comment_html(&page.text, bob_reply);
+    assert!(!member.contains(staff_mark), "{member}");
+    assert!(!member.contains(moderator_mark), "{member}");
+    let moderator = comment_html(&page.text, moderator_reply);
+    assert!(moderator.contains(moderator_mark), "{moderator}");
+    assert!(!moderator.contains(staff_mark), "{moderator}");
+    // The opening post's author, ada, is a plain member.
+    let opening = &page.text[..page.text.find(r#"<section class="comments">"#).unwrap()];
+    assert!(!opening.contains(staff_mark) && !opening.contains(moderator_mark));
+
+    // The comment page marks them too.
+    let alone = plaza.browse(&format!("/comment/{staff_reply}")).await;
+    assert!(comment_html(&alone.text, staff_reply).contains(staff_mark));
 }

@@ -1,7 +1,9 @@
-//! Other instances: the block list (defederation) and what Plaza knows of each server.
+//! Other instances: the block list and the allow-list (defederation), and what Plaza knows of
+//! each server. Whether Plaza federates with a server is decided in one place,
+//! [`plaza_db::instance::FederationPolicy`]; these functions change what it reads.
 
-use plaza_db::instance::{self, InstanceRow};
-use plaza_db::{delivery, transaction};
+use plaza_db::instance::{self, InstanceFilter, InstanceRow};
+use plaza_db::{delivery, site, transaction};
 
 use crate::{Context, CoreError, CoreResult};
 
@@ -72,13 +74,7 @@ pub struct BlockOutcome {
 /// to be delivered to it, in one transaction. Its activities are refused from then on, its
 /// actors and objects are not fetched, and nothing is sent to it.
 pub async fn block(ctx: &Context, domain: &str) -> CoreResult<BlockOutcome> {
-    let domain = normalize_domain(domain)?;
-    if domain == ctx.urls.domain() {
-        return Err(CoreError::invalid(
-            "domain",
-            format!("{domain} is this instance's own domain"),
-        ));
-    }
+    let domain = not_our_own(ctx, domain, "it cannot be blocked")?;
     transaction!(&ctx.db, CoreError, |conn| {
         let before = instance::find_by_domain(conn, &domain).await?;
         let row = instance::upsert(conn, &domain).await?;
@@ -108,14 +104,125 @@ pub async fn unblock(ctx: &Context, domain: &str) -> CoreResult<(String, bool)> 
     Ok((domain, was_blocked))
 }
 
-/// The other instances Plaza knows (or only the blocked ones), by domain.
-pub async fn list(ctx: &Context, only_blocked: bool) -> CoreResult<Vec<InstanceRow>> {
+/// What putting an instance on the allow-list did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowOutcome {
+    /// The domain as stored.
+    pub domain: String,
+    /// Plaza had met this instance before.
+    pub was_known: bool,
+    /// It was on the allow-list already.
+    pub was_allowed: bool,
+    /// It is blocked: the block still holds (a block wins over an allow).
+    pub blocked: bool,
+}
+
+/// Puts an instance on the allow-list (creating its row if Plaza has not met it yet). In
+/// allow-list mode, Plaza federates with it from then on, unless it is blocked.
+pub async fn allow(ctx: &Context, domain: &str) -> CoreResult<AllowOutcome> {
+    let domain = not_our_own(ctx, domain, "it is always allowed")?;
+    transaction!(&ctx.db, CoreError, |conn| {
+        let before = instance::find_by_domain(conn, &domain).await?;
+        instance::set_allowed(conn, &domain, true).await?;
+        Ok(AllowOutcome {
+            was_known: before.is_some(),
+            was_allowed: before.as_ref().is_some_and(|b| b.allowed),
+            blocked: before.is_some_and(|b| b.blocked),
+            domain: domain.clone(),
+        })
+    })
+}
+
+/// What taking an instance off the allow-list did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisallowOutcome {
+    /// The domain as stored.
+    pub domain: String,
+    /// It was on the allow-list.
+    pub was_allowed: bool,
+    /// It is blocked as well.
+    pub blocked: bool,
+    /// Deliveries to it that were waiting and are now dropped (in allow-list mode).
+    pub dropped: usize,
+}
+
+/// Takes an instance off the allow-list. In allow-list mode it is then treated as a blocked
+/// one, and what was waiting to be delivered to it is dropped in the same transaction.
+pub async fn disallow(ctx: &Context, domain: &str) -> CoreResult<DisallowOutcome> {
+    let domain = not_our_own(ctx, domain, "it is always allowed")?;
+    transaction!(&ctx.db, CoreError, |conn| {
+        let before = instance::find_by_domain(conn, &domain).await?;
+        let was_allowed = before.as_ref().is_some_and(|b| b.allowed);
+        if was_allowed {
+            instance::set_allowed(conn, &domain, false).await?;
+        }
+        let dropped = delivery::drop_pending_refused(conn).await?;
+        Ok(DisallowOutcome {
+            domain: domain.clone(),
+            was_allowed,
+            blocked: before.is_some_and(|b| b.blocked),
+            dropped,
+        })
+    })
+}
+
+/// What switching allow-list mode did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllowlistOutcome {
+    /// The mode now.
+    pub on: bool,
+    /// The mode before.
+    pub was_on: bool,
+    /// Instances on the allow-list.
+    pub allowed: usize,
+    /// Deliveries that were waiting for instances not on the list and are now dropped.
+    pub dropped: usize,
+}
+
+/// Switches allow-list mode. When it is on, Plaza federates only with the instances on the
+/// allow-list (and never with a blocked one): the others are treated exactly as blocked ones,
+/// and what was waiting to be delivered to them is dropped in the same transaction.
+pub async fn set_allowlist_mode(ctx: &Context, on: bool) -> CoreResult<AllowlistOutcome> {
+    transaction!(&ctx.db, CoreError, |conn| {
+        let was_on = site::set_federation_allowlist(conn, on).await?;
+        let dropped = delivery::drop_pending_refused(conn).await?;
+        let allowed = instance::list(conn, InstanceFilter::Allowed).await?.len();
+        Ok(AllowlistOutcome {
+            on,
+            was_on,
+            allowed,
+            dropped,
+        })
+    })
+}
+
+/// Normalises a domain and refuses this instance's own, which the lists cannot change.
+fn not_our_own(ctx: &Context, domain: &str, why: &str) -> CoreResult<String> {
+    let domain = normalize_domain(domain)?;
+    if domain == ctx.urls.domain() {
+        return Err(CoreError::invalid(
+            "domain",
+            format!("{domain} is this instance's own domain: {why}"),
+        ));
+    }
+    Ok(domain)
+}
+
+/// The other instances Plaza knows that pass `filter`, by domain.
+pub async fn list(ctx: &Context, filter: InstanceFilter) -> CoreResult<Vec<InstanceRow>> {
     let mut pooled = ctx.db.get().await?;
-    let rows = instance::list(&mut pooled.conn(), only_blocked).await?;
+    let rows = instance::list(&mut pooled.conn(), filter).await?;
     Ok(rows
         .into_iter()
         .filter(|r| r.id != ctx.local_instance_id())
         .collect())
+}
+
+/// The federation rule as it stands (allow-list mode and this instance's domain), to tell for a
+/// listed instance whether Plaza federates with it.
+pub async fn policy(ctx: &Context) -> CoreResult<instance::FederationPolicy> {
+    let mut pooled = ctx.db.get().await?;
+    Ok(instance::FederationPolicy::load(&mut pooled.conn()).await?)
 }
 
 #[cfg(test)]

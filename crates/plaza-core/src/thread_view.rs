@@ -1,6 +1,6 @@
 //! A whole thread in one read: the opening post, its group, and the full comment tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use plaza_db::comment::CommentRow;
 use plaza_db::group::GroupView;
@@ -44,6 +44,8 @@ pub struct ThreadView {
     pub author: PersonBrief,
     /// Its group.
     pub group: GroupView,
+    /// The person ids of the group's moderators (read once, to mark them wherever they appear).
+    pub moderator_ids: HashSet<i64>,
     /// The caller's vote on the post.
     pub my_vote: Option<i16>,
     /// Top-level comments with their replies.
@@ -69,6 +71,10 @@ pub async fn get(
         ));
     }
     let group = group::view(conn, post.group_id).await?;
+    let moderator_ids = group::moderator_ids(conn, group.group.id)
+        .await?
+        .into_iter()
+        .collect();
     let rows = comment::list_for_post(conn, post_id).await?;
     let (my_vote, my_comment_votes) = match viewer {
         Some(account) => (
@@ -84,6 +90,7 @@ pub async fn get(
         post,
         author,
         group,
+        moderator_ids,
         my_vote,
         comments: build_tree(rows, &my_comment_votes, sort),
     })

@@ -178,17 +178,6 @@ pub enum Retry {
     GiveUp,
 }
 
-/// Whether the instance a delivery goes to is blocked.
-pub async fn instance_blocked(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<bool> {
-    on_conn!(conn, |c| Ok(instances::table
-        .find(instance_id)
-        .select(instances::blocked)
-        .first(c)
-        .await
-        .optional()?
-        .unwrap_or(false)))
-}
-
 /// Gives a delivery up without counting it against its instance's health (it was never tried).
 pub async fn mark_dropped(conn: &mut DbConn<'_>, id: i64, reason: &str) -> DbResult<()> {
     let now = now();
@@ -271,8 +260,9 @@ pub async fn mark_host_dead(
 }
 
 /// Deletes the deliveries to an instance that have neither arrived nor been given up (when it is
-/// blocked); returns how many. A worker holding a claim on one of them finds nothing to update.
-/// Their activities stay until pruning removes them with the other finished ones.
+/// blocked or leaves the allow-list); returns how many. A worker holding a claim on one of them
+/// finds nothing to update. Their activities stay until pruning removes them with the other
+/// finished ones.
 pub async fn drop_pending(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<usize> {
     on_conn!(conn, |c| Ok(diesel::delete(
         deliveries::table
@@ -282,6 +272,23 @@ pub async fn drop_pending(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<u
     )
     .execute(c)
     .await?))
+}
+
+/// Drops the pending deliveries to every instance Plaza no longer federates with (after the
+/// allow-list changed); returns how many.
+pub async fn drop_pending_refused(conn: &mut DbConn<'_>) -> DbResult<usize> {
+    let waiting: Vec<i64> = on_conn!(conn, |c| deliveries::table
+        .filter(deliveries::delivered_at.is_null())
+        .filter(deliveries::failed_at.is_null())
+        .select(deliveries::instance_id)
+        .distinct()
+        .load(c)
+        .await)?;
+    let mut dropped = 0;
+    for instance_id in instance::refused(conn, &waiting).await?.into_keys() {
+        dropped += drop_pending(conn, instance_id).await?;
+    }
+    Ok(dropped)
 }
 
 /// The private key of a local person or group, by actor id (the instance actor's is in the

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::instance::FederationPolicy;
 use crate::person::PersonBrief;
 use crate::schema::{
     group_bans, group_follows, group_moderators, groups, instances, persons, posts,
@@ -187,6 +188,15 @@ pub async fn moderators(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<Vec<Pe
         .filter(group_moderators::group_id.eq(group_id))
         .order(group_moderators::created_at.asc())
         .select(PersonBrief::as_select())
+        .load(c)
+        .await?))
+}
+
+/// The person ids of a group's moderators, for marking them in a list of people.
+pub async fn moderator_ids(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<Vec<i64>> {
+    on_conn!(conn, |c| Ok(group_moderators::table
+        .filter(group_moderators::group_id.eq(group_id))
+        .select(group_moderators::person_id)
         .load(c)
         .await?))
 }
@@ -404,24 +414,31 @@ pub async fn follower_audience(
     conn: &mut DbConn<'_>,
     group_id: i64,
 ) -> DbResult<Vec<(String, Option<String>)>> {
-    let rows: Vec<(String, Option<String>, Option<String>)> =
-        on_conn!(conn, |c| group_follows::table
-            .inner_join(persons::table.inner_join(instances::table))
-            .filter(group_follows::group_id.eq(group_id))
-            .filter(group_follows::pending.eq(false))
-            .filter(persons::local.eq(false))
-            // Nothing goes to blocked instances (their followers stay, for an unblock).
-            .filter(instances::blocked.eq(false))
-            .select((
-                persons::inbox_url,
-                persons::shared_inbox_url,
-                instances::software,
-            ))
-            .load(c)
-            .await)?;
+    let policy = FederationPolicy::load(conn).await?;
+    type Row = (String, Option<String>, Option<String>, String, bool, bool);
+    let rows: Vec<Row> = on_conn!(conn, |c| group_follows::table
+        .inner_join(persons::table.inner_join(instances::table))
+        .filter(group_follows::group_id.eq(group_id))
+        .filter(group_follows::pending.eq(false))
+        .filter(persons::local.eq(false))
+        .select((
+            persons::inbox_url,
+            persons::shared_inbox_url,
+            instances::software,
+            instances::domain,
+            instances::blocked,
+            instances::allowed,
+        ))
+        .load(c)
+        .await)?;
+    // Nothing goes to instances Plaza does not federate with (their followers stay, for when
+    // it does again).
     let mut audience: Vec<(String, Option<String>)> = rows
         .into_iter()
-        .map(|(inbox, shared, software)| (shared.unwrap_or(inbox), software))
+        .filter(|(_, _, _, domain, blocked, allowed)| {
+            policy.check(domain, *blocked, *allowed).is_ok()
+        })
+        .map(|(inbox, shared, software, ..)| (shared.unwrap_or(inbox), software))
         .collect();
     audience.sort();
     audience.dedup_by(|a, b| a.0 == b.0);

@@ -1,11 +1,13 @@
 //! Known instances: ours and every remote one we have met, with their block/allow state.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
-use crate::schema::instances;
+use crate::schema::{instances, site};
 use crate::{DbConn, DbResult, now, on_conn};
 
 /// A fediverse instance (a domain).
@@ -53,29 +55,132 @@ pub async fn find_by_domain(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Opt
         .optional()?))
 }
 
-/// Every known instance, or only the blocked ones, by domain.
-pub async fn list(conn: &mut DbConn<'_>, only_blocked: bool) -> DbResult<Vec<InstanceRow>> {
+/// Which instances a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InstanceFilter {
+    /// Every known instance.
+    #[default]
+    All,
+    /// Only the blocked ones.
+    Blocked,
+    /// Only the ones on the allow-list.
+    Allowed,
+}
+
+/// The known instances that pass `filter`, by domain.
+pub async fn list(conn: &mut DbConn<'_>, filter: InstanceFilter) -> DbResult<Vec<InstanceRow>> {
     on_conn!(conn, |c| {
         let mut query = instances::table
             .select(InstanceRow::as_select())
             .order(instances::domain.asc())
             .into_boxed();
-        if only_blocked {
-            query = query.filter(instances::blocked.eq(true));
-        }
+        query = match filter {
+            InstanceFilter::All => query,
+            InstanceFilter::Blocked => query.filter(instances::blocked.eq(true)),
+            InstanceFilter::Allowed => query.filter(instances::allowed.eq(true)),
+        };
         Ok(query.load(c).await?)
     })
 }
 
-/// Whether a domain is blocked (defederated).
-pub async fn is_blocked(conn: &mut DbConn<'_>, domain: &str) -> DbResult<bool> {
-    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
-        instances::table
-            .filter(instances::domain.eq(domain))
-            .filter(instances::blocked.eq(true))
-    ))
-    .get_result(c)
-    .await?))
+/// Why Plaza does not federate with an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// An administrator blocked it.
+    Blocked,
+    /// Allow-list mode is on and it is not on the list.
+    NotAllowed,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Refusal::Blocked => "blocked",
+            Refusal::NotAllowed => "not on the allow-list",
+        })
+    }
+}
+
+/// Whom Plaza federates with. Every check (the inbox and fetching, through the URL verifier;
+/// delivery; the follower audience; following) goes through [`FederationPolicy::check`], so
+/// the rule is written once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederationPolicy {
+    /// This instance's domain, which is never refused.
+    pub own_domain: Option<String>,
+    /// Allow-list mode.
+    pub allowlist: bool,
+}
+
+impl FederationPolicy {
+    /// The policy as the site row sets it now (open federation before the site exists).
+    pub async fn load(conn: &mut DbConn<'_>) -> DbResult<Self> {
+        let row: Option<(String, bool)> = on_conn!(conn, |c| site::table
+            .find(1_i64)
+            .select((site::domain, site::federation_allowlist))
+            .first(c)
+            .await
+            .optional())?;
+        Ok(match row {
+            Some((domain, allowlist)) => Self {
+                own_domain: Some(domain),
+                allowlist,
+            },
+            None => Self {
+                own_domain: None,
+                allowlist: false,
+            },
+        })
+    }
+
+    /// Whether `domain`, with the given flags (both false for a domain not met yet), may be
+    /// federated with. A block wins over an allow.
+    pub fn check(&self, domain: &str, blocked: bool, allowed: bool) -> Result<(), Refusal> {
+        if self.own_domain.as_deref() == Some(domain) {
+            Ok(())
+        } else if blocked {
+            Err(Refusal::Blocked)
+        } else if self.allowlist && !allowed {
+            Err(Refusal::NotAllowed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// [`FederationPolicy::check`] for a stored instance.
+    pub fn check_row(&self, row: &InstanceRow) -> Result<(), Refusal> {
+        self.check(&row.domain, row.blocked, row.allowed)
+    }
+}
+
+/// Whether Plaza federates with `domain` (lower-case `host[:port]`) now.
+pub async fn federates_with(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Result<(), Refusal>> {
+    let policy = FederationPolicy::load(conn).await?;
+    Ok(match find_by_domain(conn, domain).await? {
+        Some(row) => policy.check_row(&row),
+        None => policy.check(domain, false, false),
+    })
+}
+
+/// The instances among `instance_ids` that Plaza does not federate with now, with the reason
+/// (what is queued for them is dropped instead of sent).
+pub async fn refused(
+    conn: &mut DbConn<'_>,
+    instance_ids: &[i64],
+) -> DbResult<HashMap<i64, Refusal>> {
+    if instance_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let policy = FederationPolicy::load(conn).await?;
+    let rows: Vec<InstanceRow> = on_conn!(conn, |c| instances::table
+        .filter(instances::id.eq_any(instance_ids))
+        .select(InstanceRow::as_select())
+        .load(c)
+        .await)?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| policy.check_row(row).err().map(|why| (row.id, why)))
+        .collect())
 }
 
 /// Blocks or unblocks a domain.
@@ -86,6 +191,22 @@ pub async fn set_blocked(conn: &mut DbConn<'_>, domain: &str, blocked: bool) -> 
         diesel::update(instances::table.find(row.id))
             .set((
                 instances::blocked.eq(blocked),
+                instances::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Puts a domain on the allow-list or takes it off.
+pub async fn set_allowed(conn: &mut DbConn<'_>, domain: &str, allowed: bool) -> DbResult<()> {
+    let row = upsert(conn, domain).await?;
+    let now = now();
+    on_conn!(conn, |c| {
+        diesel::update(instances::table.find(row.id))
+            .set((
+                instances::allowed.eq(allowed),
                 instances::updated_at.eq(now),
             ))
             .execute(c)
@@ -114,4 +235,44 @@ pub async fn set_software(
             .await?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(allowlist: bool) -> FederationPolicy {
+        FederationPolicy {
+            own_domain: Some("plaza.example".into()),
+            allowlist,
+        }
+    }
+
+    #[test]
+    fn without_the_allow_list_only_a_block_refuses() {
+        let open = policy(false);
+        assert_eq!(open.check("a.example", false, false), Ok(()));
+        assert_eq!(open.check("a.example", false, true), Ok(()));
+        assert_eq!(open.check("a.example", true, false), Err(Refusal::Blocked));
+    }
+
+    #[test]
+    fn in_allow_list_mode_only_allowed_and_unblocked_instances_federate() {
+        let strict = policy(true);
+        assert_eq!(strict.check("a.example", false, true), Ok(()));
+        assert_eq!(
+            strict.check("a.example", false, false),
+            Err(Refusal::NotAllowed)
+        );
+        assert_eq!(
+            strict.check("a.example", true, true),
+            Err(Refusal::Blocked),
+            "a block wins over an allow"
+        );
+    }
+
+    #[test]
+    fn our_own_domain_is_always_federated_with() {
+        assert_eq!(policy(true).check("plaza.example", false, false), Ok(()));
+    }
 }

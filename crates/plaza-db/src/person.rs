@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::schema::{instances, persons};
+use crate::schema::{instances, local_users, persons};
 use crate::{DbConn, DbResult, on_conn};
 
 /// A person as stored, keys included: never render this directly.
@@ -45,6 +45,29 @@ pub struct PersonBrief {
     pub deleted: bool,
     #[diesel(select_expression = instances::domain)]
     pub domain: String,
+    /// Brand staff: a local account the administrators named staff (never a remote person).
+    #[diesel(select_expression = staff_of_person(), select_expression_type = StaffOfPerson)]
+    pub staff: bool,
+}
+
+/// Whether the person of the surrounding query is a local account marked staff; a subquery, so
+/// every query that reads a [`PersonBrief`] keeps its joins.
+type StaffOfPerson = diesel::dsl::exists<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<
+            local_users::table,
+            diesel::dsl::Eq<local_users::person_id, persons::id>,
+        >,
+        local_users::staff,
+    >,
+>;
+
+fn staff_of_person() -> StaffOfPerson {
+    diesel::dsl::exists(
+        local_users::table
+            .filter(local_users::person_id.eq(persons::id))
+            .filter(local_users::staff),
+    )
 }
 
 /// A new person row.

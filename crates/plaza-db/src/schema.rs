@@ -12,6 +12,8 @@ diesel::table! {
         updated_at -> Timestamp,
         public_key -> Nullable<Text>,
         private_key -> Nullable<Text>,
+        icon_url -> Nullable<Text>,
+        federation_allowlist -> Bool,
     }
 }
 

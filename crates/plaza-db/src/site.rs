@@ -22,6 +22,10 @@ pub struct SiteRow {
     pub public_key: Option<String>,
     /// The instance actor's private key (PEM): never render this.
     pub private_key: Option<String>,
+    /// The brand's logo: an absolute URL, checked when it was set.
+    pub icon_url: Option<String>,
+    /// Allow-list mode: federate only with the instances marked allowed.
+    pub federation_allowlist: bool,
 }
 
 /// Reads the site row, if the instance was set up.
@@ -72,22 +76,41 @@ pub async fn set_keys_once(
     get(conn).await?.ok_or(crate::DbError::NotFound)
 }
 
-/// Replaces the instance's name, description and sign-up policy.
-pub async fn update_settings(
-    conn: &mut DbConn<'_>,
-    name: &str,
-    description: Option<&str>,
-    registrations_open: bool,
-) -> DbResult<SiteRow> {
+/// The instance's public settings, as an administrator sets them.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteSettings<'a> {
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub icon_url: Option<&'a str>,
+    pub registrations_open: bool,
+}
+
+/// Replaces the instance's name, description, logo and sign-up policy.
+pub async fn update_settings(conn: &mut DbConn<'_>, s: SiteSettings<'_>) -> DbResult<SiteRow> {
     let now = now();
     on_conn!(conn, |c| Ok(diesel::update(site::table.find(1_i64))
         .set((
-            site::name.eq(name),
-            site::description.eq(description),
-            site::registrations_open.eq(registrations_open),
+            site::name.eq(s.name),
+            site::description.eq(s.description),
+            site::icon_url.eq(s.icon_url),
+            site::registrations_open.eq(s.registrations_open),
             site::updated_at.eq(now),
         ))
         .returning(SiteRow::as_returning())
         .get_result(c)
         .await?))
+}
+
+/// Switches allow-list mode; returns whether it was on before.
+pub async fn set_federation_allowlist(conn: &mut DbConn<'_>, on: bool) -> DbResult<bool> {
+    let before = get(conn)
+        .await?
+        .ok_or(crate::DbError::NotFound)?
+        .federation_allowlist;
+    let now = now();
+    on_conn!(conn, |c| diesel::update(site::table.find(1_i64))
+        .set((site::federation_allowlist.eq(on), site::updated_at.eq(now),))
+        .execute(c)
+        .await)?;
+    Ok(before)
 }

@@ -1,6 +1,6 @@
 //! The storage layer against a real database of the backend the environment selects.
 
-use plaza_db::instance;
+use plaza_db::instance::{self, InstanceFilter, Refusal};
 use plaza_db::testing::TestDatabase;
 use plaza_db::{DbError, migrate};
 
@@ -167,17 +167,95 @@ async fn instances_are_listed_by_domain_and_filtered_by_block() -> Result<(), Db
     instance::upsert(conn, "b.example").await?;
     instance::upsert(conn, "a.example").await?;
     instance::set_blocked(conn, "c.example", true).await?;
-    let all: Vec<String> = instance::list(conn, false)
+    let all: Vec<String> = instance::list(conn, InstanceFilter::All)
         .await?
         .into_iter()
         .map(|i| i.domain)
         .collect();
     assert_eq!(all, ["a.example", "b.example", "c.example"]);
-    let blocked = instance::list(conn, true).await?;
+    let blocked = instance::list(conn, InstanceFilter::Blocked).await?;
     assert_eq!(blocked.len(), 1);
     assert_eq!(blocked[0].domain, "c.example");
     assert!(blocked[0].blocked);
     instance::set_blocked(conn, "c.example", false).await?;
-    assert!(instance::list(conn, true).await?.is_empty());
+    assert!(
+        instance::list(conn, InstanceFilter::Blocked)
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allow_list_mode_refuses_unlisted_instances_and_drops_what_waits_for_them()
+-> Result<(), DbError> {
+    use plaza_db::{delivery, site};
+    let db = TestDatabase::create().await?;
+    let mut pooled = db.pool.get().await?;
+    let conn = &mut pooled.conn();
+    site::create(conn, "plaza.example", "Plaza").await?;
+    let inboxes = [
+        ("https://a.example/inbox".to_owned(), "a.example".to_owned()),
+        ("https://b.example/inbox".to_owned(), "b.example".to_owned()),
+        ("https://c.example/inbox".to_owned(), "c.example".to_owned()),
+    ];
+    delivery::enqueue(
+        conn,
+        "https://plaza.example/a/1",
+        "https://plaza.example/g/s",
+        "{}",
+        &inboxes,
+    )
+    .await?;
+    instance::set_allowed(conn, "a.example", true).await?;
+    instance::set_allowed(conn, "c.example", true).await?;
+    instance::set_blocked(conn, "c.example", true).await?;
+
+    // Mode off: only the block counts, and nothing is dropped for b.example.
+    assert_eq!(instance::federates_with(conn, "b.example").await?, Ok(()));
+    assert_eq!(
+        instance::federates_with(conn, "c.example").await?,
+        Err(Refusal::Blocked)
+    );
+    // The blocked one's delivery is dropped when it is blocked (as the core does).
+    let c = instance::upsert(conn, "c.example").await?;
+    assert_eq!(delivery::drop_pending(conn, c.id).await?, 1);
+    assert_eq!(delivery::drop_pending_refused(conn).await?, 0);
+
+    assert!(!site::set_federation_allowlist(conn, true).await?);
+    assert_eq!(instance::federates_with(conn, "a.example").await?, Ok(()));
+    assert_eq!(
+        instance::federates_with(conn, "b.example").await?,
+        Err(Refusal::NotAllowed)
+    );
+    assert_eq!(
+        instance::federates_with(conn, "never-seen.example").await?,
+        Err(Refusal::NotAllowed)
+    );
+    assert_eq!(
+        instance::federates_with(conn, "c.example").await?,
+        Err(Refusal::Blocked),
+        "a block wins over an allow"
+    );
+    assert_eq!(
+        instance::federates_with(conn, "plaza.example").await?,
+        Ok(())
+    );
+    assert_eq!(
+        delivery::drop_pending_refused(conn).await?,
+        1,
+        "b.example's delivery"
+    );
+    let counts = delivery::counts(conn).await?;
+    assert_eq!(counts.pending, 1, "a.example's delivery waits: {counts:?}");
+
+    let allowed: Vec<String> = instance::list(conn, InstanceFilter::Allowed)
+        .await?
+        .into_iter()
+        .map(|i| i.domain)
+        .collect();
+    assert_eq!(allowed, ["a.example", "c.example"]);
+    assert!(site::set_federation_allowlist(conn, false).await?);
+    assert_eq!(instance::federates_with(conn, "b.example").await?, Ok(()));
     Ok(())
 }

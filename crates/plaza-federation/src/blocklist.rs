@@ -1,6 +1,7 @@
-//! Defederation: a blocked instance's activities are refused, its objects are not fetched and
-//! nothing is delivered to it. The federation library asks this verifier about every URL it is
-//! about to trust or contact.
+//! Defederation: an instance Plaza does not federate with (blocked, or not on the allow-list in
+//! allow-list mode) has its activities refused, its objects left unfetched, and nothing
+//! delivered to it. The federation library asks this verifier about every URL it is about to
+//! trust or contact; the rule itself is `plaza_db::instance::FederationPolicy`.
 
 use activitypub_federation::config::UrlVerifier;
 use activitypub_federation::error::Error as LibError;
@@ -8,10 +9,10 @@ use async_trait::async_trait;
 use plaza_db::{DbPool, instance};
 use url::Url;
 
-/// The prefix of the error a blocked URL gets, so the inbox can answer 403.
+/// The prefix of the error a refused URL gets, so the inbox can answer 403.
 pub const BLOCKED: &str = "blocked:";
 
-/// Checks URLs against the `instances.blocked` flag.
+/// Checks URLs against the block list and, in allow-list mode, the allow-list.
 #[derive(Clone)]
 pub struct InstanceBlocklist {
     db: DbPool,
@@ -27,22 +28,18 @@ impl InstanceBlocklist {
 #[async_trait]
 impl UrlVerifier for InstanceBlocklist {
     async fn verify(&self, url: &Url) -> Result<(), LibError> {
-        let Some(host) = url.host_str() else {
+        let Some(domain) = crate::domain_of(url) else {
             return Err(LibError::UrlVerificationError("URL without a host"));
         };
-        let domain = match url.port() {
-            Some(port) => format!("{}:{port}", host.to_ascii_lowercase()),
-            None => host.to_ascii_lowercase(),
-        };
-        // Fails closed: if the list cannot be read, nothing from outside is trusted.
+        // Fails closed: if the lists cannot be read, nothing from outside is trusted.
         let mut pooled = self
             .db
             .get()
             .await
             .map_err(|e| LibError::Other(format!("blocklist unavailable: {e}")))?;
-        match instance::is_blocked(&mut pooled.conn(), &domain).await {
-            Ok(false) => Ok(()),
-            Ok(true) => Err(LibError::Other(format!("{BLOCKED} {domain} is blocked"))),
+        match instance::federates_with(&mut pooled.conn(), &domain).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(refusal)) => Err(LibError::Other(format!("{BLOCKED} {domain} is {refusal}"))),
             Err(e) => Err(LibError::Other(format!("blocklist unavailable: {e}"))),
         }
     }

@@ -8,6 +8,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use plaza_core::{Account, Context, CoreError, groups};
 use plaza_db::group::{self, GroupRow};
+use plaza_db::instance::{self, Refusal};
 use plaza_db::{person, transaction};
 use serde_json::json;
 use url::Url;
@@ -38,15 +39,19 @@ pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow
         }
     }
     let fetched = if let Ok(url) = Url::parse(handle) {
+        if let Some(domain) = crate::domain_of(&url) {
+            refuse_unless_federating(data, &domain).await?;
+        }
         ObjectId::<ApubGroup>::from(url).dereference(data).await
     } else {
         let identifier = handle
             .strip_prefix('!')
             .or_else(|| handle.strip_prefix('@'))
             .unwrap_or(handle);
-        if !identifier.contains('@') {
+        let Some((_, domain)) = identifier.rsplit_once('@') else {
             return Err(FederationError::NotFound("group"));
-        }
+        };
+        refuse_unless_federating(data, &domain.to_ascii_lowercase()).await?;
         webfinger_resolve_actor::<Arc<Context>, ApubGroup>(identifier, data).await
     };
     match fetched {
@@ -56,6 +61,26 @@ pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow
             Err(FederationError::NotFound("group"))
         }
     }
+}
+
+/// Refuses, with a reason the caller can act on, to reach a server Plaza does not federate with
+/// (rather than letting the lookup fail as if the group did not exist).
+async fn refuse_unless_federating(
+    data: &Data<Arc<Context>>,
+    domain: &str,
+) -> Result<(), FederationError> {
+    let mut pooled = data.db.get().await?;
+    match instance::federates_with(&mut pooled.conn(), domain).await? {
+        Ok(()) => Ok(()),
+        Err(why) => Err(refused(domain, why)),
+    }
+}
+
+fn refused(domain: &str, why: Refusal) -> FederationError {
+    tracing::info!(%domain, %why, "not following a group on a server Plaza does not federate with");
+    FederationError::Core(CoreError::Forbidden(format!(
+        "this instance does not federate with {domain}: it is {why}"
+    )))
 }
 
 /// Follows a group for `account`.
@@ -76,6 +101,18 @@ pub async fn follow(
         });
     }
     let pending = transaction!(&data.db, FederationError, |conn| {
+        // A group met before its server was blocked (or left off the allow-list) is still
+        // stored: the Follow would only be dropped, so it is refused here.
+        if let Some(why) = instance::refused(conn, &[group.instance_id])
+            .await?
+            .remove(&group.instance_id)
+        {
+            let domain = Url::parse(&group.ap_id)
+                .ok()
+                .and_then(|u| crate::domain_of(&u))
+                .unwrap_or_default();
+            return Err(refused(&domain, why));
+        }
         if let Some((pending, _)) = group::follow_of(conn, group_id, account.person_id).await? {
             // Following, or asked already: a second Follow would only duplicate the first.
             return Ok(pending);

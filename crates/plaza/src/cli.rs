@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Plaza, a federated community server.
 #[derive(Debug, Parser)]
@@ -140,10 +140,38 @@ pub enum InstanceCommand {
         /// The instance's domain.
         domain: String,
     },
-    /// Lists the other instances Plaza knows, with their block and delivery state.
+    /// Puts an instance on the allow-list: in allow-list mode, Plaza federates with it (unless
+    /// it is blocked; a block wins).
+    Allow {
+        /// The instance's domain, such as lemmy.example (with :PORT if it uses one).
+        domain: String,
+    },
+    /// Takes an instance off the allow-list: in allow-list mode it is then treated as a blocked
+    /// one, and the deliveries waiting for it are dropped.
+    Disallow {
+        /// The instance's domain.
+        domain: String,
+    },
+    /// Shows or switches allow-list mode. When it is on, Plaza federates only with the
+    /// instances on the allow-list; every other one is treated as blocked.
+    Allowlist {
+        /// `on` or `off`; without it, shows the mode and the allow-list.
+        state: Option<Switch>,
+    },
+    /// Lists the other instances Plaza knows, with their block, allow and delivery state.
     List {
         /// Only the blocked ones.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "allowed")]
         blocked: bool,
+        /// Only the ones on the allow-list.
+        #[arg(long)]
+        allowed: bool,
     },
+}
+
+/// A mode switched on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }

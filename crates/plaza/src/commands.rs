@@ -7,7 +7,7 @@ use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
 use plaza_core::instances;
 use plaza_core::{Context, CoreError, Settings, Urls};
-use plaza_db::instance::InstanceRow;
+use plaza_db::instance::{InstanceFilter, InstanceRow};
 use plaza_db::maintenance::{self, Retention};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
 use plaza_federation::config::federation_config;
@@ -17,7 +17,7 @@ use plaza_web::rate_limit::RateLimits;
 use plaza_web::{AppState, WebConfig};
 
 use crate::cli::{
-    AdminCommand, Cli, Command, GlobalArgs, GroupCommand, InstanceCommand, ServeArgs,
+    AdminCommand, Cli, Command, GlobalArgs, GroupCommand, InstanceCommand, ServeArgs, Switch,
 };
 
 /// A failure that ends the command, with a message for the operator.
@@ -100,8 +100,22 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Instance(InstanceCommand::Unblock { domain }) => {
             unblock_instance(&open(&cli.global).await?, &domain).await
         }
-        Command::Instance(InstanceCommand::List { blocked }) => {
-            list_instances(&open(&cli.global).await?, blocked).await
+        Command::Instance(InstanceCommand::Allow { domain }) => {
+            allow_instance(&open(&cli.global).await?, &domain).await
+        }
+        Command::Instance(InstanceCommand::Disallow { domain }) => {
+            disallow_instance(&open(&cli.global).await?, &domain).await
+        }
+        Command::Instance(InstanceCommand::Allowlist { state }) => {
+            allowlist(&open(&cli.global).await?, state).await
+        }
+        Command::Instance(InstanceCommand::List { blocked, allowed }) => {
+            let filter = match (blocked, allowed) {
+                (true, _) => InstanceFilter::Blocked,
+                (false, true) => InstanceFilter::Allowed,
+                (false, false) => InstanceFilter::All,
+            };
+            list_instances(&open(&cli.global).await?, filter).await
         }
     }
 }
@@ -117,12 +131,87 @@ async fn block_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
         println!("blocked {domain} (an instance not seen before)");
     }
     if outcome.dropped > 0 {
-        let plural = if outcome.dropped == 1 {
-            "delivery"
-        } else {
-            "deliveries"
-        };
-        println!("dropped {} pending {plural} to {domain}", outcome.dropped);
+        println!(
+            "dropped {} to {domain}",
+            pending_deliveries(outcome.dropped)
+        );
+    }
+    Ok(())
+}
+
+/// "1 pending delivery", "2 pending deliveries".
+fn pending_deliveries(n: usize) -> String {
+    let noun = if n == 1 { "delivery" } else { "deliveries" };
+    format!("{n} pending {noun}")
+}
+
+async fn allow_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
+    let outcome = instances::allow(ctx, domain).await?;
+    let domain = &outcome.domain;
+    if outcome.was_allowed {
+        println!("{domain} was allowed already");
+    } else if outcome.was_known {
+        println!("allowed {domain}");
+    } else {
+        println!("allowed {domain} (an instance not seen before)");
+    }
+    if outcome.blocked {
+        println!("{domain} is blocked, and a block wins: unblock it to federate with it");
+    }
+    if !instances::policy(ctx).await?.allowlist {
+        println!(
+            "allow-list mode is off: the allow-list applies once it is on (plaza instance allowlist on)"
+        );
+    }
+    Ok(())
+}
+
+async fn disallow_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
+    let outcome = instances::disallow(ctx, domain).await?;
+    let domain = &outcome.domain;
+    if outcome.was_allowed {
+        println!("took {domain} off the allow-list");
+    } else {
+        println!("{domain} is not on the allow-list");
+    }
+    if outcome.dropped > 0 {
+        println!("dropped {}", pending_deliveries(outcome.dropped));
+    }
+    Ok(())
+}
+
+async fn allowlist(ctx: &Context, state: Option<Switch>) -> Result<(), CliError> {
+    let Some(state) = state else {
+        let on = instances::policy(ctx).await?.allowlist;
+        let allowed = instances::list(ctx, InstanceFilter::Allowed).await?;
+        println!("allow-list mode is {}", if on { "on" } else { "off" });
+        if allowed.is_empty() {
+            println!("no instances on the allow-list");
+        }
+        for row in allowed {
+            let note = if row.blocked { " (blocked)" } else { "" };
+            println!("allowed: {}{note}", row.domain);
+        }
+        return Ok(());
+    };
+    let outcome = instances::set_allowlist_mode(ctx, state == Switch::On).await?;
+    match (outcome.on, outcome.was_on) {
+        (true, true) => println!("allow-list mode was on already"),
+        (true, false) => println!(
+            "allow-list mode is on: Plaza federates only with the {} allowed instance{}",
+            outcome.allowed,
+            if outcome.allowed == 1 { "" } else { "s" }
+        ),
+        (false, false) => println!("allow-list mode was off already"),
+        (false, true) => println!(
+            "allow-list mode is off: Plaza federates with every instance that is not blocked"
+        ),
+    }
+    if outcome.dropped > 0 {
+        println!(
+            "dropped {} to instances not on the allow-list",
+            pending_deliveries(outcome.dropped)
+        );
     }
     Ok(())
 }
@@ -138,15 +227,19 @@ async fn unblock_instance(ctx: &Context, domain: &str) -> Result<(), CliError> {
 }
 
 /// Prints the other instances as an aligned table (times in UTC).
-async fn list_instances(ctx: &Context, only_blocked: bool) -> Result<(), CliError> {
-    let rows: Vec<InstanceRow> = instances::list(ctx, only_blocked).await?;
+async fn list_instances(ctx: &Context, filter: InstanceFilter) -> Result<(), CliError> {
+    let rows: Vec<InstanceRow> = instances::list(ctx, filter).await?;
+    let policy = instances::policy(ctx).await?;
+    if policy.allowlist {
+        println!("allow-list mode is on: only allowed instances that are not blocked federate");
+    }
     if rows.is_empty() {
         println!(
             "{}",
-            if only_blocked {
-                "no blocked instances"
-            } else {
-                "no other instances known yet"
+            match filter {
+                InstanceFilter::Blocked => "no blocked instances",
+                InstanceFilter::Allowed => "no instances on the allow-list",
+                InstanceFilter::All => "no other instances known yet",
             }
         );
         return Ok(());
@@ -161,11 +254,15 @@ async fn list_instances(ctx: &Context, only_blocked: bool) -> Result<(), CliErro
         "DOMAIN".to_owned(),
         "SOFTWARE".to_owned(),
         "BLOCKED".to_owned(),
+        "ALLOWED".to_owned(),
+        "FEDERATING".to_owned(),
         "FAILURES".to_owned(),
         "DEAD SINCE (UTC)".to_owned(),
         "LAST SUCCESS (UTC)".to_owned(),
     ]];
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     for r in rows {
+        let federating = yes_no(policy.check_row(&r).is_ok());
         let software = match (r.software, r.version) {
             (Some(name), Some(version)) => format!("{name} {version}"),
             (Some(name), None) => name,
@@ -174,7 +271,9 @@ async fn list_instances(ctx: &Context, only_blocked: bool) -> Result<(), CliErro
         table.push([
             r.domain,
             software,
-            if r.blocked { "yes" } else { "no" }.to_owned(),
+            yes_no(r.blocked),
+            yes_no(r.allowed),
+            federating,
             r.failure_count.to_string(),
             time(r.dead_since),
             time(r.last_success_at),

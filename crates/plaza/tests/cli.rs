@@ -293,7 +293,8 @@ fn an_instance_is_blocked_listed_and_unblocked_from_the_cli() {
     assert!(ok, "{text}");
     assert!(text.contains("DOMAIN"), "{text}");
     let spam = listed(&text, "spam.example").expect("spam.example listed");
-    assert_eq!(spam[1..4], ["-", "yes", "0"], "{text}");
+    // SOFTWARE, BLOCKED, ALLOWED, FEDERATING, FAILURES.
+    assert_eq!(spam[1..6], ["-", "yes", "no", "no", "0"], "{text}");
     assert!(listed(&text, "new.example:8443").is_some(), "{text}");
     assert!(
         listed(&text, "localhost:8080").is_none(),
@@ -324,6 +325,148 @@ fn an_instance_is_blocked_listed_and_unblocked_from_the_cli() {
 }
 
 #[test]
+fn allow_list_mode_is_switched_and_its_list_kept_from_the_cli() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (runtime, db, database_url) = test_database();
+    // Deliveries wait for two instances; only the one left off the allow-list loses its own.
+    runtime.block_on(async {
+        let mut pooled = db.pool.get().await.expect("connection");
+        plaza_db::delivery::enqueue(
+            &mut pooled.conn(),
+            "http://localhost:8080/activities/1",
+            "http://localhost:8080/g/support",
+            "{}",
+            &[
+                (
+                    "https://friend.example/inbox".to_owned(),
+                    "friend.example".to_owned(),
+                ),
+                (
+                    "https://stranger.example/inbox".to_owned(),
+                    "stranger.example".to_owned(),
+                ),
+            ],
+        )
+        .await
+        .expect("enqueue");
+    });
+    let instance = |args: &[&str]| {
+        run(plaza(dir.path())
+            .env("DATABASE_URL", &database_url)
+            .arg("instance")
+            .args(args))
+    };
+    let pending = || {
+        runtime.block_on(async {
+            let mut pooled = db.pool.get().await.expect("connection");
+            plaza_db::delivery::counts(&mut pooled.conn())
+                .await
+                .expect("counts")
+                .pending
+        })
+    };
+
+    let (ok, text) = instance(&["allowlist"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("allow-list mode is off"), "{text}");
+    assert!(text.contains("no instances on the allow-list"), "{text}");
+
+    let (ok, text) = instance(&["allow", "Friend.Example"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("allowed friend.example"), "{text}");
+    assert!(
+        text.contains("the allow-list applies once it is on"),
+        "{text}"
+    );
+    let (ok, text) = instance(&["allow", "friend.example"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("friend.example was allowed already"),
+        "{text}"
+    );
+    assert_eq!(pending(), 2, "nothing is dropped while the mode is off");
+
+    let (ok, text) = instance(&["allowlist", "on"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("allow-list mode is on: Plaza federates only with the 1 allowed instance"),
+        "{text}"
+    );
+    assert!(
+        text.contains("dropped 1 pending delivery to instances not on the allow-list"),
+        "{text}"
+    );
+    assert_eq!(pending(), 1, "friend.example's delivery waits");
+    let (ok, text) = instance(&["allowlist", "on"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("allow-list mode was on already"), "{text}");
+
+    let (ok, text) = instance(&["list"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("allow-list mode is on"), "{text}");
+    let friend = listed(&text, "friend.example").expect("friend.example listed");
+    assert_eq!(friend[2..5], ["no", "yes", "yes"], "{text}");
+    let stranger = listed(&text, "stranger.example").expect("stranger.example listed");
+    assert_eq!(stranger[2..5], ["no", "no", "no"], "{text}");
+    let (ok, text) = instance(&["list", "--allowed"]);
+    assert!(ok, "{text}");
+    assert!(listed(&text, "friend.example").is_some(), "{text}");
+    assert!(listed(&text, "stranger.example").is_none(), "{text}");
+
+    let (ok, text) = instance(&["disallow", "friend.example"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("took friend.example off the allow-list"),
+        "{text}"
+    );
+    assert!(text.contains("dropped 1 pending delivery"), "{text}");
+    assert_eq!(pending(), 0);
+    let (ok, text) = instance(&["disallow", "friend.example"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("friend.example is not on the allow-list"),
+        "{text}"
+    );
+
+    // A block wins over an allow.
+    assert!(instance(&["allow", "friend.example"]).0);
+    let (ok, text) = instance(&["block", "friend.example"]);
+    assert!(ok, "{text}");
+    let (ok, text) = instance(&["allow", "friend.example"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("friend.example is blocked, and a block wins"),
+        "{text}"
+    );
+    let (ok, text) = instance(&["list"]);
+    assert!(ok, "{text}");
+    let friend = listed(&text, "friend.example").expect("friend.example listed");
+    assert_eq!(friend[2..5], ["yes", "yes", "no"], "{text}");
+    let (ok, _) = instance(&["unblock", "friend.example"]);
+    assert!(ok);
+
+    let (ok, text) = instance(&["allowlist", "off"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(
+            "allow-list mode is off: Plaza federates with every instance that is not blocked"
+        ),
+        "{text}"
+    );
+    let (ok, text) = instance(&["list"]);
+    assert!(ok, "{text}");
+    let stranger = listed(&text, "stranger.example").expect("stranger.example listed");
+    assert_eq!(stranger[4], "yes", "{text}");
+
+    let (ok, text) = instance(&["allowlist", "maybe"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("invalid value 'maybe'"), "{text}");
+    let (ok, text) = instance(&["list", "--blocked", "--allowed"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("cannot be used with"), "{text}");
+}
+
+#[test]
 fn a_url_or_an_empty_domain_is_refused_with_one_clear_message() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cases = [
@@ -336,6 +479,14 @@ fn a_url_or_an_empty_domain_is_refused_with_one_clear_message() {
         (
             vec!["block", "localhost:8080"],
             "localhost:8080 is this instance's own domain",
+        ),
+        (
+            vec!["allow", "https://lemmy.example/c/main"],
+            "give the host alone ('lemmy.example')",
+        ),
+        (
+            vec!["disallow", "localhost:8080"],
+            "localhost:8080 is this instance's own domain: it is always allowed",
         ),
     ];
     for (args, expected) in cases {

@@ -1,11 +1,11 @@
 //! The site row as the instance actor.
 
-use plaza_core::Urls;
+use plaza_core::{Urls, markdown};
 use plaza_db::site::SiteRow;
 
 use super::timestamp;
 use crate::protocol::actor::Instance;
-use crate::protocol::{Endpoints, PublicKey};
+use crate::protocol::{Endpoints, Image, PublicKey};
 
 /// The instance actor document.
 pub fn instance_actor(urls: &Urls, site: &SiteRow, public_key_pem: &str) -> Instance {
@@ -14,7 +14,16 @@ pub fn instance_actor(urls: &Urls, site: &SiteRow, public_key_pem: &str) -> Inst
         kind: "Application".to_owned(),
         preferred_username: urls.domain().to_owned(),
         name: site.name.clone(),
-        summary: site.description.clone(),
+        // The description is stored as Markdown; ActivityStreams wants HTML.
+        summary: site
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(markdown::render),
+        icon: site.icon_url.clone().map(|url| Image {
+            kind: "Image".to_owned(),
+            url,
+        }),
         url: urls.base().to_string(),
         inbox: urls.shared_inbox(),
         outbox: format!("{id}/outbox"),

@@ -11,6 +11,7 @@ use chrono::TimeDelta;
 use futures::StreamExt;
 use plaza_core::{Context, CoreError, CoreResult};
 use plaza_db::delivery::{self, ClaimedDelivery, Retry};
+use plaza_db::instance::{self, Refusal};
 use plaza_db::transaction;
 use url::Url;
 
@@ -80,8 +81,9 @@ pub struct DeliveryWorker {
 
 enum Outcome {
     Delivered,
-    /// The receiving instance is blocked: dropped without counting against its health.
-    Blocked,
+    /// Plaza does not federate with the receiving instance (blocked, or not on the allow-list):
+    /// dropped without counting against its health.
+    Refused(Refusal),
     Failed(String),
     Unsendable(String),
 }
@@ -123,13 +125,9 @@ impl DeliveryWorker {
                 signers.insert(d.actor_ap_id.clone(), signer);
             }
         }
-        // One block-list lookup per receiving instance: a block since queueing drops the delivery.
-        let mut blocked: HashMap<i64, bool> = HashMap::new();
-        for d in &claimed {
-            if let std::collections::hash_map::Entry::Vacant(entry) = blocked.entry(d.instance_id) {
-                entry.insert(self.is_blocked(d).await?);
-            }
-        }
+        // One lookup for the receiving instances: a block (or an allow-list change) since
+        // queueing drops the delivery.
+        let refused = self.refused(&claimed).await?;
         let data = self.federation.to_request_data();
         // Inboxes are served concurrently, each one's deliveries in the order they were queued:
         // a ban followed by its undo must not arrive the other way round.
@@ -150,14 +148,13 @@ impl DeliveryWorker {
             .for_each_concurrent(self.settings.concurrency, |queue| {
                 let data = &data;
                 let signers = &signers;
-                let blocked = &blocked;
+                let refused = &refused;
                 async move {
                     for d in queue {
                         let signer = &signers[&d.actor_ap_id];
-                        let outcome = if blocked.get(&d.instance_id).copied().unwrap_or(false) {
-                            Outcome::Blocked
-                        } else {
-                            self.send(&d, signer, data).await
+                        let outcome = match refused.get(&d.instance_id) {
+                            Some(&why) => Outcome::Refused(why),
+                            None => self.send(&d, signer, data).await,
                         };
                         if let Err(e) = self.record(&d, outcome).await {
                             tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
@@ -192,7 +189,7 @@ impl DeliveryWorker {
             Ok(t) => t,
             Err(e) => return Outcome::Failed(e.to_string()),
         };
-        // `prepare` drops inboxes its URL check refuses. Blocked instances were filtered out
+        // `prepare` drops inboxes its URL check refuses. Refused instances were filtered out
         // before, so an empty result means the check failed (its database read, say): retry.
         if tasks.is_empty() {
             return Outcome::Failed(format!("{} was refused by the URL check", d.inbox_url));
@@ -205,9 +202,12 @@ impl DeliveryWorker {
         Outcome::Delivered
     }
 
-    async fn is_blocked(&self, d: &ClaimedDelivery) -> CoreResult<bool> {
+    async fn refused(&self, claimed: &[ClaimedDelivery]) -> CoreResult<HashMap<i64, Refusal>> {
+        let mut ids: Vec<i64> = claimed.iter().map(|d| d.instance_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let mut pooled = self.ctx.db.get().await?;
-        Ok(delivery::instance_blocked(&mut pooled.conn(), d.instance_id).await?)
+        Ok(instance::refused(&mut pooled.conn(), &ids).await?)
     }
 
     async fn signer(&self, actor_ap_id: &str) -> Result<Signer, String> {
@@ -241,9 +241,10 @@ impl DeliveryWorker {
                 tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, "delivered");
                 delivery::mark_delivered(conn, d.id, d.instance_id).await?;
             }
-            Outcome::Blocked => {
-                tracing::info!(inbox = %d.inbox_url, "dropping a delivery to a blocked instance");
-                delivery::mark_dropped(conn, d.id, "the instance is blocked").await?;
+            Outcome::Refused(why) => {
+                let reason = format!("the instance is {why}");
+                tracing::info!(inbox = %d.inbox_url, %reason, "dropping a delivery");
+                delivery::mark_dropped(conn, d.id, &reason).await?;
             }
             Outcome::Unsendable(error) => {
                 tracing::error!(%error, delivery = d.id, "giving up an unsendable delivery");

@@ -85,8 +85,12 @@ pub struct Instance {
     pub preferred_username: String,
     /// The site name.
     pub name: String,
+    /// The site description as HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// The brand's logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Image>,
     /// The home page.
     pub url: String,
     pub inbox: String,

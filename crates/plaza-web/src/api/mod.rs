@@ -24,6 +24,7 @@ use crate::{ApiError, AppState};
     servers((url = "/api/v1")),
     paths(
         instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
+        admin::allow, admin::disallow, admin::allowlist_on, admin::allowlist_off,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
         accounts::add_staff, accounts::remove_staff,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
@@ -107,6 +108,14 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
         .route(
             "/admin/instances/{domain}/block",
             axum::routing::put(admin::block).delete(admin::unblock),
+        )
+        .route(
+            "/admin/instances/{domain}/allow",
+            axum::routing::put(admin::allow).delete(admin::disallow),
+        )
+        .route(
+            "/admin/federation/allowlist",
+            axum::routing::put(admin::allowlist_on).delete(admin::allowlist_off),
         )
         .route("/auth/logout", post(accounts::logout))
         .route("/me", get(accounts::me))

@@ -31,6 +31,8 @@ pub struct PersonJson {
     pub avatar_url: Option<String>,
     pub local: bool,
     pub bot: bool,
+    /// Brand staff (a local account the administrators named staff).
+    pub staff: bool,
 }
 
 impl From<PersonBrief> for PersonJson {
@@ -45,6 +47,7 @@ impl From<PersonBrief> for PersonJson {
             avatar_url: p.avatar_url,
             local: p.local,
             bot: p.bot,
+            staff: p.staff,
         }
     }
 }

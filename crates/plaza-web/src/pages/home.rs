@@ -8,7 +8,7 @@ use plaza_db::Page;
 use plaza_db::group::GroupView;
 use serde::Deserialize;
 
-use super::layout::{FeedLink, Layout, PageError, render, respond};
+use super::layout::{FeedLink, Layout, PageError, render, respond, safe_link};
 use super::session::Visitor;
 use crate::AppState;
 
@@ -47,8 +47,10 @@ impl From<&GroupView> for GroupItem {
 pub struct HomePage {
     /// The layout.
     pub layout: Layout,
-    /// The site's description (plain text).
-    pub description: Option<String>,
+    /// The brand's logo, when it is an http(s) URL.
+    pub logo: Option<String>,
+    /// The site's description as sanitized HTML (rendered from its Markdown source).
+    pub description_html: Option<String>,
     /// This page of local groups.
     pub groups: Vec<GroupItem>,
     /// The previous page's link.
@@ -94,7 +96,12 @@ async fn home(
     layout.canonical = Some(ctx.urls.base().to_string());
     let page = HomePage {
         layout,
-        description: site.description.filter(|d| !d.trim().is_empty()),
+        logo: safe_link(site.icon_url.as_deref()),
+        description_html: site
+            .description
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(plaza_core::markdown::render),
         groups: listing.items.iter().map(GroupItem::from).collect(),
         prev_page: (number > 1).then(|| format!("/?page={}", number - 1)),
         next_page: listing.next_page.map(|n| format!("/?page={n}")),

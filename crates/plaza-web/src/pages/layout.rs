@@ -1,6 +1,8 @@
 //! What every page shares: the layout data, people and times as pages show them, rendering a
 //! template into a response, the error page and the safety headers.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -172,6 +174,10 @@ pub struct PersonView {
     pub deleted: bool,
     /// A bot account.
     pub bot: bool,
+    /// Brand staff here.
+    pub staff: bool,
+    /// A moderator of the group the page is about (set by pages that know the group).
+    pub moderator: bool,
 }
 
 impl From<&PersonBrief> for PersonView {
@@ -193,6 +199,18 @@ impl From<&PersonBrief> for PersonView {
             remote: !p.local,
             deleted: p.deleted,
             bot: p.bot,
+            staff: p.staff,
+            moderator: false,
+        }
+    }
+}
+
+impl PersonView {
+    /// A person on a page about one group, marked when they moderate it.
+    pub fn marking_moderators(p: &PersonBrief, moderator_ids: &HashSet<i64>) -> Self {
+        Self {
+            moderator: moderator_ids.contains(&p.id),
+            ..Self::from(p)
         }
     }
 }

@@ -335,17 +335,7 @@ async fn blank_form(
     target: Result<Target, PageError>,
 ) -> Response {
     let result = match target {
-        Ok(target) => {
-            form_page(
-                state,
-                visitor,
-                target,
-                StatusCode::OK,
-                String::new(),
-                None,
-            )
-            .await
-        }
+        Ok(target) => form_page(state, visitor, target, StatusCode::OK, String::new(), None).await,
         Err(e) => Err(e),
     };
     respond(&state.ctx, result).await

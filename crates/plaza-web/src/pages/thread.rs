@@ -1,6 +1,8 @@
 //! A thread's page (`/post/ID`): the opening post and its whole comment tree; and a comment's
 //! page (`/comment/ID`): that comment and its replies, within its thread.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -35,8 +37,8 @@ pub struct CommentView {
     pub distinguished: bool,
 }
 
-impl From<&CommentNode> for CommentView {
-    fn from(n: &CommentNode) -> Self {
+impl CommentView {
+    fn new(n: &CommentNode, moderators: &HashSet<i64>) -> Self {
         let c = &n.comment;
         let state = if c.removed {
             Some("removed by a moderator")
@@ -47,7 +49,7 @@ impl From<&CommentNode> for CommentView {
         };
         Self {
             id: c.id,
-            author: PersonView::from(&n.author),
+            author: PersonView::marking_moderators(&n.author, moderators),
             when: TimeView::new(c.created_at),
             edited: c.updated_at.is_some(),
             body_html: state.is_none().then(|| c.body_html.clone()),
@@ -73,12 +75,14 @@ pub enum TreeItem {
     End,
 }
 
-fn flatten(nodes: &[CommentNode], out: &mut Vec<TreeItem>) {
+fn flatten(nodes: &[CommentNode], moderators: &HashSet<i64>, out: &mut Vec<TreeItem>) {
     for node in nodes {
-        out.push(TreeItem::Comment(Box::new(CommentView::from(node))));
+        out.push(TreeItem::Comment(Box::new(CommentView::new(
+            node, moderators,
+        ))));
         if !node.replies.is_empty() {
             out.push(TreeItem::OpenReplies);
-            flatten(&node.replies, out);
+            flatten(&node.replies, moderators, out);
             out.push(TreeItem::CloseReplies);
         }
         out.push(TreeItem::End);
@@ -142,7 +146,7 @@ impl ThreadPage {
     ) -> Self {
         let p = &view.post;
         let mut tree = Vec::new();
-        flatten(comments, &mut tree);
+        flatten(comments, &view.moderator_ids, &mut tree);
         Self {
             layout,
             id: p.id,
@@ -156,7 +160,7 @@ impl ThreadPage {
             deleted: p.deleted,
             locked: p.locked,
             pinned: p.pinned,
-            author: PersonView::from(&view.author),
+            author: PersonView::marking_moderators(&view.author, &view.moderator_ids),
             when: TimeView::new(p.created_at),
             edited: p.updated_at.is_some(),
             upvotes: p.upvotes,

@@ -106,6 +106,8 @@ async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
         .await;
     let text = answer.text().await.unwrap();
     assert!(text.contains("sam"), "{text}");
+    // Members see who answers for the brand.
+    assert!(text.contains("staff"), "{text}");
     browser.screenshot("reply-posted").await;
 
     // Logging out.

@@ -286,3 +286,38 @@ async fn staff_are_marked_wherever_people_are_shown_and_members_are_not() {
     let page = plaza.anonymous().get(&format!("/threads/{thread}")).await;
     assert_eq!(page.at("/comments/0/author/staff"), false);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_shows_a_removed_thread_to_moderators_only() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let thread = ada.thread("support", "Router", "").await;
+    let comment = bob
+        .reply(thread, None, "Hold the button for ten seconds.")
+        .await;
+    for (path, action) in [
+        (format!("/comments/{comment}/moderate"), "remove"),
+        (format!("/threads/{thread}/moderate"), "remove"),
+    ] {
+        let done = admin.post(&path, &json!({"action": action})).await;
+        assert_eq!(done.status, 204, "{}", done.body);
+    }
+    plaza
+        .anonymous()
+        .get(&format!("/threads/{thread}"))
+        .await
+        .assert_error(410, "gone");
+    bob.get(&format!("/threads/{thread}"))
+        .await
+        .assert_error(410, "gone");
+    let seen = admin.get(&format!("/threads/{thread}")).await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    assert_eq!(seen.at("/thread/removed"), true);
+    assert_eq!(seen.at("/comments/0/removed"), true, "{}", seen.body);
+    assert_eq!(
+        seen.at("/comments/0/body_source"),
+        "Hold the button for ten seconds."
+    );
+}

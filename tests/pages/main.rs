@@ -1,16 +1,23 @@
 //! The web pages over real HTTP: what a browser gets at each URL, the same URLs answering
-//! ActivityPub to servers, escaping, feeds and the remote-follow forms.
+//! ActivityPub to servers, escaping, feeds, the remote-follow forms, and the moderators' and
+//! administrators' pages.
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod admin;
+mod bans;
 mod compose;
 mod errors;
 mod feeds;
+mod group_settings;
+mod moderation;
 mod negotiation;
 mod pages;
 mod remote_follow;
+mod reports;
 mod safety;
+mod votes;
 
 use plaza_tests::{TestInstance, WebPage};
 

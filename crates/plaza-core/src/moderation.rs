@@ -5,8 +5,8 @@
 use chrono::NaiveDateTime;
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::GroupRow;
-use plaza_db::mod_log::{self, ModLogRow, NewModLog};
-use plaza_db::{DbConn, Page, comment, event, group, post, transaction};
+use plaza_db::mod_log::{self, NewModLog};
+use plaza_db::{DbConn, comment, event, group, post, transaction};
 use serde_json::json;
 
 use crate::limits::{REASON_MAX, check_line};
@@ -140,6 +140,17 @@ async fn ensure_may_moderate(
     }
 }
 
+/// Whether an account may moderate a group: its moderators and this instance's administrators
+/// (pages offer the tools only to them; every action checks again).
+pub async fn may_moderate_group(
+    ctx: &Context,
+    account: &Account,
+    group_id: i64,
+) -> CoreResult<bool> {
+    let mut pooled = ctx.db.get().await?;
+    may_moderate(&mut pooled.conn(), group_id, account.into()).await
+}
+
 /// A local moderator acts.
 pub async fn act(
     ctx: &Context,
@@ -261,22 +272,4 @@ pub async fn apply(
         }
         Ok(())
     })
-}
-
-/// A group's moderation log, for its moderators.
-pub async fn log(
-    ctx: &Context,
-    account: &Account,
-    group_id: i64,
-    page: Page,
-) -> CoreResult<crate::Listing<ModLogRow>> {
-    let mut pooled = ctx.db.get().await?;
-    let conn = &mut pooled.conn();
-    if !may_moderate(conn, group_id, account.into()).await? {
-        return Err(CoreError::Forbidden(
-            "only the group's moderators may read its log".into(),
-        ));
-    }
-    let rows = mod_log::list(conn, group_id, page).await?;
-    Ok(crate::Listing::from_rows(rows, page))
 }

@@ -1,5 +1,7 @@
 //! Who may take part where: the checks shared by threads, comments and votes.
 
+use std::collections::HashSet;
+
 use plaza_db::group::GroupRow;
 use plaza_db::{DbConn, group};
 
@@ -79,6 +81,11 @@ pub fn ensure_author(author_id: i64, who: Participant, what: &str) -> CoreResult
     Ok(())
 }
 
+/// [`may_moderate`] for a caller that has read the group's moderators already.
+pub fn moderates(who: Participant, moderator_ids: &HashSet<i64>) -> bool {
+    who.admin || moderator_ids.contains(&who.person_id)
+}
+
 /// Whether someone may remove others' content in a group: its moderators, and administrators of
 /// this instance.
 pub async fn may_moderate(
@@ -87,4 +94,20 @@ pub async fn may_moderate(
     who: Participant,
 ) -> CoreResult<bool> {
     Ok(who.admin || group::is_moderator(conn, group_id, who.person_id).await?)
+}
+
+/// Refuses anyone who may not moderate the group, naming what they tried ("read its log").
+pub async fn ensure_moderator(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    who: Participant,
+    what: &str,
+) -> CoreResult<()> {
+    if may_moderate(conn, group_id, who).await? {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(format!(
+            "only the group's moderators may {what}"
+        )))
+    }
 }

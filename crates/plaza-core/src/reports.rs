@@ -1,14 +1,20 @@
 //! Reports: anyone flags a thread or comment with a reason, here or from another server (`Flag`);
 //! the group's moderators see the open ones and resolve them, which the log records.
 
+use std::collections::HashMap;
+
+use plaza_db::comment::CommentRow;
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::mod_log::{self, NewModLog};
+use plaza_db::person::PersonBrief;
+use plaza_db::post::PostRow;
 use plaza_db::report::{self, NewReport, ReportRow};
 use plaza_db::{DbConn, Page, comment, event, post, transaction};
 
 use crate::limits::{REASON_MAX, check_line};
 use crate::origin::Origin;
-use crate::participation::{Participant, may_moderate};
+use crate::participation::{Participant, ensure_moderator};
+use crate::people::briefs;
 use crate::{Account, Context, CoreError, CoreResult, Listing};
 
 /// What is reported.
@@ -113,18 +119,60 @@ async fn store(
     })
 }
 
-/// A group's open reports, for its moderators.
+/// An open report with what it names: the reporter, the thread, and the comment if one is
+/// reported.
+#[derive(Debug, Clone)]
+pub struct OpenReport {
+    /// The stored report.
+    pub row: ReportRow,
+    /// Who reported it.
+    pub reporter: Option<PersonBrief>,
+    /// The thread reported, or the one the reported comment is in.
+    pub thread: Option<PostRow>,
+    /// The comment reported.
+    pub comment: Option<CommentRow>,
+}
+
+/// A group's open reports, oldest first, for its moderators.
 pub async fn open(
     ctx: &Context,
     account: &Account,
     group_id: i64,
     page: Page,
-) -> CoreResult<Listing<ReportRow>> {
+) -> CoreResult<Listing<OpenReport>> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
-    ensure_moderator(conn, group_id, account).await?;
+    ensure_moderator(
+        conn,
+        group_id,
+        account.into(),
+        "see and resolve its reports",
+    )
+    .await?;
     let rows = report::open(conn, group_id, page).await?;
-    Ok(Listing::from_rows(rows, page))
+    let people = briefs(conn, rows.iter().map(|r| r.reporter_id).collect()).await?;
+    let post_ids: Vec<i64> = rows.iter().filter_map(|r| r.post_id).collect();
+    let threads: HashMap<i64, PostRow> = post::find_many(conn, &post_ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let comment_ids: Vec<i64> = rows.iter().filter_map(|r| r.comment_id).collect();
+    let comments: HashMap<i64, CommentRow> = comment::find_many(conn, &comment_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let items = rows
+        .into_iter()
+        .map(|row| OpenReport {
+            reporter: people.get(&row.reporter_id).cloned(),
+            thread: row.post_id.and_then(|id| threads.get(&id).cloned()),
+            comment: row.comment_id.and_then(|id| comments.get(&id).cloned()),
+            row,
+        })
+        .collect();
+    Ok(Listing::from_rows(items, page))
 }
 
 /// Resolves a report (its group's moderators), recorded in the log.
@@ -133,7 +181,13 @@ pub async fn resolve(ctx: &Context, account: &Account, id: i64) -> CoreResult<Re
         let row = report::find(conn, id)
             .await
             .map_err(|_| CoreError::NotFound("report"))?;
-        ensure_moderator(conn, row.group_id, account).await?;
+        ensure_moderator(
+            conn,
+            row.group_id,
+            account.into(),
+            "see and resolve its reports",
+        )
+        .await?;
         if row.resolved_at.is_some() {
             return Ok(row);
         }
@@ -154,18 +208,4 @@ pub async fn resolve(ctx: &Context, account: &Account, id: i64) -> CoreResult<Re
         .await?;
         Ok(row)
     })
-}
-
-async fn ensure_moderator(
-    conn: &mut DbConn<'_>,
-    group_id: i64,
-    account: &Account,
-) -> CoreResult<()> {
-    if may_moderate(conn, group_id, account.into()).await? {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(
-            "only the group's moderators may see and resolve its reports".into(),
-        ))
-    }
 }

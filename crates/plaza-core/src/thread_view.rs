@@ -8,7 +8,7 @@ use plaza_db::person::PersonBrief;
 use plaza_db::post::PostRow;
 use plaza_db::{comment, group, post, vote};
 
-use crate::{Account, Context, CoreError, CoreResult};
+use crate::{Account, Context, CoreError, CoreResult, participation};
 
 /// The order of sibling comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,12 +48,14 @@ pub struct ThreadView {
     pub moderator_ids: HashSet<i64>,
     /// The caller's vote on the post.
     pub my_vote: Option<i16>,
+    /// The caller may moderate the thread's group: removed content is shown to them, marked.
+    pub may_moderate: bool,
     /// Top-level comments with their replies.
     pub comments: Vec<CommentNode>,
 }
 
 /// Reads a thread. Deleted threads are still shown (flagged, body erased) so their replies stay
-/// reachable; removed ones are not.
+/// reachable; removed ones only to the group's moderators, who may restore them.
 pub async fn get(
     ctx: &Context,
     viewer: Option<&Account>,
@@ -65,16 +67,17 @@ pub async fn get(
     let (post, author) = post::find_with_author(conn, post_id)
         .await
         .map_err(|_| CoreError::NotFound("thread"))?;
-    if post.removed {
+    let moderator_ids = group::moderator_ids(conn, post.group_id)
+        .await?
+        .into_iter()
+        .collect();
+    let may_moderate = viewer.is_some_and(|a| participation::moderates(a.into(), &moderator_ids));
+    if post.removed && !may_moderate {
         return Err(CoreError::Gone(
             "the thread was removed by a moderator".into(),
         ));
     }
     let group = group::view(conn, post.group_id).await?;
-    let moderator_ids = group::moderator_ids(conn, group.group.id)
-        .await?
-        .into_iter()
-        .collect();
     let rows = comment::list_for_post(conn, post_id).await?;
     let (my_vote, my_comment_votes) = match viewer {
         Some(account) => (
@@ -92,7 +95,8 @@ pub async fn get(
         group,
         moderator_ids,
         my_vote,
-        comments: build_tree(rows, &my_comment_votes, sort),
+        may_moderate,
+        comments: build_tree(rows, &my_comment_votes, sort, may_moderate),
     })
 }
 
@@ -117,10 +121,12 @@ pub async fn comment(ctx: &Context, viewer: Option<&Account>, id: i64) -> CoreRe
 
 /// Builds the reply tree from a flat list. Removed comments with no replies are dropped; removed
 /// ones with replies stay as placeholders (body erased) so the conversation keeps its shape.
+/// Moderators (`keep_removed`) get removed comments whole, flagged, so they can restore them.
 fn build_tree(
     rows: Vec<(CommentRow, PersonBrief)>,
     my_votes: &HashMap<i64, i16>,
     sort: CommentSort,
+    keep_removed: bool,
 ) -> Vec<CommentNode> {
     let mut children: HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>> = HashMap::new();
     for (row, author) in rows {
@@ -129,7 +135,7 @@ fn build_tree(
             .or_default()
             .push((row, author));
     }
-    attach(None, &mut children, my_votes, sort)
+    attach(None, &mut children, my_votes, sort, keep_removed)
 }
 
 fn attach(
@@ -137,6 +143,7 @@ fn attach(
     children: &mut HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>>,
     my_votes: &HashMap<i64, i16>,
     sort: CommentSort,
+    keep_removed: bool,
 ) -> Vec<CommentNode> {
     let Some(rows) = children.remove(&parent) else {
         return Vec::new();
@@ -144,8 +151,8 @@ fn attach(
     let mut nodes: Vec<CommentNode> = rows
         .into_iter()
         .filter_map(|(mut comment, author)| {
-            let replies = attach(Some(comment.id), children, my_votes, sort);
-            if comment.removed {
+            let replies = attach(Some(comment.id), children, my_votes, sort, keep_removed);
+            if comment.removed && !keep_removed {
                 if replies.is_empty() {
                     return None;
                 }

@@ -74,6 +74,18 @@ pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow> {
         .await?))
 }
 
+/// Some comments by id (in no particular order; unknown ids are left out).
+pub async fn find_many(conn: &mut DbConn<'_>, ids: &[i64]) -> DbResult<Vec<CommentRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| Ok(comments::table
+        .filter(comments::id.eq_any(ids))
+        .select(CommentRow::as_select())
+        .load(c)
+        .await?))
+}
+
 /// Finds a comment with its author.
 pub async fn find_with_author(
     conn: &mut DbConn<'_>,

@@ -218,6 +218,37 @@ pub async fn is_banned(conn: &mut DbConn<'_>, group_id: i64, person_id: i64) -> 
     .await?))
 }
 
+/// A ban in force, as moderators read it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = group_bans, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct BanRow {
+    pub reason: Option<String>,
+    pub banned_by: Option<i64>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A group's bans in force (expired ones no longer count), newest first, with the banned people.
+pub async fn bans(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<Vec<(BanRow, PersonBrief)>> {
+    let now = now();
+    on_conn!(conn, |c| Ok(group_bans::table
+        .inner_join(
+            persons::table
+                .on(persons::id.eq(group_bans::person_id))
+                .inner_join(instances::table)
+        )
+        .filter(group_bans::group_id.eq(group_id))
+        .filter(
+            group_bans::expires_at
+                .is_null()
+                .or(group_bans::expires_at.gt(now))
+        )
+        .order((group_bans::created_at.desc(), group_bans::person_id.desc()))
+        .select((BanRow::as_select(), PersonBrief::as_select()))
+        .load(c)
+        .await?))
+}
+
 /// Bans a person from a group, replacing an earlier ban's reason and expiry.
 pub async fn ban(
     conn: &mut DbConn<'_>,

@@ -104,6 +104,19 @@ pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<PersonRow> {
         .await?))
 }
 
+/// Some people's public faces, by id (in no particular order; unknown ids are left out).
+pub async fn briefs(conn: &mut DbConn<'_>, ids: &[i64]) -> DbResult<Vec<PersonBrief>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| Ok(persons::table
+        .inner_join(instances::table)
+        .filter(persons::id.eq_any(ids))
+        .select(PersonBrief::as_select())
+        .load(c)
+        .await?))
+}
+
 /// Finds a local person by name.
 pub async fn find_local(conn: &mut DbConn<'_>, name: &str) -> DbResult<Option<PersonRow>> {
     on_conn!(conn, |c| Ok(persons::table

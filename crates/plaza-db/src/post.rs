@@ -91,6 +91,18 @@ pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<PostRow> {
         .await?))
 }
 
+/// Some posts by id (in no particular order; unknown ids are left out).
+pub async fn find_many(conn: &mut DbConn<'_>, ids: &[i64]) -> DbResult<Vec<PostRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| Ok(posts::table
+        .filter(posts::id.eq_any(ids))
+        .select(PostRow::as_select())
+        .load(c)
+        .await?))
+}
+
 /// Finds a post with its author.
 pub async fn find_with_author(conn: &mut DbConn<'_>, id: i64) -> DbResult<(PostRow, PersonBrief)> {
     on_conn!(conn, |c| Ok(posts::table

@@ -184,7 +184,7 @@ pub async fn add_moderator(
     auth: Auth,
     ApiPath((name, person)): ApiPath<(String, String)>,
 ) -> Result<Json<GroupJson>, ApiError> {
-    let person_id = crate::api::moderation::person_id(&state.ctx, &person).await?;
+    let person_id = plaza_core::people::by_handle(&state.ctx, &person).await?;
     let details = groups::set_moderator(&state.ctx, &auth.account, &name, person_id, true).await?;
     Ok(Json(details_json(details)))
 }
@@ -198,7 +198,7 @@ pub async fn remove_moderator(
     auth: Auth,
     ApiPath((name, person)): ApiPath<(String, String)>,
 ) -> Result<Json<GroupJson>, ApiError> {
-    let person_id = crate::api::moderation::person_id(&state.ctx, &person).await?;
+    let person_id = plaza_core::people::by_handle(&state.ctx, &person).await?;
     let details = groups::set_moderator(&state.ctx, &auth.account, &name, person_id, false).await?;
     Ok(Json(details_json(details)))
 }

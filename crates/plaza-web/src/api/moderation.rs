@@ -5,11 +5,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use plaza_core::groups;
 use plaza_core::limits::check_page;
 use plaza_core::moderation::{self, Action};
 use plaza_core::reports::{self, Reported};
 use plaza_core::{Context, CoreError};
+use plaza_core::{groups, modlog, people};
 use plaza_db::mod_log::ModLogRow;
 use plaza_db::report::ReportRow;
 use serde::{Deserialize, Serialize};
@@ -168,22 +168,6 @@ async fn group_id(ctx: &Context, name: &str) -> Result<i64, ApiError> {
     Ok(groups::get(ctx, name).await?.view.group.id)
 }
 
-/// The person a handle names: `name` here, `name@domain` elsewhere (known here).
-pub(crate) async fn person_id(ctx: &Context, handle: &str) -> Result<i64, ApiError> {
-    let mut pooled = ctx.db.get().await.map_err(CoreError::from)?;
-    let conn = &mut pooled.conn();
-    let handle = handle.trim().trim_start_matches('@');
-    let found = match handle.split_once('@') {
-        Some((name, domain)) if domain != ctx.urls.domain() => {
-            plaza_db::person::find_by_handle(conn, name, &domain.to_ascii_lowercase()).await
-        }
-        Some((name, _)) => plaza_db::person::find_local(conn, name).await,
-        None => plaza_db::person::find_local(conn, handle).await,
-    }
-    .map_err(CoreError::from)?;
-    Ok(found.ok_or(CoreError::NotFound("person"))?.id)
-}
-
 /// Bans a person from a group, with a reason and an optional end.
 #[utoipa::path(post, path = "/groups/{name}/bans", tag = "moderation", security(("bearer" = [])),
     params(("name" = String, Path, description = "The group's name")), request_body = BanRequest,
@@ -196,7 +180,7 @@ pub async fn ban(
 ) -> Result<StatusCode, ApiError> {
     let action = Action::Ban {
         group_id: group_id(&state.ctx, &name).await?,
-        person_id: person_id(&state.ctx, &req.person).await?,
+        person_id: people::by_handle(&state.ctx, &req.person).await?,
         expires_at: req.expires_at.map(|t| t.naive_utc()),
     };
     moderation::act(&state.ctx, &auth.account, action, req.reason.as_deref()).await?;
@@ -214,7 +198,7 @@ pub async fn unban(
 ) -> Result<StatusCode, ApiError> {
     let action = Action::Unban {
         group_id: group_id(&state.ctx, &name).await?,
-        person_id: person_id(&state.ctx, &person).await?,
+        person_id: people::by_handle(&state.ctx, &person).await?,
     };
     moderation::act(&state.ctx, &auth.account, action, None).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -232,8 +216,10 @@ pub async fn modlog(
 ) -> Result<Json<PageJson<ModLogJson>>, ApiError> {
     let page = check_page(query.page, query.limit)?;
     let group = group_id(&state.ctx, &name).await?;
-    let listing = moderation::log(&state.ctx, &auth.account, group, page).await?;
-    Ok(Json(PageJson::from_listing(listing, ModLogJson::from)))
+    let listing = modlog::log(&state.ctx, &auth.account, group, page).await?;
+    Ok(Json(PageJson::from_listing(listing, |e| {
+        ModLogJson::from(e.row)
+    })))
 }
 
 /// Reports a thread.
@@ -283,7 +269,9 @@ pub async fn open_reports(
     let page = check_page(query.page, query.limit)?;
     let group = group_id(&state.ctx, &name).await?;
     let listing = reports::open(&state.ctx, &auth.account, group, page).await?;
-    Ok(Json(PageJson::from_listing(listing, ReportJson::from)))
+    Ok(Json(PageJson::from_listing(listing, |r| {
+        ReportJson::from(r.row)
+    })))
 }
 
 /// Resolves a report (its group's moderators).

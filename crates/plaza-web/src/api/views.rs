@@ -131,6 +131,8 @@ pub struct ThreadJson {
     pub pinned: bool,
     pub locked: bool,
     pub deleted: bool,
+    /// Removed by a moderator; only the group's moderators are shown such a thread.
+    pub removed: bool,
     /// The caller's vote: 1, -1, or null.
     pub my_vote: Option<i16>,
     pub created_at: DateTime<Utc>,
@@ -157,6 +159,7 @@ impl ThreadJson {
             pinned: p.pinned,
             locked: p.locked,
             deleted: p.deleted,
+            removed: p.removed,
             my_vote,
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
@@ -182,7 +185,7 @@ pub struct CommentJson {
     pub parent_id: Option<i64>,
     /// 0 for a reply to the thread.
     pub depth: i32,
-    /// Sanitized HTML; empty when deleted or removed.
+    /// Sanitized HTML; empty when deleted, or removed (except for the group's moderators).
     pub body: String,
     /// Markdown.
     pub body_source: Option<String>,

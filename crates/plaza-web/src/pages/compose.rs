@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::limits::{COMMENT_BODY_MAX, POST_BODY_MAX, POST_TITLE_MAX};
 use plaza_core::thread_view::{self, CommentSort};
-use plaza_core::{Account, CoreError, comments, markdown, threads};
+use plaza_core::{CoreError, comments, markdown, threads};
 use serde::Deserialize;
 
-use super::forms::PageForm;
+use super::access::{account, poster};
+use super::forms::{PageForm, fixable};
 use super::group::local_group;
-use super::layout::{Layout, PageError, PersonView, capitalized, render, respond};
-use super::login::see_other;
+use super::layout::{Layout, PageError, PersonView, render, respond, see_other};
 use super::session::Visitor;
 use super::thread::parse_id;
 use crate::AppState;
@@ -88,33 +88,6 @@ pub struct ReplyForm {
 /// "Preview" re-renders the form; anything else posts.
 fn wants_preview(intent: &str) -> bool {
     intent == "preview"
-}
-
-/// To the log-in page, coming back to `back_to` afterwards.
-fn to_login(back_to: &str) -> Response {
-    let next: String = url::form_urlencoded::byte_serialize(back_to.as_bytes()).collect();
-    see_other(&format!("/login?next={next}"))
-}
-
-/// The signed-in writer; a form posted after the session ended is refused.
-fn writer(visitor: &Visitor) -> Result<&Account, PageError> {
-    visitor
-        .account
-        .as_ref()
-        .ok_or_else(|| CoreError::Unauthorized(String::new()).into())
-}
-
-/// A refusal the writer can fix (an empty title, too long a text) shows the form again with
-/// what they typed; anything else is the error page.
-fn fixable(error: CoreError) -> Result<(StatusCode, String), PageError> {
-    match error {
-        CoreError::Invalid { field, reason } => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The {field} {reason}."),
-        )),
-        CoreError::Conflict(reason) => Ok((StatusCode::CONFLICT, capitalized(&reason))),
-        other => Err(other.into()),
-    }
 }
 
 impl ComposePage {
@@ -225,10 +198,11 @@ pub async fn thread_form(
     visitor: Visitor,
     Path(name): Path<String>,
 ) -> Response {
-    if visitor.account.is_none() {
-        return to_login(&format!("/g/{name}/new"));
+    let page = async {
+        account(&visitor, &format!("/g/{name}/new"))?;
+        ComposePage::thread(&state, &visitor, &name, None).await
     }
-    let page = ComposePage::thread(&state, &visitor, &name, None).await;
+    .await;
     respond(&state.ctx, page.map(|p| render(StatusCode::OK, &p))).await
 }
 
@@ -248,7 +222,7 @@ async fn start(
     form: PageForm<ThreadForm>,
 ) -> Result<Response, PageError> {
     let PageForm { visitor, fields } = form;
-    let account = writer(&visitor)?;
+    let account = poster(&visitor)?;
     let page = ComposePage::thread(state, &visitor, name, Some(&fields)).await?;
     if wants_preview(&fields.intent) {
         return Ok(render(StatusCode::OK, &page.with_preview()));
@@ -270,9 +244,7 @@ pub async fn reply_form(
 ) -> Response {
     let result = async {
         let id = parse_id(&id, "comment")?;
-        if visitor.account.is_none() {
-            return Ok(to_login(&format!("/comment/{id}/reply")));
-        }
+        account(&visitor, &format!("/comment/{id}/reply"))?;
         let node = thread_view::comment(&state.ctx, visitor.account.as_ref(), id).await?;
         if node.comment.deleted || node.comment.removed {
             return Err(PageError::gone("This comment was deleted."));
@@ -305,7 +277,7 @@ async fn answer(
         None | Some("") => None,
         Some(raw) => Some(parse_id(raw, "comment")?),
     };
-    let account = writer(&visitor)?;
+    let account = poster(&visitor)?;
     let page = ComposePage::reply(state, &visitor, thread_id, parent, &fields.body).await?;
     if wants_preview(&fields.intent) {
         return Ok(render(StatusCode::OK, &page.with_preview()));

@@ -6,10 +6,11 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
+use plaza_core::CoreError;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::layout::PageError;
+use super::layout::{PageError, capitalized};
 use super::session::{Visitor, same_origin};
 use crate::AppState;
 
@@ -24,6 +25,13 @@ pub struct PageForm<T> {
 /// A form with nothing but its CSRF token (log out, one-button actions).
 #[derive(Debug, Deserialize)]
 pub struct NoFields {}
+
+/// `?saved=1` on the page a settings form sends the browser back to, which then says so.
+#[derive(Debug, Deserialize)]
+pub struct SavedQuery {
+    /// Present after a save.
+    pub saved: Option<String>,
+}
 
 #[derive(Deserialize)]
 struct Token {
@@ -89,6 +97,37 @@ async fn read<T: DeserializeOwned>(
         )
     })?;
     Ok(PageForm { visitor, fields })
+}
+
+/// A refusal the visitor can fix (an empty title, too long a text, a name that is taken) shows
+/// the form again with what they typed, with this status and sentence; anything else is the
+/// error page.
+pub fn fixable(error: CoreError) -> Result<(StatusCode, String), PageError> {
+    let refusal = match error {
+        CoreError::Invalid { field, reason } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("The {field} {reason}."),
+        ),
+        CoreError::Conflict(reason) => (StatusCode::CONFLICT, capitalized(&reason)),
+        other => return Err(other.into()),
+    };
+    tracing::info!(status = %refusal.0, message = %refusal.1, "form refused");
+    Ok(refusal)
+}
+
+/// The person a form names (`name` here, `name@domain` elsewhere); someone unknown is a
+/// mistake the visitor can fix, not a missing page.
+pub async fn person_field(state: &AppState, handle: &str) -> Result<i64, CoreError> {
+    match plaza_core::people::by_handle(&state.ctx, handle).await {
+        Err(CoreError::NotFound(_)) => Err(CoreError::invalid(
+            "person",
+            format!(
+                "'{}' is not known here: give a name here, or name@domain for someone elsewhere",
+                handle.trim()
+            ),
+        )),
+        found => found,
+    }
 }
 
 /// A form that did not come from our page as this browser last saw it.

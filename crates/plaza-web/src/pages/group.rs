@@ -96,6 +96,8 @@ pub struct GroupPage {
     pub prev_page: Option<String>,
     /// The next page's link.
     pub next_page: Option<String>,
+    /// The visitor moderates the group: the page links its log, reports and settings.
+    pub moderating: bool,
 }
 
 /// Query of a group page.
@@ -163,6 +165,10 @@ async fn group(
         },
     )
     .await?;
+    let moderating = match &visitor.account {
+        Some(account) => plaza_core::moderation::may_moderate_group(ctx, account, g.id).await?,
+        None => false,
+    };
     let base = format!("/g/{}", g.name);
     let page_link = |n: u32| format!("{base}?sort={sort_key}&page={n}");
     let mut layout = Layout::new(ctx, visitor, g.title.clone()).await?;
@@ -191,6 +197,7 @@ async fn group(
         threads: listing.items.iter().map(ThreadItem::from).collect(),
         prev_page: (number > 1).then(|| page_link(number - 1)),
         next_page: listing.next_page.map(page_link),
+        moderating,
         layout,
     };
     Ok(render(StatusCode::OK, &page))

@@ -59,10 +59,10 @@ pub struct HomePage {
     pub next_page: Option<String>,
 }
 
-/// Query of the home page.
+/// Query of a paged list (the home page, the moderation pages): `?page=N`.
 #[derive(Debug, Deserialize)]
-pub struct HomeQuery {
-    /// 1-based page of groups.
+pub struct PageQuery {
+    /// 1-based page.
     pub page: Option<String>,
 }
 
@@ -70,7 +70,7 @@ pub struct HomeQuery {
 pub async fn page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(query): Query<HomeQuery>,
+    Query(query): Query<PageQuery>,
 ) -> Response {
     respond(&state.ctx, home(&state, &visitor, query).await).await
 }
@@ -78,7 +78,7 @@ pub async fn page(
 async fn home(
     state: &AppState,
     visitor: &Visitor,
-    query: HomeQuery,
+    query: PageQuery,
 ) -> Result<Response, PageError> {
     let ctx = &state.ctx;
     let number = page_number(query.page.as_deref());

@@ -263,7 +263,8 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-/// Why a page could not be shown; answered with the friendly error page.
+/// Why a page could not be shown; answered with the friendly error page, or with a redirect to
+/// the log-in page when only signing in is missing.
 #[derive(Debug)]
 pub struct PageError {
     /// The status.
@@ -272,18 +273,20 @@ pub struct PageError {
     pub title: &'static str,
     /// One sentence for the reader.
     pub message: String,
+    /// Where to send the browser instead of showing the page (303).
+    pub redirect: Option<String>,
 }
 
 impl PageError {
     /// 404 for something that is not here.
     pub fn not_found(what: &str) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            title: "Not found",
-            message: format!(
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!(
                 "There is no such {what} here. It may have moved, or the link may be mistyped."
             ),
-        }
+        )
     }
 
     /// Any other status with its heading and sentence.
@@ -292,6 +295,21 @@ impl PageError {
             status,
             title,
             message: message.into(),
+            redirect: None,
+        }
+    }
+
+    /// A page for signed-in people, opened by someone who is not: to the log-in page, coming
+    /// back to `back_to` afterwards.
+    pub fn login_first(back_to: &str) -> Self {
+        let next: String = url::form_urlencoded::byte_serialize(back_to.as_bytes()).collect();
+        Self {
+            redirect: Some(format!("/login?next={next}")),
+            ..Self::new(
+                StatusCode::SEE_OTHER,
+                "Please log in",
+                "Log in to see this page.",
+            )
         }
     }
 
@@ -302,24 +320,31 @@ impl PageError {
 
     /// 410 for something deleted.
     pub fn gone(message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::GONE,
-            title: "Gone",
-            message: message.into(),
-        }
+        Self::new(StatusCode::GONE, "Gone", message)
     }
 
     /// 500 for a bug; the caller logs the cause.
     pub fn internal() -> Self {
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            title: "Something went wrong",
-            message: "Something went wrong on our side. Please try again later.".to_owned(),
-        }
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "Something went wrong on our side. Please try again later.",
+        )
     }
 
     /// Renders the error page; the site name is looked up, or left out if that fails too.
     pub async fn render(self, ctx: &Context) -> Response {
+        if let Some(to) = &self.redirect {
+            return see_other(to);
+        }
+        // A refusal is worth a line for whoever reads the log; a missing page is routine.
+        if self.status.is_client_error() {
+            if matches!(self.status, StatusCode::NOT_FOUND | StatusCode::GONE) {
+                tracing::debug!(status = %self.status, message = %self.message, "page refused");
+            } else {
+                tracing::info!(status = %self.status, message = %self.message, "page refused");
+            }
+        }
         let site_name = match plaza_core::site::get(ctx).await {
             Ok(site) => site.name,
             Err(_) => ctx.settings.instance_name.clone(),
@@ -363,11 +388,11 @@ impl From<CoreError> for PageError {
             }
             CoreError::Db(plaza_db::DbError::Pool(reason)) => {
                 tracing::warn!(%reason, "no database connection available");
-                Self {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    title: "Busy",
-                    message: "The server is busy. Please try again in a moment.".to_owned(),
-                }
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Busy",
+                    "The server is busy. Please try again in a moment.",
+                )
             }
             other => {
                 tracing::error!(error = %other, "page failed");
@@ -391,6 +416,15 @@ pub fn capitalized(message: &str) -> String {
         }
         None => String::new(),
     }
+}
+
+/// A 303 to `to`.
+pub fn see_other(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
 }
 
 /// Turns a page handler's result into a response, rendering errors as the error page.

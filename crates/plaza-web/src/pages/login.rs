@@ -10,7 +10,7 @@ use plaza_core::{CoreError, limits};
 use serde::Deserialize;
 
 use super::forms::{NoFields, PageForm};
-use super::layout::{Layout, PageError, render, respond};
+use super::layout::{Layout, PageError, render, respond, see_other};
 use super::session::{Visitor, end_session, local_path, start_session};
 use crate::AppState;
 
@@ -73,15 +73,6 @@ fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
         response.headers_mut().insert(LOCATION, location);
     }
     response.headers_mut().append(SET_COOKIE, cookie);
-    response
-}
-
-/// A 303 to `to`.
-pub fn see_other(to: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(location) = HeaderValue::from_str(to) {
-        response.headers_mut().insert(LOCATION, location);
-    }
     response
 }
 

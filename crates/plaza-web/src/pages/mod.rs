@@ -2,19 +2,29 @@
 //! a strict Content-Security-Policy, and share their URLs with the ActivityPub documents
 //! (see [`negotiate`]).
 
+pub mod access;
+pub mod admin;
+pub mod admin_instances;
 pub mod assets;
+pub mod bans;
 pub mod compose;
 pub mod feeds;
 pub mod forms;
 pub mod group;
+pub mod group_settings;
 pub mod home;
 pub mod layout;
 pub mod login;
+pub mod moderate;
+pub mod modlog;
 pub mod negotiate;
 pub mod person;
 pub mod remote_follow;
+pub mod report;
+pub mod report_queue;
 pub mod session;
 pub mod thread;
+pub mod vote;
 
 use axum::Router;
 use axum::middleware;
@@ -23,7 +33,8 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::rate_limit::Limiters;
 
-/// The pages at URLs of their own: home, feeds, logging in, the forms and the style sheet.
+/// The pages at URLs of their own: home, feeds, logging in, the forms, the moderators' and
+/// administrators' pages, and the style sheet.
 pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
     let auth = Router::new()
         .route("/login", get(login::login_page).post(login::login))
@@ -34,7 +45,17 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
             get(compose::thread_form).post(compose::start_thread),
         )
         .route("/post/{id}/comment", post(compose::post_reply))
-        .route("/comment/{id}/reply", get(compose::reply_form));
+        .route("/comment/{id}/reply", get(compose::reply_form))
+        .route("/post/{id}/vote", post(vote::thread))
+        .route("/comment/{id}/vote", post(vote::comment))
+        .route(
+            "/post/{id}/report",
+            get(report::thread_form).post(report::report_thread),
+        )
+        .route(
+            "/comment/{id}/report",
+            get(report::comment_form).post(report::report_comment),
+        );
     Router::new()
         .merge(limits.auth.apply(auth))
         .merge(limits.posting.apply(posting))
@@ -42,6 +63,7 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
             state.clone(),
             layout::friendly_rate_limit,
         ))
+        .merge(staff())
         .route("/logout", post(login::logout))
         .route("/", get(home::page))
         .route("/feed.rss", get(feeds::instance_rss))
@@ -62,6 +84,42 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         ))
         // The style sheet needs no form secret.
         .route(assets::STYLESHEET_PATH, get(assets::stylesheet))
+}
+
+/// What moderators and administrators use: moderation buttons' forms, a group's log, reports,
+/// bans and settings, and the instance's settings.
+fn staff() -> Router<AppState> {
+    Router::new()
+        .route("/post/{id}/moderate", post(moderate::thread))
+        .route("/comment/{id}/moderate", post(moderate::comment))
+        .route("/comment/{id}/official", post(moderate::official))
+        .route("/g/{name}/modlog", get(modlog::page))
+        .route("/g/{name}/reports", get(report_queue::page))
+        .route(
+            "/g/{name}/reports/{id}/resolve",
+            post(report_queue::resolve),
+        )
+        .route("/g/{name}/ban", get(bans::form).post(bans::ban))
+        .route("/g/{name}/bans", get(bans::list))
+        .route("/g/{name}/unban", post(bans::unban))
+        .route(
+            "/g/{name}/settings",
+            get(group_settings::page).post(group_settings::save),
+        )
+        .route(
+            "/g/{name}/settings/moderators",
+            post(group_settings::moderators),
+        )
+        .route("/admin", get(admin::page).post(admin::save))
+        .route("/admin/instances", get(admin_instances::page))
+        .route("/admin/instances/block", post(admin_instances::block))
+        .route("/admin/instances/unblock", post(admin_instances::unblock))
+        .route("/admin/instances/allow", post(admin_instances::allow))
+        .route("/admin/instances/disallow", post(admin_instances::disallow))
+        .route(
+            "/admin/instances/allowlist",
+            post(admin_instances::allowlist),
+        )
 }
 
 /// The pages at the URLs shared with ActivityPub documents, reached through [`negotiate`].

@@ -7,11 +7,65 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use plaza_core::Account;
 use plaza_core::thread_view::{self, CommentNode, CommentSort, ThreadView};
 
 use super::layout::{Layout, PageError, PersonView, TimeView, render, respond, safe_link};
+use super::moderate::ModButton;
 use super::session::Visitor;
+use super::vote::VoteButtons;
 use crate::AppState;
+
+/// What the visitor may do on this thread, which decides the buttons each comment gets, and
+/// whom to mark as the group's moderators.
+struct Powers<'a> {
+    /// The group's moderators.
+    moderators: &'a HashSet<i64>,
+    /// The visitor's person, when signed in.
+    person_id: Option<i64>,
+    /// They may moderate the group.
+    moderate: bool,
+    /// They may mark their own answers official (staff and moderators).
+    official: bool,
+    /// The thread takes no new replies.
+    locked: bool,
+    /// The ban form of the group, when it is one of this instance's.
+    ban_form: Option<String>,
+}
+
+impl<'a> Powers<'a> {
+    fn new(viewer: Option<&Account>, view: &'a ThreadView) -> Self {
+        let group = &view.group.group;
+        Self {
+            moderators: &view.moderator_ids,
+            person_id: viewer.map(|a| a.person_id),
+            moderate: view.may_moderate,
+            official: view.may_moderate || viewer.is_some_and(|a| a.staff),
+            locked: view.post.locked,
+            ban_form: (view.may_moderate && group.local).then(|| format!("/g/{}/ban", group.name)),
+        }
+    }
+
+    /// The link to ban an author from the group, for moderators (not for their own content).
+    fn ban_link(&self, author: &PersonView, author_id: i64) -> Option<String> {
+        let form = self.ban_form.as_ref()?;
+        (self.person_id != Some(author_id)).then(|| {
+            let person: String =
+                url::form_urlencoded::byte_serialize(author.handle.as_bytes()).collect();
+            format!("{form}?person={person}")
+        })
+    }
+}
+
+/// The official-answer button on one's own comment.
+pub struct OfficialButton {
+    /// Where it posts.
+    pub target: String,
+    /// What it sends: `true` to mark, `false` to unmark.
+    pub value: &'static str,
+    /// Its text.
+    pub label: &'static str,
+}
 
 /// A comment as the page shows it.
 pub struct CommentView {
@@ -23,10 +77,12 @@ pub struct CommentView {
     pub when: TimeView,
     /// Edited since.
     pub edited: bool,
-    /// Sanitized HTML; `None` when deleted or removed.
+    /// Sanitized HTML; `None` when deleted, or removed and the visitor does not moderate.
     pub body_html: Option<String>,
     /// What happened to it, when it has no body.
     pub state: Option<&'static str>,
+    /// Removed by a moderator, shown to a moderator.
+    pub removed: bool,
     /// Up votes.
     pub upvotes: i64,
     /// Down votes.
@@ -35,29 +91,64 @@ pub struct CommentView {
     pub score: i64,
     /// Marked by a moderator as speaking for the group.
     pub distinguished: bool,
+    /// The vote buttons, for a signed-in visitor.
+    pub vote: Option<VoteButtons>,
+    /// A signed-in visitor may reply to it.
+    pub reply: bool,
+    /// A signed-in visitor may report it.
+    pub report: bool,
+    /// The moderator's buttons.
+    pub moderation: Vec<ModButton>,
+    /// The moderator's link to ban its author.
+    pub ban_href: Option<String>,
+    /// Its author's button to mark it official.
+    pub official: Option<OfficialButton>,
 }
 
 impl CommentView {
-    fn new(n: &CommentNode, moderators: &HashSet<i64>) -> Self {
+    fn new(n: &CommentNode, powers: &Powers<'_>) -> Self {
         let c = &n.comment;
-        let state = if c.removed {
-            Some("removed by a moderator")
-        } else if c.deleted {
+        let state = if c.deleted {
             Some("deleted by its author")
+        } else if c.removed && !powers.moderate {
+            Some("removed by a moderator")
         } else {
             None
         };
+        let live = state.is_none() && !c.removed;
+        let signed_in = powers.person_id.is_some();
+        let mine = powers.person_id == Some(c.author_id);
+        let author = PersonView::marking_moderators(&n.author, powers.moderators);
         Self {
             id: c.id,
-            author: PersonView::marking_moderators(&n.author, moderators),
             when: TimeView::new(c.created_at),
             edited: c.updated_at.is_some(),
             body_html: state.is_none().then(|| c.body_html.clone()),
             state,
+            removed: c.removed && powers.moderate,
             upvotes: c.upvotes,
             downvotes: c.downvotes,
             score: c.score,
             distinguished: c.distinguished,
+            vote: (signed_in && live).then(|| VoteButtons::comment(c.id, n.my_vote)),
+            reply: signed_in && live && !powers.locked,
+            report: signed_in && live && !mine,
+            moderation: if powers.moderate && !c.deleted {
+                vec![ModButton::for_comment(c)]
+            } else {
+                Vec::new()
+            },
+            ban_href: powers.ban_link(&author, c.author_id),
+            official: (mine && live && powers.official).then(|| OfficialButton {
+                target: format!("/comment/{}/official", c.id),
+                value: if c.distinguished { "false" } else { "true" },
+                label: if c.distinguished {
+                    "Unmark official answer"
+                } else {
+                    "Mark as official answer"
+                },
+            }),
+            author,
         }
     }
 }
@@ -75,14 +166,12 @@ pub enum TreeItem {
     End,
 }
 
-fn flatten(nodes: &[CommentNode], moderators: &HashSet<i64>, out: &mut Vec<TreeItem>) {
+fn flatten(nodes: &[CommentNode], powers: &Powers<'_>, out: &mut Vec<TreeItem>) {
     for node in nodes {
-        out.push(TreeItem::Comment(Box::new(CommentView::new(
-            node, moderators,
-        ))));
+        out.push(TreeItem::Comment(Box::new(CommentView::new(node, powers))));
         if !node.replies.is_empty() {
             out.push(TreeItem::OpenReplies);
-            flatten(&node.replies, moderators, out);
+            flatten(&node.replies, powers, out);
             out.push(TreeItem::CloseReplies);
         }
         out.push(TreeItem::End);
@@ -109,6 +198,8 @@ pub struct ThreadPage {
     pub body_html: Option<String>,
     /// Deleted by its author.
     pub deleted: bool,
+    /// Removed by a moderator (only moderators see such a thread).
+    pub removed: bool,
     /// Locked: no new replies.
     pub locked: bool,
     /// Pinned.
@@ -131,6 +222,14 @@ pub struct ThreadPage {
     pub group_href: String,
     /// The group's title.
     pub group_title: String,
+    /// The vote buttons, for a signed-in visitor.
+    pub vote: Option<VoteButtons>,
+    /// A signed-in visitor may report the thread.
+    pub report: bool,
+    /// The moderator's buttons.
+    pub moderation: Vec<ModButton>,
+    /// The moderator's link to ban the author.
+    pub ban_href: Option<String>,
     /// The comments shown.
     pub tree: Vec<TreeItem>,
     /// On a comment's page: the comment shown.
@@ -140,13 +239,18 @@ pub struct ThreadPage {
 impl ThreadPage {
     fn new(
         layout: Layout,
+        viewer: Option<&Account>,
         view: &ThreadView,
         comments: &[CommentNode],
         focus: Option<i64>,
     ) -> Self {
         let p = &view.post;
+        let powers = Powers::new(viewer, view);
         let mut tree = Vec::new();
-        flatten(comments, &view.moderator_ids, &mut tree);
+        flatten(comments, &powers, &mut tree);
+        let author = PersonView::marking_moderators(&view.author, &view.moderator_ids);
+        let live = !p.deleted && !p.removed;
+        let signed_in = viewer.is_some();
         Self {
             layout,
             id: p.id,
@@ -158,9 +262,9 @@ impl ThreadPage {
                 .then(|| p.body_html.clone())
                 .filter(|b| !b.trim().is_empty()),
             deleted: p.deleted,
+            removed: p.removed,
             locked: p.locked,
             pinned: p.pinned,
-            author: PersonView::marking_moderators(&view.author, &view.moderator_ids),
             when: TimeView::new(p.created_at),
             edited: p.updated_at.is_some(),
             upvotes: p.upvotes,
@@ -173,6 +277,15 @@ impl ThreadPage {
                 safe_link(Some(&view.group.group.ap_id)).unwrap_or_default()
             },
             group_title: view.group.group.title.clone(),
+            vote: (signed_in && live).then(|| VoteButtons::thread(p.id, view.my_vote)),
+            report: signed_in && live && viewer.map(|a| a.person_id) != Some(p.author_id),
+            moderation: if powers.moderate {
+                ModButton::for_thread(p)
+            } else {
+                Vec::new()
+            },
+            ban_href: powers.ban_link(&author, p.author_id),
+            author,
             tree,
             focus,
         }
@@ -198,7 +311,8 @@ pub async fn page(
 
 async fn thread(state: &AppState, visitor: &Visitor, id: &str) -> Result<Response, PageError> {
     let id = parse_id(id, "thread")?;
-    let view = thread_view::get(&state.ctx, None, id, CommentSort::Top).await?;
+    let viewer = visitor.account.as_ref();
+    let view = thread_view::get(&state.ctx, viewer, id, CommentSort::Top).await?;
     let mut layout = Layout::new(&state.ctx, visitor, view.post.title.clone()).await?;
     layout.activity_id = Some(view.post.ap_id.clone());
     layout.canonical = Some(state.ctx.urls.post(view.post.id));
@@ -210,7 +324,7 @@ async fn thread(state: &AppState, visitor: &Visitor, id: &str) -> Result<Respons
     };
     Ok(render(
         status,
-        &ThreadPage::new(layout, &view, &view.comments, None),
+        &ThreadPage::new(layout, viewer, &view, &view.comments, None),
     ))
 }
 
@@ -235,11 +349,12 @@ fn find(nodes: &[CommentNode], id: i64) -> Option<&CommentNode> {
 
 async fn comment(state: &AppState, visitor: &Visitor, id: &str) -> Result<Response, PageError> {
     let id = parse_id(id, "comment")?;
-    let node = thread_view::comment(&state.ctx, None, id).await?;
-    if node.comment.deleted || node.comment.removed {
+    let viewer = visitor.account.as_ref();
+    let node = thread_view::comment(&state.ctx, viewer, id).await?;
+    let view = thread_view::get(&state.ctx, viewer, node.comment.post_id, CommentSort::Top).await?;
+    if node.comment.deleted || (node.comment.removed && !view.may_moderate) {
         return Err(PageError::gone("This comment was deleted."));
     }
-    let view = thread_view::get(&state.ctx, None, node.comment.post_id, CommentSort::Top).await?;
     let subtree = find(&view.comments, id).ok_or_else(|| PageError::not_found("comment"))?;
     let mut layout = Layout::new(
         &state.ctx,
@@ -251,6 +366,12 @@ async fn comment(state: &AppState, visitor: &Visitor, id: &str) -> Result<Respon
     layout.canonical = Some(state.ctx.urls.comment(id));
     Ok(render(
         StatusCode::OK,
-        &ThreadPage::new(layout, &view, std::slice::from_ref(subtree), Some(id)),
+        &ThreadPage::new(
+            layout,
+            viewer,
+            &view,
+            std::slice::from_ref(subtree),
+            Some(id),
+        ),
     ))
 }

@@ -1,12 +1,16 @@
 //! Brand staff at work in the browser: logging in from a group page, starting a thread and
-//! answering a member, each time through the Markdown preview first, then logging out.
+//! answering a member, each time through the Markdown preview first; then moderating: pinning and
+//! locking the thread, removing a reported comment, resolving the report, reading the log; and
+//! what a visitor sees afterwards.
 
+use fantoccini::Locator;
 use plaza_tests::{PASSWORD, TestInstance};
+use serde_json::json;
 
 use crate::driver::Browser;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
+async fn staff_log_in_write_through_the_preview_and_moderate_a_thread() {
     let plaza = TestInstance::spawn().await;
     let admin = plaza.with_group("support").await;
     plaza.member("sam").await;
@@ -15,6 +19,7 @@ async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
     let appointed = admin.put("/groups/support/moderators/sam").await;
     assert!(appointed.status < 300, "{}", appointed.body);
     let ada = plaza.member("ada").await;
+    let mallory = plaza.member("mallory").await;
 
     let mut browser = Browser::open("staff").await;
     browser.goto(&format!("{}/g/support", plaza.base)).await;
@@ -110,9 +115,105 @@ async fn staff_log_in_start_a_thread_and_answer_a_member_through_the_preview() {
     assert!(text.contains("staff"), "{text}");
     browser.screenshot("reply-posted").await;
 
-    // Logging out.
+    // Moderating: the thread is pinned and locked from its page, then a comment a member
+    // reported is removed there, with a reason.
+    let spam = mallory
+        .reply(thread, None, "Cheap watches at watches.example!")
+        .await;
+    let reported = ada
+        .post(
+            &format!("/comments/{spam}/report"),
+            &json!({"reason": "An advert for watches"}),
+        )
+        .await;
+    assert_eq!(reported.status, 201, "{}", reported.body);
+    browser.goto(&thread_url).await;
+    browser.click_text(".post .mod-tools button", "Pin").await;
+    browser.find_text(".post .meta .mark", "pinned").await;
+    browser.click_text(".post .mod-tools button", "Lock").await;
+    browser.find_text(".post .meta", "locked").await;
+    browser
+        .find_text(".hint.locked", "takes no new replies")
+        .await;
+    browser.find_text(".post .mod-tools button", "Unlock").await;
+    browser.find_text(".post .mod-tools button", "Unpin").await;
+    browser.screenshot("pinned-and-locked").await;
+    let tools = format!("#c-{spam} .mod-tools form.moderate");
+    browser
+        .fill(&format!("{tools} input[name=reason]"), "Advertising")
+        .await;
+    browser
+        .click_text(&format!("{tools} button"), "Remove")
+        .await;
+    // Moderators still see what they removed, marked, and may restore it.
+    browser
+        .find_text(&format!("#c-{spam} .mark"), "removed")
+        .await;
+    browser
+        .find_text(&format!("{tools} button"), "Restore")
+        .await;
+    browser.screenshot("comment-removed").await;
+
+    // The report queue, then the log of all of it.
+    browser.click_text(".post .group a", "Support").await;
+    browser.click_text("nav.mod-nav a", "Reports").await;
+    browser
+        .find_text(".reports .reason", "An advert for watches")
+        .await;
+    browser.find_text(".reports .target", title).await;
+    browser.screenshot("reports").await;
+    browser
+        .click_text(".reports form.resolve button", "Resolve")
+        .await;
+    browser.find_text("main p", "No open reports").await;
+    browser.click_text("nav.mod-nav a", "Moderation log").await;
+    for entry in [
+        "pinned a thread",
+        "locked a thread",
+        "removed a comment",
+        "Advertising",
+        "resolved a report by",
+    ] {
+        browser.find_text("table.modlog", entry).await;
+    }
+    browser.screenshot("modlog").await;
+
+    // Logging out; a visitor sees the thread pinned and locked, and the advert gone.
     browser.click_text("form.logout button", "Log out").await;
     browser.find_text("nav.account a", "Log in").await;
+    browser.goto(&format!("{}/g/support", plaza.base)).await;
+    let listed = browser.find_text(".thread-list li", title).await;
+    let listed = listed.text().await.unwrap();
+    assert!(
+        listed.contains("pinned") && listed.contains("locked"),
+        "{listed}"
+    );
     browser.screenshot("logged-out").await;
+    browser.goto(&thread_url).await;
+    browser
+        .find_text(".hint.locked", "takes no new replies")
+        .await;
+    browser.find_text(".comments", "are the same fault").await;
+    let removed = browser
+        .client
+        .find_all(Locator::Css(&format!("#c-{spam}")))
+        .await
+        .unwrap();
+    assert!(
+        removed.is_empty(),
+        "a removed comment without replies is not shown"
+    );
+    let shown = browser.find("main").await.text().await.unwrap();
+    assert!(!shown.contains("Cheap watches"), "{shown}");
+    assert!(
+        browser
+            .client
+            .find_all(Locator::Css("form.moderate, form.compose"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a visitor gets neither moderation buttons nor a reply form"
+    );
+    browser.screenshot("visitor-view").await;
     browser.close().await;
 }

@@ -282,7 +282,12 @@ async fn no_script_from_local_markdown_or_remote_html_runs_in_the_browser() {
     browser.goto(&page).await;
     // The title is shown as the text it is.
     let heading = browser.find("h1").await.text().await.unwrap();
-    assert_eq!(heading, title);
+    assert_eq!(
+        heading,
+        title,
+        "the thread's title on {}",
+        browser.url().await
+    );
     browser.find_text(".post .body", "plaza-xss-md-link").await;
     browser.screenshot("thread").await;
     let clicked = click_everything(&browser, &click_labels()).await;

@@ -297,6 +297,32 @@ impl FakeRemote {
         let signed = self.sign(plaza, path, activity).await;
         replay(plaza, &signed, None, None).await
     }
+
+    /// Sends Plaza's shared inbox bob's reply to its thread `thread` in its group `group`, as a
+    /// Lemmy `Create` of a `Note` whose content is `html`; `n` keeps the ids of several replies
+    /// apart. Returns Plaza's answer.
+    pub async fn send_reply(
+        &self,
+        plaza: &TestInstance,
+        group: &str,
+        thread: i64,
+        n: usize,
+        html: &str,
+    ) -> (u16, Value) {
+        let group = format!("{}/g/{group}", plaza.base);
+        let public = "https://www.w3.org/ns/activitystreams#Public";
+        let create = json!({
+            "id": format!("{}/activities/create/{n}", self.base), "type": "Create",
+            "actor": self.bob, "to": [group, public],
+            "object": {
+                "id": format!("{}/comment/{n}", self.base), "type": "Note",
+                "attributedTo": self.bob, "to": [group, public], "audience": group,
+                "inReplyTo": format!("{}/post/{thread}", plaza.base),
+                "content": html, "mediaType": "text/html"
+            }
+        });
+        self.send(plaza, "/inbox", &create).await
+    }
 }
 
 /// Replays a captured request to Plaza, optionally with another body or signature.

@@ -2,7 +2,6 @@
 //! as remote HTML through the signed inbox: none of them reaches a page as live markup.
 
 use plaza_tests::{TestInstance, assert_inert};
-use serde_json::json;
 
 use crate::remote::FakeRemote;
 
@@ -39,20 +38,10 @@ async fn xss_vectors_from_markdown_and_remote_html_never_reach_a_page_as_markup(
     }
 
     let remote = FakeRemote::start_as(Some("lemmy"), "/u/bob").await;
-    let group = format!("{}/g/support", plaza.base);
-    let public = "https://www.w3.org/ns/activitystreams#Public";
     for (n, vector) in vectors.iter().enumerate() {
-        let create = json!({
-            "id": format!("{}/activities/create/{n}", remote.base), "type": "Create",
-            "actor": remote.bob, "to": [group, public],
-            "object": {
-                "id": format!("{}/comment/{n}", remote.base), "type": "Note",
-                "attributedTo": remote.bob, "to": [group, public], "audience": group,
-                "inReplyTo": format!("{}/post/{thread}", plaza.base),
-                "content": vector, "mediaType": "text/html"
-            }
-        });
-        let (status, body) = remote.send(&plaza, "/inbox", &create).await;
+        let (status, body) = remote
+            .send_reply(&plaza, "support", thread, n, vector)
+            .await;
         assert_eq!(status, 202, "{vector}: {body}");
     }
     let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;

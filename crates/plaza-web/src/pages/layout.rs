@@ -86,8 +86,18 @@ impl Layout {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let site = plaza_core::site::get(ctx).await?;
-        Ok(Self {
-            site_name: site.name,
+        Ok(Self::for_site(ctx, visitor, &site, title))
+    }
+
+    /// The same, for a page that has read the site row already.
+    pub fn for_site(
+        ctx: &Context,
+        visitor: &Visitor,
+        site: &plaza_db::site::SiteRow,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            site_name: site.name.clone(),
             title: title.into(),
             feeds: Vec::new(),
             activity_id: None,
@@ -100,7 +110,7 @@ impl Layout {
             csrf: visitor.csrf.clone(),
             registrations_open: site.registrations_open,
             domain: ctx.urls.domain().to_owned(),
-        })
+        }
     }
 }
 

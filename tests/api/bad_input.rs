@@ -174,3 +174,55 @@ async fn too_many_log_ins_from_one_address_get_429_with_retry_after() {
     // Reading is not limited.
     assert_eq!(plaza.anonymous().get("/groups").await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_posts_to_the_inbox_gets_429_with_retry_after() {
+    let mut web = WebConfig::default();
+    web.rate_limits.any_post = plaza_web::rate_limit::Limit {
+        burst: 2,
+        period: std::time::Duration::from_secs(60),
+    };
+    let plaza = TestInstance::spawn_with(Settings::default(), web).await;
+    let inbox = reqwest::Client::new();
+    let post = || {
+        inbox
+            .post(format!("{}/inbox", plaza.base))
+            .header("content-type", "application/activity+json")
+            .body("{}")
+            .send()
+    };
+    for _ in 0..2 {
+        let refused = post().await.unwrap();
+        assert_ne!(refused.status(), 429, "within the allowance");
+    }
+    let limited = post().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn too_many_posts_from_one_address_get_429() {
+    let mut web = WebConfig::default();
+    web.rate_limits.posting = plaza_web::rate_limit::Limit {
+        burst: 2,
+        period: std::time::Duration::from_secs(60),
+    };
+    let plaza = TestInstance::spawn_with(Settings::default(), web).await;
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let thread = json!({"title": "Hello", "body": "First"});
+    for _ in 0..2 {
+        let answer = ada.post("/groups/support/threads", &thread).await;
+        assert_eq!(answer.status, 201, "{}", answer.body);
+    }
+    ada.post("/groups/support/threads", &thread)
+        .await
+        .assert_error(429, "rate_limited");
+    // Reading is not limited.
+    assert_eq!(ada.get("/groups/support/threads").await.status, 200);
+}

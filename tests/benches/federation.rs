@@ -13,26 +13,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use futures::StreamExt;
-use plaza_core::Context;
 use plaza_db::person::RemotePerson;
 use plaza_db::{DbError, delivery, group, instance, person, transaction};
-use plaza_federation::activitypub_federation::activity_sending::SendActivityTask;
-use plaza_federation::activitypub_federation::config::FederationConfig;
-use plaza_federation::delivery::signing::{Signer, StoredActivity};
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
-use plaza_tests::TestInstance;
+use plaza_tests::{RequestSigner, SignedRequest, TestInstance};
 use serde_json::{Value, json};
 
 fn main() {
@@ -167,21 +163,12 @@ fn summary_line(name: &str, unit: &str, m: &Measured) -> String {
 // ---------------------------------------------------------------------------------------------
 // Inbox throughput
 
-/// A signed request as the remote server would send it, ready to be replayed to Plaza.
-#[derive(Clone)]
-struct SignedRequest {
-    headers: HeaderMap,
-    body: Bytes,
-}
-
 #[derive(Clone, Default)]
 struct RemoteState {
     /// Actor documents by name.
     actors: Arc<HashMap<String, String>>,
     /// GETs of actor documents (Plaza fetching an actor it does not know).
     fetches: Arc<AtomicUsize>,
-    /// Signed requests captured on their way out, by activity id.
-    captured: Arc<Mutex<HashMap<String, SignedRequest>>>,
 }
 
 struct RemoteActor {
@@ -193,7 +180,6 @@ struct RemoteActor {
 /// own. It signs activities with the federation library and captures them instead of sending
 /// them on, so that the benchmark can replay them to Plaza later.
 struct Remote {
-    base: String,
     actors: Vec<RemoteActor>,
     state: RemoteState,
 }
@@ -244,71 +230,38 @@ impl Remote {
                 None => StatusCode::NOT_FOUND.into_response(),
             }
         }
-        async fn capture(
-            State(state): State<RemoteState>,
-            headers: HeaderMap,
-            body: Bytes,
-        ) -> StatusCode {
-            let id = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v["id"].as_str().map(str::to_owned))
-                .unwrap_or_default();
-            state
-                .captured
-                .lock()
-                .unwrap()
-                .insert(id, SignedRequest { headers, body });
-            StatusCode::ACCEPTED
-        }
         let app = Router::new()
             .route("/users/{name}", get(actor))
-            .route("/inbox", post(capture))
             .with_state(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self {
-            base,
-            actors,
-            state,
-        }
+        Self { actors, state }
     }
 
-    /// Signs `activity` as actor `n` for `POST /inbox` on this server's host (Plaza verifies the
-    /// same way whatever host the request was signed for). The host name is kept in the request.
+    /// Signs `activity` as actor `n` for Plaza's shared inbox, without sending it.
     async fn sign(
         &self,
-        config: &FederationConfig<Arc<Context>>,
+        signer: &RequestSigner,
+        plaza: &TestInstance,
         n: usize,
         activity: &Value,
     ) -> SignedRequest {
         let actor = &self.actors[n];
-        let id = activity["id"].as_str().unwrap();
-        let stored = StoredActivity::parse(id, &actor.id, &activity.to_string()).unwrap();
-        let signer = Signer::new(&actor.id, actor.private_key.clone()).unwrap();
-        let target = url::Url::parse(&format!("{}/inbox", self.base)).unwrap();
-        let data = config.to_request_data();
-        for task in SendActivityTask::prepare(&stored, &signer, vec![target], &data)
+        let target = format!("{}/inbox", plaza.base);
+        signer
+            .sign(&actor.id, &actor.private_key, &target, activity)
             .await
-            .unwrap()
-        {
-            task.sign_and_send(&data).await.unwrap();
-        }
-        self.state
-            .captured
-            .lock()
-            .unwrap()
-            .remove(id)
-            .expect("the signed request was captured")
     }
 
     /// Signs one activity per actor, `make(actor id)` giving it; not timed.
     async fn sign_all(
         &self,
-        config: &FederationConfig<Arc<Context>>,
+        signer: &RequestSigner,
+        plaza: &TestInstance,
         make: impl Fn(&str) -> Value,
     ) -> Vec<SignedRequest> {
         let activities: Vec<Value> = self.actors.iter().map(|a| make(&a.id)).collect();
         futures::stream::iter(activities.iter().enumerate())
-            .map(|(n, activity)| self.sign(config, n, activity))
+            .map(|(n, activity)| self.sign(signer, plaza, n, activity))
             .buffered(8)
             .collect()
             .await
@@ -412,23 +365,16 @@ async fn inbox_benchmark(config: &Config) -> Vec<String> {
             })
         };
 
-        // Signed before the clock starts: signing is the sender's cost. The signing side needs a
-        // domain of its own, or the library would take the target for a local inbox.
-        let signing = FederationConfig::builder()
-            .domain("signer.test")
-            .app_data(plaza.ctx.clone())
-            .debug(true)
-            .build()
-            .await
-            .unwrap();
+        // Signed before the clock starts: signing is the sender's cost.
+        let signing = RequestSigner::new(plaza.ctx.clone()).await;
         let cold = remote
-            .sign_all(&signing, |a| follow(a, &support, "support"))
+            .sign_all(&signing, &plaza, |a| follow(a, &support, "support"))
             .await;
         let warm = remote
-            .sign_all(&signing, |a| follow(a, &sales, "sales"))
+            .sign_all(&signing, &plaza, |a| follow(a, &sales, "sales"))
             .await;
         let undo = remote
-            .sign_all(&signing, |a| {
+            .sign_all(&signing, &plaza, |a| {
                 json!({
                     "@context": "https://www.w3.org/ns/activitystreams",
                     "id": format!("{a}/undo/{round}"), "type": "Undo", "actor": a,

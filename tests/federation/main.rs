@@ -5,6 +5,7 @@
 
 mod actors;
 mod allowlist;
+mod announce_trust;
 mod delivery;
 mod discovery;
 mod docs_examples;

@@ -1,22 +1,19 @@
 //! A fake remote server on another loopback port: it serves one person, `bob`, with his own RSA
 //! key, any documents a test gives it (objects, NodeInfo), and records every request it receives.
-//! Activities are signed by the federation library for this server's host, captured here, then
-//! replayed to Plaza: as signed, with the body changed, or with the signature broken.
+//! Activities are signed by the federation library for Plaza's inbox and kept instead of sent
+//! (`plaza_tests::RequestSigner`), then replayed to Plaza: as signed, with the body changed, or
+//! with the signature broken.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use activitypub_federation::activity_sending::SendActivityTask;
-use activitypub_federation::config::FederationConfig;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use plaza_federation::activitypub_federation;
-use plaza_federation::delivery::signing::{Signer, StoredActivity};
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
-use plaza_tests::TestInstance;
+use plaza_tests::{RequestSigner, TestInstance};
 use serde_json::{Value, json};
 
 /// A request the fake server received.
@@ -32,6 +29,14 @@ pub struct Captured {
 struct RemoteState {
     documents: Arc<Mutex<HashMap<String, Value>>>,
     captured: Arc<Mutex<Vec<Captured>>>,
+}
+
+/// How [`FakeRemote::send_hand_signed`] signs: the headers covered, space-separated, and the
+/// `Host` and `Date` sent (and signed, where covered).
+pub struct HandSigned<'a> {
+    pub covered: &'a str,
+    pub host: String,
+    pub date: String,
 }
 
 /// The fake server.
@@ -208,38 +213,20 @@ impl FakeRemote {
             .count()
     }
 
-    /// Signs `activity` as bob for `path` on this server's host, and returns the captured request.
+    /// Signs `activity` as bob for Plaza's `path`, as bob's server would send it, without
+    /// sending it.
     pub async fn sign(&self, plaza: &TestInstance, path: &str, activity: &Value) -> Captured {
-        // The signing side's own domain must differ from the target's, or the library would
-        // skip the request as local.
-        let config = FederationConfig::builder()
-            .domain("signer.test")
-            .app_data(plaza.ctx.clone())
-            .debug(true)
-            .build()
-            .await
-            .unwrap();
-        let data = config.to_request_data();
-        let stored = StoredActivity::parse(
-            activity["id"].as_str().unwrap(),
-            &self.bob,
-            &activity.to_string(),
-        )
-        .unwrap();
-        let signer = Signer::new(&self.bob, self.bob_key.clone()).unwrap();
-        let target = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
-        let before = self.captured().len();
-        let tasks = SendActivityTask::prepare(&stored, &signer, vec![target], &data)
-            .await
-            .unwrap();
-        for task in tasks {
-            task.sign_and_send(&data).await.unwrap();
+        let signer = RequestSigner::new(plaza.ctx.clone()).await;
+        let target = format!("{}{path}", plaza.base);
+        let signed = signer
+            .sign(&self.bob, &self.bob_key, &target, activity)
+            .await;
+        Captured {
+            method: Method::POST,
+            path: signed.path,
+            headers: signed.headers,
+            body: signed.body,
         }
-        self.captured()
-            .into_iter()
-            .skip(before)
-            .find(|c| c.method == Method::POST && c.path == path)
-            .expect("the signed request was captured")
     }
 
     /// Signs `activity` as bob by hand (draft-cavage: `(request-target) host date digest`, as
@@ -251,20 +238,46 @@ impl FakeRemote {
         activity: &Value,
         date: std::time::SystemTime,
     ) -> (u16, Value) {
+        let signed = HandSigned {
+            covered: "(request-target) host date digest",
+            host: plaza.base.trim_start_matches("http://").to_owned(),
+            date: httpdate::fmt_http_date(date),
+        };
+        self.send_hand_signed(plaza, path, activity, &signed).await
+    }
+
+    /// Signs `activity` as bob by hand, covering the headers `signed.covered` names (in that
+    /// order) with the `Host` and `Date` it gives, and delivers it to Plaza's `path`.
+    pub async fn send_hand_signed(
+        &self,
+        plaza: &TestInstance,
+        path: &str,
+        activity: &Value,
+        signed: &HandSigned<'_>,
+    ) -> (u16, Value) {
         use base64::Engine;
         use base64::engine::general_purpose::STANDARD;
         use rsa::pkcs8::DecodePrivateKey;
         use sha2::{Digest, Sha256};
 
         let body = activity.to_string();
-        let host = plaza.base.trim_start_matches("http://").to_owned();
-        let date = httpdate::fmt_http_date(date);
         let digest = format!(
             "SHA-256={}",
             STANDARD.encode(Sha256::digest(body.as_bytes()))
         );
-        let signing_string =
-            format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
+        let line = |name: &str| match name {
+            "(request-target)" => format!("(request-target): post {path}"),
+            "host" => format!("host: {}", signed.host),
+            "date" => format!("date: {}", signed.date),
+            "digest" => format!("digest: {digest}"),
+            other => panic!("no header {other} to sign"),
+        };
+        let signing_string = signed
+            .covered
+            .split(' ')
+            .map(line)
+            .collect::<Vec<_>>()
+            .join("\n");
         let key = rsa::RsaPrivateKey::from_pkcs8_pem(&self.bob_key).unwrap();
         let signature = key
             .sign(
@@ -273,15 +286,16 @@ impl FakeRemote {
             )
             .unwrap();
         let header = format!(
-            r#"keyId="{}#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="{}""#,
+            r#"keyId="{}#main-key",algorithm="rsa-sha256",headers="{}",signature="{}""#,
             self.bob,
+            signed.covered,
             STANDARD.encode(signature)
         );
         let response = reqwest::Client::new()
             .post(format!("{}{path}", plaza.base))
             .header("content-type", "application/activity+json")
-            .header("host", host)
-            .header("date", date)
+            .header("host", &signed.host)
+            .header("date", &signed.date)
             .header("digest", digest)
             .header("signature", header)
             .body(body)

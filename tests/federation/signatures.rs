@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use plaza_tests::TestInstance;
 use serde_json::json;
 
-use crate::remote::FakeRemote;
+use crate::remote::{FakeRemote, HandSigned};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_validly_signed_activity_with_an_old_date_is_refused_and_a_fresh_one_accepted() {
@@ -38,4 +38,76 @@ async fn a_validly_signed_activity_with_an_old_date_is_refused_and_a_fresh_one_a
     assert_eq!(status, 202, "{body}");
     let followers = plaza.anonymous().get("/groups/support").await;
     assert_eq!(followers.i64("/follower_count"), 1, "{}", followers.body);
+}
+
+/// Each of these signatures is valid for what it covers, yet binds the request too little: to
+/// no inbox, no server or no time. None may change anything.
+#[tokio::test(flavor = "multi_thread")]
+async fn signatures_that_bind_too_little_are_refused_with_401() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = FakeRemote::start().await;
+    let host = plaza.base.trim_start_matches("http://").to_owned();
+    let now = SystemTime::now();
+    let hours = |n: u64| Duration::from_secs(n * 3600);
+    let cases = [
+        (
+            "digest",
+            host.clone(),
+            httpdate::fmt_http_date(now),
+            "weak_signature",
+        ),
+        (
+            "(request-target) host digest",
+            host.clone(),
+            httpdate::fmt_http_date(now),
+            "weak_signature",
+        ),
+        (
+            "(request-target) host date digest",
+            host.clone(),
+            httpdate::fmt_http_date(now + hours(2)),
+            "future_date",
+        ),
+        (
+            "(request-target) host date digest",
+            host.clone(),
+            httpdate::fmt_http_date(now + hours(13)),
+            "future_date",
+        ),
+        (
+            "(request-target) host date digest",
+            host.clone(),
+            "not a date".to_owned(),
+            "bad_date",
+        ),
+        (
+            "(request-target) host date digest",
+            "other.example".to_owned(),
+            httpdate::fmt_http_date(now),
+            "wrong_host",
+        ),
+    ];
+    for (n, (covered, host, date, code)) in cases.into_iter().enumerate() {
+        let follow = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/follows/{n}", remote.bob), "type": "Follow",
+            "actor": remote.bob, "object": format!("{}/g/support", plaza.base)
+        });
+        let signed = HandSigned {
+            covered,
+            host,
+            date,
+        };
+        let (status, body) = remote
+            .send_hand_signed(&plaza, "/g/support/inbox", &follow, &signed)
+            .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (401, Some(code)),
+            "{covered}: {body}"
+        );
+    }
+    let group = plaza.anonymous().get("/groups/support").await;
+    assert_eq!(group.i64("/follower_count"), 0, "{}", group.body);
 }

@@ -3,6 +3,8 @@
 // Test support may panic: a failed set-up is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod signing;
+
 use std::sync::Arc;
 
 use plaza_core::{Context, Settings, Urls};
@@ -11,6 +13,8 @@ use plaza_web::{AppState, WebConfig};
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+pub use signing::{RequestSigner, SignedRequest};
 
 /// The password every test account gets.
 pub const PASSWORD: &str = "correct horse battery";

@@ -119,8 +119,8 @@ async fn subject(conn: &mut DbConn<'_>, action: Action) -> CoreResult<Subject> {
 }
 
 /// Who may moderate a group from where: its moderators and this instance's administrators here;
-/// from another server, its moderators known here, and in a group elsewhere whatever the group
-/// itself passes on (see `Origin::Announced`).
+/// from another server, its moderators known here, and in a group elsewhere whatever that group
+/// itself passes on about itself (see `Origin::Announced`).
 async fn ensure_may_moderate(
     conn: &mut DbConn<'_>,
     group: &GroupRow,
@@ -128,7 +128,7 @@ async fn ensure_may_moderate(
     origin: Origin<'_>,
 ) -> CoreResult<()> {
     let allowed = match origin {
-        Origin::Announced(_) if !group.local => true,
+        Origin::Announced { group_id, .. } if !group.local && group.id == group_id => true,
         _ => may_moderate(conn, group.id, who).await?,
     };
     if allowed {

@@ -14,9 +14,15 @@ pub enum Origin<'a> {
     /// Received from another server in this activity (as it arrived). A local group passes it on
     /// to its followers unchanged (FEP-1b12), so its event keeps the whole activity.
     Remote(&'a Value),
-    /// Passed on by a group on another server (FEP-1b12 `Announce`): the group vouches for it, so
-    /// a removal by one of its moderators, whom we do not know, is taken on its word.
-    Announced(&'a Value),
+    /// Passed on by a group on another server (FEP-1b12 `Announce`): the group vouches for what
+    /// happens inside it, so a removal by one of its moderators, whom we do not know, is taken
+    /// on its word — in that group (`group_id`) and nowhere else.
+    Announced {
+        /// The activity the group passed on.
+        activity: &'a Value,
+        /// The group that passed it on.
+        group_id: i64,
+    },
     /// Fetched from another server to fill a gap (a reply's missing parent). Nobody sent it to us,
     /// so nothing is passed on and no event is written.
     Fetched,
@@ -31,7 +37,7 @@ impl Origin<'_> {
     /// The activity that carried the change, if it came from another server.
     pub fn activity(&self) -> Option<&Value> {
         match self {
-            Origin::Remote(activity) | Origin::Announced(activity) => Some(activity),
+            Origin::Remote(activity) | Origin::Announced { activity, .. } => Some(activity),
             Origin::Local | Origin::Fetched => None,
         }
     }
@@ -46,7 +52,7 @@ impl Origin<'_> {
         match self {
             Origin::Local | Origin::Fetched if extra.is_null() => None,
             Origin::Local | Origin::Fetched => Some(extra),
-            Origin::Remote(activity) | Origin::Announced(activity) => {
+            Origin::Remote(activity) | Origin::Announced { activity, .. } => {
                 if !extra.is_object() {
                     extra = json!({});
                 }

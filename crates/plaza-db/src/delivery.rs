@@ -316,6 +316,17 @@ pub async fn signing_key(conn: &mut DbConn<'_>, actor_ap_id: &str) -> DbResult<O
     })
 }
 
+/// The body of an activity sent from here, by its id, while it is kept (see
+/// `maintenance::Retention::deliveries`).
+pub async fn sent_activity(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Option<String>> {
+    on_conn!(conn, |c| Ok(outgoing_activities::table
+        .filter(outgoing_activities::ap_id.eq(ap_id))
+        .select(outgoing_activities::body)
+        .first(c)
+        .await
+        .optional()?))
+}
+
 /// Counts of the queue, for tests and the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct QueueCounts {

@@ -374,12 +374,14 @@ pub async fn accept_follower(
         > 0))
 }
 
-/// Whether anyone here follows the group (so what it announces is wanted).
+/// Whether anyone here follows the group and the group has accepted it (so what it announces is
+/// wanted, and the group knows it is sending to us).
 pub async fn has_local_followers(conn: &mut DbConn<'_>, group_id: i64) -> DbResult<bool> {
     on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
         group_follows::table
             .inner_join(persons::table)
             .filter(group_follows::group_id.eq(group_id))
+            .filter(group_follows::pending.eq(false))
             .filter(persons::local.eq(true))
     ))
     .get_result(c)
@@ -543,6 +545,19 @@ pub async fn find_by_handle(
         .filter(groups::name.eq(name))
         .filter(instances::domain.eq(domain))
         .select(GroupRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// The follow (group, person) that the `Follow` activity `activity_id` asked for, if any.
+pub async fn follow_by_activity(
+    conn: &mut DbConn<'_>,
+    activity_id: &str,
+) -> DbResult<Option<(i64, i64)>> {
+    on_conn!(conn, |c| Ok(group_follows::table
+        .filter(group_follows::activity_id.eq(activity_id))
+        .select((group_follows::group_id, group_follows::person_id))
         .first(c)
         .await
         .optional()?))

@@ -2,7 +2,8 @@
 //! The body is read here, with a limit, so an oversized one answers 413. Activity types Plaza does
 //! not act on are acknowledged (202) and logged, never refused. The rest goes to the federation
 //! library, which checks the Digest, fetches the actor (or reads the cached copy) and verifies the
-//! HTTP signature before the activity's own checks run.
+//! HTTP signature before the activity's own checks run. Before any of that, the signature must
+//! bind the request to this server and to now (`signature_policy`).
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use plaza_core::Context;
 use crate::activities::{InboxActivity, is_handled};
 use crate::inbox_error::InboxError;
 use crate::objects::actor::ApubActor;
+use crate::signature_policy;
 
 /// Largest activity accepted.
 pub const INBOX_MAX_BYTES: usize = 512 * 1024;
@@ -70,6 +72,14 @@ pub async fn inbox(
         .and_then(|i| i.as_str())
         .unwrap_or_default()
         .to_owned();
+    let now = std::time::SystemTime::now();
+    let domain = federation.domain();
+    if let Err(weak) =
+        signature_policy::check(&parts.method, &parts.uri, &parts.headers, domain, now)
+    {
+        tracing::info!(%id, error = %weak, "inbox refused a signature that binds too little");
+        return answer(StatusCode::UNAUTHORIZED, weak.code(), &weak.to_string());
+    }
     match already_applied(&federation, &id).await {
         Ok(true) => {
             tracing::info!(%id, "ignoring a replayed activity");

@@ -18,6 +18,7 @@ pub mod objects;
 pub mod protocol;
 pub mod publish;
 pub mod response;
+pub mod signature_policy;
 
 use std::sync::Arc;
 
@@ -79,4 +80,5 @@ where
         .route("/g/{name}/outbox", get(endpoints::group::outbox))
         .route("/post/{id}", get(endpoints::objects::post))
         .route("/comment/{id}", get(endpoints::objects::comment))
+        .route("/activities/{*path}", get(endpoints::activities::activity))
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use plaza_core::moderation::{self, Action};
-use plaza_core::{Context, Origin, Participant, comments, threads};
+use plaza_core::{Context, Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -28,9 +28,9 @@ pub struct Delete {
     pub summary: Option<String>,
     #[serde(skip)]
     pub raw: Value,
-    /// Passed on by the group it concerns (see `Origin::Announced`).
+    /// The group that passed it on, if one did (see `Origin::Announced`).
     #[serde(skip)]
-    pub announced: bool,
+    pub announced_by: Option<i64>,
 }
 
 impl Delete {
@@ -55,11 +55,7 @@ impl Delete {
             return Ok(());
         };
         let who = Participant::remote(self.actor.dereference(data).await?.row.id);
-        let origin = if self.announced {
-            Origin::Announced(&self.raw)
-        } else {
-            Origin::Remote(&self.raw)
-        };
+        let origin = super::origin(&self.raw, self.announced_by);
         let ctx = data.app_data();
         // The author deletes; anyone else can only be a moderator removing.
         match found {

@@ -49,7 +49,7 @@ use std::sync::Arc;
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use async_trait::async_trait;
-use plaza_core::Context;
+use plaza_core::{Context, Origin};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -63,6 +63,8 @@ fn kind_of(activity: &Value) -> Option<&'static str> {
     let kind = activity.get("type")?.as_str()?;
     Some(match kind {
         "Follow" => "Follow",
+        // Mitra names the accepted Follow by its id alone.
+        "Accept" if activity.get("object")?.is_string() => "Accept",
         "Accept" if activity.pointer("/object/type")?.as_str()? == "Follow" => "Accept",
         "Announce" => "Announce",
         "Create" | "Update" => "Write",
@@ -110,6 +112,17 @@ pub enum InboxActivity {
     Accept(accept::AcceptFollow),
     /// A group elsewhere passes on one of its members' activities.
     Announce(announce::Announce),
+}
+
+/// Where a received activity comes from: sent by its actor, or passed on by a group elsewhere.
+fn origin(raw: &Value, announced_by: Option<i64>) -> Origin<'_> {
+    match announced_by {
+        Some(group_id) => Origin::Announced {
+            activity: raw,
+            group_id,
+        },
+        None => Origin::Remote(raw),
+    }
 }
 
 fn parse<T: DeserializeOwned>(raw: &Value) -> Result<T, serde_json::Error> {

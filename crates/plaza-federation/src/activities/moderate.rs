@@ -38,9 +38,9 @@ pub struct Moderate {
     pub expires: Option<DateTime<FixedOffset>>,
     #[serde(skip)]
     pub raw: Value,
-    /// Passed on by the group it concerns (see `Origin::Announced`).
+    /// The group that passed it on, if one did (see `Origin::Announced`).
     #[serde(skip)]
-    pub announced: bool,
+    pub announced_by: Option<i64>,
 }
 
 /// `Undo` of a [`Moderate`] by the same actor.
@@ -51,16 +51,9 @@ pub struct UndoModerate {
     pub object: Moderate,
     #[serde(skip)]
     pub raw: Value,
+    /// The group that passed it on, if one did.
     #[serde(skip)]
-    pub announced: bool,
-}
-
-fn origin(raw: &Value, announced: bool) -> Origin<'_> {
-    if announced {
-        Origin::Announced(raw)
-    } else {
-        Origin::Remote(raw)
-    }
+    pub announced_by: Option<i64>,
 }
 
 /// The moderation action `m` is (or undoes), if it concerns something here.
@@ -144,7 +137,13 @@ impl Moderate {
     }
 
     async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
-        run(data, &self, false, origin(&self.raw, self.announced)).await
+        run(
+            data,
+            &self,
+            false,
+            super::origin(&self.raw, self.announced_by),
+        )
+        .await
     }
 }
 
@@ -156,7 +155,13 @@ impl UndoModerate {
     }
 
     async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
-        run(data, &self.object, true, origin(&self.raw, self.announced)).await
+        run(
+            data,
+            &self.object,
+            true,
+            super::origin(&self.raw, self.announced_by),
+        )
+        .await
     }
 }
 

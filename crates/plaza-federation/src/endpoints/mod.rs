@@ -1,5 +1,6 @@
 //! The ActivityPub documents served at each public URL.
 
+pub mod activities;
 pub mod group;
 pub mod instance;
 pub mod objects;

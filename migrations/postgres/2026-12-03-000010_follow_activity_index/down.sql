@@ -1,0 +1,1 @@
+DROP INDEX group_follows_activity_id;

@@ -11,6 +11,8 @@ pub mod instances;
 pub mod keys;
 pub mod limits;
 pub mod markdown;
+#[cfg(test)]
+mod markdown_properties;
 pub mod moderation;
 pub mod modlog;
 pub mod origin;

@@ -15,6 +15,8 @@ pub mod following;
 pub mod inbox;
 pub mod inbox_error;
 pub mod objects;
+#[cfg(test)]
+mod parsing_properties;
 pub mod protocol;
 pub mod publish;
 pub mod response;

@@ -306,6 +306,65 @@ impl FakeRemote {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Signs `activity` as bob with an RFC 9421 message signature made by an independent
+    /// signer (`tests/fixtures/rfc9421/sign.mjs`, node:crypto), covering `components`, created
+    /// at `created` (Unix seconds), with `alg` when given. Returns the headers to send.
+    pub fn rfc9421_headers(
+        &self,
+        url: &str,
+        body: &str,
+        components: &[&str],
+        created: u64,
+        alg: Option<&str>,
+    ) -> Vec<(String, String)> {
+        use std::io::Write;
+        let script = format!("{}/fixtures/rfc9421/sign.mjs", env!("CARGO_MANIFEST_DIR"));
+        let job = json!({
+            "method": "POST", "url": url, "body": body, "keyPem": self.bob_key,
+            "keyId": format!("{}#main-key", self.bob), "components": components,
+            "created": created, "alg": alg
+        });
+        let mut child = std::process::Command::new("node")
+            .arg(&script)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs the independent RFC 9421 signer");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(job.to_string().as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "the signer failed");
+        let headers: serde_json::Map<String, Value> =
+            serde_json::from_slice(&output.stdout).unwrap();
+        headers
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().unwrap().to_owned()))
+            .collect()
+    }
+
+    /// POSTs `body` to Plaza's `path` with the given headers (and the ActivityPub content type).
+    pub async fn post_with(
+        &self,
+        plaza: &TestInstance,
+        path: &str,
+        body: &str,
+        headers: &[(String, String)],
+    ) -> (u16, Value) {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}{path}", plaza.base))
+            .header("content-type", "application/activity+json");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request.body(body.to_owned()).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Signs `activity` as bob and delivers it to Plaza's `path`; returns Plaza's answer.
     pub async fn send(&self, plaza: &TestInstance, path: &str, activity: &Value) -> (u16, Value) {
         let signed = self.sign(plaza, path, activity).await;

@@ -20,6 +20,7 @@ mod parsing_properties;
 pub mod protocol;
 pub mod publish;
 pub mod response;
+pub mod rfc9421;
 pub mod signature_policy;
 
 use std::sync::Arc;

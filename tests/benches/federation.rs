@@ -6,7 +6,9 @@
 //! - **fan-out**: one new thread delivered to 1,000 remote followers on 100 servers, through
 //!   shared inboxes (100 requests) and through personal inboxes (1,000 requests).
 //!
-//! `cargo bench -p plaza-tests --bench federation [-- inbox|fan-out]`. The backend is SQLite,
+//! - **soak** (only when named): long mixed traffic, see `soak.rs`.
+//!
+//! `cargo bench -p plaza-tests --bench federation [-- inbox|fan-out|soak]`. The backend is SQLite,
 //! or PostgreSQL when `PLAZA_TEST_DATABASE_URL` is set, as for the tests. Every answer and every
 //! count is checked, so a run that measured failures stops with an error instead of a figure.
 // A failed set-up or check is a failed benchmark.
@@ -30,6 +32,9 @@ use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
 use plaza_tests::{RequestSigner, SignedRequest, TestInstance};
 use serde_json::{Value, json};
+
+#[path = "federation/soak.rs"]
+mod soak;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,6 +61,10 @@ fn main() {
             std::thread::available_parallelism().map_or(0, |n| n.get()),
             config.rounds
         );
+        if filters.iter().any(|f| f == "soak") {
+            soak::soak().await;
+            return;
+        }
         let mut summary = Vec::new();
         if wanted("inbox") {
             summary.extend(inbox_benchmark(&config).await);
@@ -180,6 +189,7 @@ struct RemoteActor {
 /// own. It signs activities with the federation library and captures them instead of sending
 /// them on, so that the benchmark can replay them to Plaza later.
 struct Remote {
+    base: String,
     actors: Vec<RemoteActor>,
     state: RemoteState,
 }
@@ -230,11 +240,21 @@ impl Remote {
                 None => StatusCode::NOT_FOUND.into_response(),
             }
         }
+        // What Plaza sends back (Accepts, announces) is taken and dropped.
         let app = Router::new()
             .route("/users/{name}", get(actor))
+            .route(
+                "/users/{name}/inbox",
+                post(|| async { StatusCode::ACCEPTED }),
+            )
+            .route("/inbox", post(|| async { StatusCode::ACCEPTED }))
             .with_state(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { actors, state }
+        Self {
+            base,
+            actors,
+            state,
+        }
     }
 
     /// Signs `activity` as actor `n` for Plaza's shared inbox, without sending it.

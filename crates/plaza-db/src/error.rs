@@ -33,6 +33,22 @@ pub enum DbError {
     Query(#[source] DieselError),
 }
 
+impl DbError {
+    /// Whether the database is out of reach (no connection to be had, or the one in use was
+    /// lost): the request may succeed if tried again shortly, so callers answer 503, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            DbError::Pool(_)
+                | DbError::Connect { .. }
+                | DbError::Query(
+                    DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+                        | DieselError::BrokenTransactionManager
+                )
+        )
+    }
+}
+
 /// Result alias for storage calls.
 pub type DbResult<T> = Result<T, DbError>;
 

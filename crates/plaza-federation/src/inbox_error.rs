@@ -50,6 +50,10 @@ impl InboxError {
             InboxError::Core(CoreError::Gone(_)) => (StatusCode::GONE, "gone"),
             InboxError::Core(CoreError::Invalid { .. }) => (StatusCode::BAD_REQUEST, "invalid"),
             InboxError::Core(CoreError::Conflict(_)) => (StatusCode::CONFLICT, "conflict"),
+            // The sender retries later, as it would after any 5xx; this one says why.
+            InboxError::Core(CoreError::Db(e)) if e.is_unavailable() => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             InboxError::Core(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -61,6 +65,9 @@ impl IntoResponse for InboxError {
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self, "inbox failed");
             "internal server error".to_owned()
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %self, "inbox could not reach the database");
+            "the database is unavailable, try again later".to_owned()
         } else {
             tracing::info!(error = %self, %status, "inbox refused an activity");
             self.to_string()

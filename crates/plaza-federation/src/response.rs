@@ -84,6 +84,10 @@ impl IntoResponse for FederationError {
             }
             FederationError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             FederationError::Core(CoreError::NotFound(_)) => (StatusCode::NOT_FOUND, "not_found"),
+            FederationError::Core(CoreError::Db(e)) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "the database is unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
             FederationError::Core(e) => {
                 tracing::error!(error = %e, "federation endpoint failed");
                 let body = ErrorJson {

@@ -4,7 +4,6 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use plaza_core::CoreError;
-use plaza_db::DbError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -86,8 +85,8 @@ impl From<CoreError> for ApiError {
                 },
             },
             CoreError::Conflict(message) => Self::new(S::CONFLICT, "conflict", message),
-            CoreError::Db(DbError::Pool(reason)) => {
-                tracing::warn!(%reason, "no database connection available");
+            CoreError::Db(e) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(
                     S::SERVICE_UNAVAILABLE,
                     "unavailable",

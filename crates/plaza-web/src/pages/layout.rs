@@ -396,8 +396,8 @@ impl From<CoreError> for PageError {
             CoreError::Conflict(message) => {
                 Self::new(StatusCode::CONFLICT, "Already there", capitalized(&message))
             }
-            CoreError::Db(plaza_db::DbError::Pool(reason)) => {
-                tracing::warn!(%reason, "no database connection available");
+            CoreError::Db(e) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Busy",

@@ -1,0 +1,328 @@
+//! The soak run: mixed traffic against one instance for a long time, to see that nothing
+//! degrades — no 5xx, a flat p99, a flat RSS — and, with a database restart in the middle, that
+//! Plaza answers 503 while the database is away, reconnects, and loses no delivery.
+//!
+//! `cargo bench -p plaza-tests --bench federation -- soak` (only when named). Settings:
+//! `PLAZA_SOAK_MINUTES` (30), `PLAZA_SOAK_RATE` (signed activities per second, 20),
+//! `PLAZA_SOAK_RESTART` (a shell command run once at half time, e.g.
+//! `pg_ctlcluster 15 main restart`). Every second: `RATE` signed activities from 200 remote
+//! actors (follow, like, reply, undo), and page and API reads; every minute: a new thread
+//! delivered to 20 follower servers. The load generator, the signer and the background
+//! publisher and delivery worker run in the same process as the instance, so the RSS is theirs
+//! together.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use plaza_db::{delivery, group};
+use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
+use plaza_federation::publish::Publisher;
+use plaza_tests::RequestSigner;
+use serde_json::{Value, json};
+
+use crate::{Remote, Sink, add_followers, bench_instance};
+
+/// One answer: which minute, what kind of request, its status and how long it took.
+#[derive(Clone, Copy)]
+struct Sample {
+    minute: u64,
+    status: u16,
+    latency: Duration,
+}
+
+#[derive(Default)]
+struct Minute {
+    requests: usize,
+    unavailable: usize,
+    server_errors: usize,
+    client_errors: usize,
+    latencies: Vec<Duration>,
+}
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&v: &u64| v > 0)
+        .unwrap_or(default)
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The activity actor `n` sends at step `step`: follow, like, reply, undo the like, in turn.
+fn activity(actor: &str, n: usize, step: u64, group: &str, thread: &str, remote: &str) -> Value {
+    let id = format!("{actor}/soak/{step}");
+    let like_id = format!("{actor}/soak-like/{}", step / 4);
+    match step % 4 {
+        0 => json!({"id": id, "type": "Follow", "actor": actor, "object": group}),
+        1 => json!({"id": like_id, "type": "Like", "actor": actor, "object": thread}),
+        2 => json!({
+            "id": id, "type": "Create", "actor": actor,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group],
+            "object": {
+                "id": format!("{remote}/notes/{n}/{step}"), "type": "Note",
+                "attributedTo": actor, "inReplyTo": thread,
+                "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group],
+                "content": format!("<p>Reply {step} from user {n}</p>")
+            }
+        }),
+        _ => json!({
+            "id": id, "type": "Undo", "actor": actor,
+            "object": {"id": like_id, "type": "Like", "actor": actor, "object": thread}
+        }),
+    }
+}
+
+pub async fn soak() {
+    let minutes = setting("PLAZA_SOAK_MINUTES", 30);
+    let rate = setting("PLAZA_SOAK_RATE", 20) as usize;
+    let restart = std::env::var("PLAZA_SOAK_RESTART").ok();
+    println!(
+        "\nsoak: {minutes} min, {rate} signed activities/s from 200 actors, reads, a fan-out a minute{}",
+        restart
+            .as_deref()
+            .map_or_else(String::new, |c| format!(", `{c}` at half time"))
+    );
+    let plaza = Arc::new(bench_instance().await);
+    let admin = plaza.with_group("support").await;
+    let remote = Arc::new(Remote::start(200).await);
+    let sinks = futures::future::join_all((0..20).map(|_| Sink::start())).await;
+    let group_id = {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        group::find_local(&mut pooled.conn(), "support")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    add_followers(&plaza, group_id, &sinks, 10, true)
+        .await
+        .unwrap();
+    let first = admin
+        .thread("support", "Soak thread", "The one everyone answers")
+        .await;
+    let thread = plaza.ctx.urls.post(first);
+    let group_url = plaza.ctx.urls.group("support");
+
+    // The background tasks `plaza serve` runs: publisher and delivery worker.
+    let federation = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
+        .await
+        .unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let publisher = Publisher::new(plaza.ctx.clone());
+    let worker = DeliveryWorker::new(plaza.ctx.clone(), federation, DeliverySettings::default());
+    let background = {
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            while !*stop.borrow() {
+                let published = publisher.run_once().await.unwrap_or(0);
+                let delivered = worker.run_once().await.unwrap_or(0);
+                if published + delivered == 0 {
+                    tokio::select! {
+                        _ = stop.changed() => {}
+                        () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                    }
+                }
+            }
+        })
+    };
+
+    let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
+    let signer = RequestSigner::new(plaza.ctx.clone()).await;
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let total = Duration::from_secs(minutes * 60);
+    let mut second = 0u64;
+    let mut fan_outs = 0usize;
+    let mut restarted = false;
+    let mut in_flight = Vec::new();
+    while started.elapsed() < total {
+        let minute = second / 60;
+        // Signed activities, this second's share.
+        for k in 0..rate {
+            let slot = second as usize * rate + k;
+            let n = slot % remote.actors.len();
+            let step = (slot / remote.actors.len()) as u64;
+            let actor = &remote.actors[n];
+            let body = activity(&actor.id, n, step, &group_url, &thread, &remote.base);
+            let signed = signer
+                .sign(
+                    &actor.id,
+                    &actor.private_key,
+                    &format!("{}/inbox", plaza.base),
+                    &body,
+                )
+                .await;
+            let (client, plaza, samples) = (client.clone(), plaza.clone(), samples.clone());
+            in_flight.push(tokio::spawn(async move {
+                let mut headers = signed.headers.clone();
+                headers.remove(reqwest::header::CONTENT_LENGTH);
+                let start = Instant::now();
+                let status = client
+                    .post(format!("{}/inbox", plaza.base))
+                    .headers(headers)
+                    .body(signed.body)
+                    .send()
+                    .await
+                    .map_or(599, |r| r.status().as_u16());
+                samples.lock().unwrap().push(Sample {
+                    minute,
+                    status,
+                    latency: start.elapsed(),
+                });
+            }));
+        }
+        // Reads: pages and API, as visitors and apps do.
+        for path in [
+            "/".to_owned(),
+            "/g/support".to_owned(),
+            format!("/post/{first}"),
+            "/api/v1/groups/support/threads".to_owned(),
+            format!("/api/v1/threads/{first}"),
+        ] {
+            let (client, plaza, samples) = (client.clone(), plaza.clone(), samples.clone());
+            in_flight.push(tokio::spawn(async move {
+                let start = Instant::now();
+                let status = client
+                    .get(format!("{}{path}", plaza.base))
+                    .send()
+                    .await
+                    .map_or(599, |r| r.status().as_u16());
+                samples.lock().unwrap().push(Sample {
+                    minute,
+                    status,
+                    latency: start.elapsed(),
+                });
+            }));
+        }
+        if second % 60 == 30 {
+            let answer = admin
+                .post(
+                    "/groups/support/threads",
+                    &json!({"title": format!("Fan-out {fan_outs}"), "body": "to every follower"}),
+                )
+                .await;
+            if answer.status == 201 {
+                fan_outs += 1;
+            }
+        }
+        if let Some(command) = &restart
+            && !restarted
+            && started.elapsed() >= total / 2
+        {
+            restarted = true;
+            let command = command.clone();
+            let at = started.elapsed().as_secs();
+            let ran = tokio::task::spawn_blocking(move || {
+                std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(&command)
+                    .status()
+            })
+            .await
+            .unwrap();
+            println!("  at {at} s: restart command ran ({ran:?})");
+        }
+        in_flight.retain(|t| !t.is_finished());
+        second += 1;
+        let next = Duration::from_secs(second);
+        if let Some(wait) = next.checked_sub(started.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+        if second % 60 == 0 {
+            report_minute(&samples, second / 60 - 1);
+        }
+    }
+    futures::stream::iter(in_flight)
+        .for_each(|t| async {
+            let _ = t.await;
+        })
+        .await;
+
+    // Everything queued must go out: nothing pending, nothing given up.
+    let drained = Instant::now();
+    let counts = loop {
+        let counts = {
+            let mut pooled = plaza.ctx.db.get().await.unwrap();
+            delivery::counts(&mut pooled.conn()).await.unwrap()
+        };
+        if counts.pending == 0 || drained.elapsed() > Duration::from_secs(120) {
+            break counts;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    stop_tx.send(true).unwrap();
+    let _ = background.await;
+    let received: usize = sinks.iter().map(Sink::take).sum();
+    let all = samples.lock().unwrap().clone();
+    let server_errors = all
+        .iter()
+        .filter(|s| s.status >= 500 && s.status != 503)
+        .count();
+    let unavailable = all.iter().filter(|s| s.status == 503).count();
+    println!(
+        "  total: {} requests, {server_errors} 5xx other than 503, {unavailable} × 503; {fan_outs} fan-outs; deliveries: {} delivered, {} pending, {} given up; {received} POSTs reached the 20 follower servers; RSS at the end {:.0} MB",
+        all.len(),
+        counts.delivered,
+        counts.pending,
+        counts.failed,
+        rss_mb()
+    );
+    assert_eq!(counts.pending, 0, "every delivery went out");
+    assert_eq!(counts.failed, 0, "no delivery was given up");
+    assert!(
+        received >= fan_outs * sinks.len(),
+        "each follower server got each new thread"
+    );
+}
+
+fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {
+    let mut m = Minute::default();
+    for s in samples
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| s.minute == minute)
+    {
+        m.requests += 1;
+        match s.status {
+            503 => m.unavailable += 1,
+            500..=599 => m.server_errors += 1,
+            400..=499 => m.client_errors += 1,
+            _ => {}
+        }
+        m.latencies.push(s.latency);
+    }
+    m.latencies.sort();
+    let p = |q: f64| {
+        let n = m.latencies.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let rank = ((q / 100.0) * n as f64).ceil() as usize;
+        m.latencies[rank.clamp(1, n) - 1].as_secs_f64() * 1000.0
+    };
+    println!(
+        "  minute {:>3}: {:>6} requests  5xx {:>3}  503 {:>4}  4xx {:>3}  p50 {:>7.1} ms  p99 {:>7.1} ms  RSS {:>5.0} MB",
+        minute + 1,
+        m.requests,
+        m.server_errors,
+        m.unavailable,
+        m.client_errors,
+        p(50.0),
+        p(99.0),
+        rss_mb()
+    );
+}

@@ -241,7 +241,7 @@ pub async fn soak() {
         if let Some(wait) = next.checked_sub(started.elapsed()) {
             tokio::time::sleep(wait).await;
         }
-        if second % 60 == 0 {
+        if second.is_multiple_of(60) {
             report_minute(&samples, second / 60 - 1);
         }
     }

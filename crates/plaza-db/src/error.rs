@@ -37,15 +37,27 @@ impl DbError {
     /// Whether the database is out of reach (no connection to be had, or the one in use was
     /// lost): the request may succeed if tried again shortly, so callers answer 503, not 500.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            DbError::Pool(_)
-                | DbError::Connect { .. }
-                | DbError::Query(
-                    DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
-                        | DieselError::BrokenTransactionManager
-                )
-        )
+        match self {
+            DbError::Pool(_) | DbError::Connect { .. } => true,
+            DbError::Query(DieselError::BrokenTransactionManager) => true,
+            DbError::Query(DieselError::DatabaseError(kind, info)) => match kind {
+                // A connection that broke under the query (PostgreSQL's driver says so without
+                // an SQLSTATE).
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    true
+                }
+                // The server ending sessions or not taking any (SQLSTATE 57P01–57P03). Diesel
+                // hands over no SQLSTATE, only the message, which is English unless the server
+                // is set to another language; then these stay 500s.
+                DatabaseErrorKind::Unknown => {
+                    let message = info.message();
+                    message.starts_with("terminating connection due to administrator command")
+                        || message.starts_with("the database system is")
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 }
 
@@ -71,5 +83,36 @@ impl From<DieselError> for DbError {
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for DbError {
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
         DbError::Pool(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query_error(kind: DatabaseErrorKind, message: &str) -> DbError {
+        DbError::Query(DieselError::DatabaseError(
+            kind,
+            Box::new(message.to_owned()),
+        ))
+    }
+
+    #[test]
+    fn a_lost_or_refused_database_is_unavailable_and_a_bad_query_is_not() {
+        let unknown = DatabaseErrorKind::Unknown;
+        assert!(DbError::Pool("timed out".into()).is_unavailable());
+        assert!(query_error(DatabaseErrorKind::UnableToSendCommand, "closed").is_unavailable());
+        assert!(query_error(DatabaseErrorKind::ClosedConnection, "closed").is_unavailable());
+        assert!(
+            query_error(
+                unknown,
+                "terminating connection due to administrator command"
+            )
+            .is_unavailable()
+        );
+        assert!(query_error(unknown, "the database system is starting up").is_unavailable());
+        assert!(!query_error(unknown, "syntax error at or near").is_unavailable());
+        assert!(!query_error(DatabaseErrorKind::UniqueViolation, "taken").is_unavailable());
+        assert!(!DbError::NotFound.is_unavailable());
     }
 }

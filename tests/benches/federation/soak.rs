@@ -86,6 +86,14 @@ fn activity(actor: &str, n: usize, step: u64, group: &str, thread: &str, remote:
 }
 
 pub async fn soak() {
+    // Warnings and errors (a refused request, a lost connection) go to stderr as they happen.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
     let minutes = setting("PLAZA_SOAK_MINUTES", 30);
     let rate = setting("PLAZA_SOAK_RATE", 20) as usize;
     let restart = std::env::var("PLAZA_SOAK_RESTART").ok();

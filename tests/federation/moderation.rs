@@ -190,3 +190,47 @@ async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
     assert_eq!(update["object"]["type"], "Note");
     assert_eq!(update["object"]["distinguished"], true);
 }
+
+/// Lemmy tells a moderator's removal from an author's own deletion by the presence of `summary`
+/// on the `Delete` (and on the `Delete` inside the `Undo` that restores): without one it takes the
+/// Delete for the author's and refuses it from anyone else. Lemmy itself sends an empty string
+/// when the moderator gave no reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn lemmy_accepts_a_removal_without_reason_because_summary_is_sent() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    let comment = eve.reply(thread, None, "Buy now").await;
+    publish_all(&plaza).await;
+
+    for action in ["remove", "restore"] {
+        let answer = admin
+            .post(
+                &format!("/comments/{comment}/moderate"),
+                &json!({ "action": action }),
+            )
+            .await;
+        assert_eq!(answer.status, 204, "{}", answer.body);
+    }
+    publish_all(&plaza).await;
+
+    let sent = announced(&lemmy);
+    let removal = sent
+        .iter()
+        .find(|a| a["type"] == "Delete")
+        .expect("the removal was announced");
+    assert_eq!(
+        removal["object"],
+        format!("{}/comment/{comment}", plaza.base)
+    );
+    assert_eq!(removal["summary"], "", "{removal}");
+    let restore = sent
+        .iter()
+        .find(|a| a["type"] == "Undo")
+        .expect("the restore was announced");
+    assert_eq!(restore["object"]["type"], "Delete");
+    assert_eq!(restore["object"]["summary"], "", "{restore}");
+}

@@ -181,6 +181,8 @@ pub async fn apply(
     reason: Option<&str>,
     origin: Origin<'_>,
 ) -> CoreResult<()> {
+    // Lemmy sends an empty `summary` on a removal without a reason: no reason either.
+    let reason = reason.filter(|r| !r.trim().is_empty());
     transaction!(&ctx.db, CoreError, |conn| {
         let subject = subject(conn, action).await?;
         ensure_may_moderate(conn, &subject.group, who, origin).await?;

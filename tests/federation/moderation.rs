@@ -234,3 +234,50 @@ async fn lemmy_accepts_a_removal_without_reason_because_summary_is_sent() {
     assert_eq!(restore["object"]["type"], "Delete");
     assert_eq!(restore["object"]["summary"], "", "{restore}");
 }
+
+/// Lemmy's own communities drop a banned person's subscription: they stop counting as a follower
+/// and get nothing more from the community, except the ban itself, and cannot follow again
+/// while it lasts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ban_ends_the_banned_persons_follow_of_the_group() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let followers = |plaza: &TestInstance| {
+        let client = plaza.anonymous();
+        async move { client.get("/groups/support").await.i64("/follower_count") }
+    };
+    assert_eq!(followers(&plaza).await, 1);
+
+    let banned = admin
+        .post(
+            "/groups/support/bans",
+            &json!({"person": format!("carol@{}", lemmy.domain()), "reason": "spam"}),
+        )
+        .await;
+    assert_eq!(banned.status, 204, "{}", banned.body);
+    assert_eq!(followers(&plaza).await, 0);
+    plaza
+        .member("ada")
+        .await
+        .thread("support", "After the ban", "")
+        .await;
+    publish_all(&plaza).await;
+    let kinds: Vec<Value> = announced(&lemmy)
+        .iter()
+        .map(|a| a["type"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [json!("Block")],
+        "only the ban reaches carol's server"
+    );
+
+    let again = json!({
+        "id": format!("{}/follows/2", lemmy.bob), "type": "Follow",
+        "actor": lemmy.bob, "object": format!("{}/g/support", plaza.base)
+    });
+    assert_eq!(lemmy.send(&plaza, "/g/support/inbox", &again).await.0, 403);
+    assert_eq!(followers(&plaza).await, 0);
+}

@@ -225,6 +225,11 @@ pub async fn apply(
                     Some(who.person_id),
                 )
                 .await?;
+                // As in Lemmy's own communities, a ban ends the person's follow: nothing more is
+                // delivered to them and they no longer count as a follower.
+                if subject.group.local {
+                    group::remove_follower(conn, group_id, person_id).await?;
+                }
                 true
             }
             Action::Unban {

@@ -281,3 +281,52 @@ async fn a_ban_ends_the_banned_persons_follow_of_the_group() {
     assert_eq!(lemmy.send(&plaza, "/g/support/inbox", &again).await.0, 403);
     assert_eq!(followers(&plaza).await, 0);
 }
+
+/// Lemmy shows a comment as edited when its `Note` carries `updated`. Marking an answer official
+/// sends the comment's `Update` (for Lemmy's `distinguished`), which is no edit: its `updated` is
+/// the time of the last edit of the text, absent when there was none.
+#[tokio::test(flavor = "multi_thread")]
+async fn lemmy_shows_no_edit_for_an_official_answer_because_updated_is_the_text_edit_time() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Where is my order?", "").await;
+    let answer = admin.reply(thread, None, "It ships today.").await;
+    let marked = admin
+        .post(
+            &format!("/comments/{answer}/distinguish"),
+            &json!({"distinguished": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    publish_all(&plaza).await;
+    let updates = |lemmy: &FakeRemote| -> Vec<Value> {
+        announced(lemmy)
+            .into_iter()
+            .filter(|a| a["type"] == "Update")
+            .map(|a| a["object"].clone())
+            .collect()
+    };
+    let sent = updates(&lemmy);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["distinguished"], true);
+    assert!(sent[0].get("updated").is_none(), "{}", sent[0]);
+
+    let edited = admin
+        .patch(
+            &format!("/comments/{answer}"),
+            &json!({"body": "It shipped."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    publish_all(&plaza).await;
+    let sent = updates(&lemmy);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[1]["updated"].is_string(), "{}", sent[1]);
+    let fetched = plaza
+        .fetch(&format!("/comment/{answer}"), crate::MASTODON_ACCEPT)
+        .await;
+    assert_eq!(fetched.body["updated"], sent[1]["updated"]);
+}

@@ -160,6 +160,7 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
         last_activity_at -> Timestamp,
         fetched_at -> Nullable<Timestamp>,
+        edited_at -> Nullable<Timestamp>,
     }
 }
 
@@ -183,6 +184,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         fetched_at -> Nullable<Timestamp>,
+        edited_at -> Nullable<Timestamp>,
     }
 }
 

@@ -161,6 +161,11 @@ impl FakeRemote {
             .insert(path.to_owned(), document);
     }
 
+    /// The document served at `path`.
+    pub fn document(&self, path: &str) -> Value {
+        self.state.documents.lock().unwrap()[path].clone()
+    }
+
     /// Every request received so far.
     pub fn captured(&self) -> Vec<Captured> {
         self.state.captured.lock().unwrap().clone()
@@ -210,6 +215,18 @@ impl FakeRemote {
 
     /// Signs `activity` as bob for `path` on this server's host, and returns the captured request.
     pub async fn sign(&self, plaza: &TestInstance, path: &str, activity: &Value) -> Captured {
+        self.sign_as(&self.bob, plaza, path, activity).await
+    }
+
+    /// Signs `activity` as `actor`, one of the people this server serves (they share bob's key),
+    /// for `path` on this server's host, and returns the captured request.
+    pub async fn sign_as(
+        &self,
+        actor: &str,
+        plaza: &TestInstance,
+        path: &str,
+        activity: &Value,
+    ) -> Captured {
         // The signing side's own domain must differ from the target's, or the library would
         // skip the request as local.
         let config = FederationConfig::builder()
@@ -222,11 +239,11 @@ impl FakeRemote {
         let data = config.to_request_data();
         let stored = StoredActivity::parse(
             activity["id"].as_str().unwrap(),
-            &self.bob,
+            actor,
             &activity.to_string(),
         )
         .unwrap();
-        let signer = Signer::new(&self.bob, self.bob_key.clone()).unwrap();
+        let signer = Signer::new(actor, self.bob_key.clone()).unwrap();
         let target = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
         let before = self.captured().len();
         let tasks = SendActivityTask::prepare(&stored, &signer, vec![target], &data)
@@ -294,7 +311,19 @@ impl FakeRemote {
 
     /// Signs `activity` as bob and delivers it to Plaza's `path`; returns Plaza's answer.
     pub async fn send(&self, plaza: &TestInstance, path: &str, activity: &Value) -> (u16, Value) {
-        let signed = self.sign(plaza, path, activity).await;
+        self.send_as(&self.bob, plaza, path, activity).await
+    }
+
+    /// Signs `activity` as `actor` (see [`FakeRemote::sign_as`]) and delivers it to Plaza's
+    /// `path`; returns Plaza's answer.
+    pub async fn send_as(
+        &self,
+        actor: &str,
+        plaza: &TestInstance,
+        path: &str,
+        activity: &Value,
+    ) -> (u16, Value) {
+        let signed = self.sign_as(actor, plaza, path, activity).await;
         replay(plaza, &signed, None, None).await
     }
 

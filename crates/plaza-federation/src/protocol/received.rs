@@ -21,6 +21,13 @@ fn ids_of(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The ids in a value that holds an id, an object with an `id`, or a list of either.
+pub fn ids_in(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    ids_of(value, &mut out);
+    out
+}
+
 /// Deserializes an id, an object with an `id`, or a list of them, into the list of ids.
 pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let value = Value::deserialize(d)?;
@@ -158,6 +165,72 @@ impl ReceivedObject {
             .find(|a| a.kind == "Link")
             .and_then(|a| a.href.as_deref())
     }
+}
+
+/// A collection (or one page of it): the ids it lists, and its first page when the items are
+/// not inline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedCollection {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default, deserialize_with = "ids")]
+    pub ordered_items: Vec<String>,
+    #[serde(default, deserialize_with = "ids")]
+    pub items: Vec<String>,
+    #[serde(default)]
+    pub first: Option<Value>,
+}
+
+impl ReceivedCollection {
+    /// Whether it is a collection at all (an actor's URL may stand where a list was expected).
+    pub fn is_collection(&self) -> bool {
+        self.kind.ends_with("Collection") || self.kind.ends_with("CollectionPage")
+    }
+
+    /// The ids listed inline.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ordered_items
+            .iter()
+            .chain(&self.items)
+            .map(String::as_str)
+    }
+}
+
+/// The URL of an image, given as a URL, an `Image` whose `url` is a URL or a `Link`, or a list.
+fn image_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    fn url_of(value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(map) => map
+                .get("url")
+                .and_then(url_of)
+                .or_else(|| map.get("href").and_then(Value::as_str).map(str::to_owned)),
+            Value::Array(items) => items.iter().find_map(url_of),
+            _ => None,
+        }
+    }
+    Ok(url_of(&Value::deserialize(d)?))
+}
+
+/// A group as an `Update` carries it, with only what Plaza takes from it: never its keys or
+/// inboxes, which change only when the group itself is fetched from its home.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedGroup {
+    pub id: Url,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    /// The title.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The description, as HTML.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "image_url")]
+    pub icon: Option<String>,
+    #[serde(default)]
+    pub posting_restricted_to_mods: Option<bool>,
 }
 
 /// Any activity, with the fields every handler needs; `object` is kept as sent.

@@ -10,6 +10,7 @@ mod discovery;
 mod docs_examples;
 mod from_lemmy;
 mod from_mastodon;
+mod from_others;
 mod inbox;
 mod moderation;
 mod objects;

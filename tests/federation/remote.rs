@@ -404,13 +404,16 @@ pub async fn publish_all(plaza: &TestInstance) {
 }
 
 /// A fixture file from `tests/fixtures/`, with its example hosts replaced by the fake server's
-/// (`social.example`, `lemmy.example`) and Plaza's (`brand.example`).
+/// (`social.example`, `lemmy.example`, `friendica.example`, `mobilizon.example`) and Plaza's
+/// (`brand.example`).
 pub fn fixture(name: &str, remote: &FakeRemote, plaza: &TestInstance) -> Value {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let text = text
         .replace("https://social.example", &remote.base)
         .replace("https://lemmy.example", &remote.base)
+        .replace("https://friendica.example", &remote.base)
+        .replace("https://mobilizon.example", &remote.base)
         .replace("https://brand.example", &plaza.base);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -12,6 +12,7 @@ mod from_lemmy;
 mod from_mastodon;
 mod from_others;
 mod inbox;
+mod logs;
 mod moderation;
 mod objects;
 mod remote;

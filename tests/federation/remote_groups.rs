@@ -256,3 +256,52 @@ async fn a_remote_groups_moderators_are_read_up_to_a_bound() {
     let ids: Vec<Value> = moderators.iter().map(|p| json!(p.ap_id)).collect();
     assert_eq!(ids, [json!(served)]);
 }
+
+/// Lemmy passes a member's comment on to every follower of the community, the author's own server
+/// among them. Our own comment announced back is ours already: it is never fetched (Plaza used to
+/// ask itself for it, and log that it was not fetchable) and the announce changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn our_own_comment_announced_back_by_a_lemmy_community_is_not_fetched() {
+    crate::logs::capture();
+    let plaza = TestInstance::spawn().await;
+    let ada = plaza.member("ada").await;
+    let community = FakeRemote::start_group(Some("lemmy"), "/c/main").await;
+    let dora = community.serve_person("/u/dora");
+    follow_community(&plaza, &community).await;
+    assert!(
+        crate::logs::logged(&format!("Fetching remote object {}", community.bob)),
+        "the follow's fetch of the community is in the log"
+    );
+    let page_id = announce_thread(&plaza, &community, &dora).await;
+    let thread = {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        plaza_db::post::find_by_ap_id(&mut pooled.conn(), &page_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let comment = ada.reply(thread, None, "Same here since Monday").await;
+    crate::remote::publish_all(&plaza).await;
+    let ada_id = format!("{}/u/ada", plaza.base);
+    let create = community
+        .received("/inbox")
+        .into_iter()
+        .find(|a| a["type"] == "Create" && a["actor"] == ada_id.as_str())
+        .expect("ada's comment went to the community");
+
+    let announce = json!({
+        "id": format!("{}/announce/back/1", community.bob), "type": "Announce",
+        "actor": community.bob, "to": [PUBLIC], "object": create
+    });
+    let (status, body) = community.send(&plaza, "/inbox", &announce).await;
+    assert_eq!(status, 202, "{body}");
+    let own = format!("{}/comment/{comment}", plaza.base);
+    assert!(
+        !crate::logs::logged(&format!("Fetching remote object {own}")),
+        "Plaza fetched its own comment"
+    );
+    let read = ada.get(&format!("/threads/{thread}")).await;
+    assert_eq!(read.at("/thread/comment_count"), 1, "{}", read.body);
+    assert_eq!(read.at("/comments/0/body_source"), "Same here since Monday");
+}

@@ -57,6 +57,12 @@ impl Announce {
             InboxActivity::UndoModerate(a) => a.announced = true,
             _ => {}
         }
+        if let InboxActivity::Write(write) = &inner
+            && crate::objects::content::is_local(data, &write.object.id)
+        {
+            tracing::debug!(id = %write.object.id, "our own object announced back");
+            return Ok(());
+        }
         if let InboxActivity::Write(write) = &mut inner
             && domain_of(write.actor.inner()) != domain_of(group.id())
         {

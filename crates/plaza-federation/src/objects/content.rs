@@ -87,7 +87,8 @@ pub async fn addressed_group(
     Ok(None)
 }
 
-/// Whether a URL is one of ours.
+/// Whether a URL is one of ours. What it names is stored here or does not exist, so it is never
+/// fetched, and what others say of it (a group announcing our own comment back) changes nothing.
 pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
     crate::domain_of(url).as_deref() == Some(data.urls.domain())
 }

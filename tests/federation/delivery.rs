@@ -30,9 +30,12 @@ struct SinkState {
     /// Requests to answer with 503 before answering 202.
     failures_left: Arc<Mutex<u32>>,
     delay: Duration,
-    /// Answers to give first, in order: status, `Retry-After`, body.
-    scripted: Arc<Mutex<Vec<(u16, Option<String>, String)>>>,
+    /// Answers to give first, in order.
+    scripted: Arc<Mutex<Vec<Scripted>>>,
 }
+
+/// An answer the sink gives instead of its usual one: status, `Retry-After`, body.
+type Scripted = (u16, Option<String>, String);
 
 /// A fake remote server that records what it is sent.
 struct Sink {

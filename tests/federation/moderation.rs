@@ -2,7 +2,7 @@
 //! sends them; a remote moderator's Lock and Block apply here; a Flag from Mastodon opens a
 //! report for the group's moderators.
 
-use plaza_tests::TestInstance;
+use plaza_tests::{Client, TestInstance};
 use serde_json::{Value, json};
 
 use crate::remote::{FakeRemote, fixture, publish_all};
@@ -13,6 +13,16 @@ async fn follow(plaza: &TestInstance, remote: &FakeRemote) {
         "actor": remote.bob, "object": format!("{}/g/support", plaza.base)
     });
     assert_eq!(remote.send(plaza, "/g/support/inbox", &follow).await.0, 202);
+}
+
+/// A group `support` whose administrator is `admin` (returned signed in), followed from a Lemmy
+/// server.
+async fn group_followed_from_lemmy() -> (TestInstance, Client, FakeRemote) {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    (plaza, admin, lemmy)
 }
 
 /// What the group sent to `remote`'s shared inbox, unwrapped from its Announces.
@@ -27,10 +37,7 @@ fn announced(remote: &FakeRemote) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn local_moderation_reaches_forum_followers_as_lemmy_sends_it() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
     let eve = plaza.member("eve").await;
     let thread = eve.thread("support", "Cheap watches", "").await;
     publish_all(&plaza).await;
@@ -166,29 +173,35 @@ async fn a_settings_change_reaches_forums_as_the_moderators_update_and_mastodon_
     assert_eq!(to_mastodon[0]["actor"], format!("{}/g/support", plaza.base));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
+/// A group followed from Lemmy, where the administrator answered ada's question and marked the
+/// answer official; published. Returns the instance, the administrator, the Lemmy server and the
+/// answer's id.
+async fn official_answer_seen_from_lemmy() -> (TestInstance, Client, FakeRemote, i64) {
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
     let ada = plaza.member("ada").await;
     let thread = ada.thread("support", "Where is my order?", "").await;
     let answer = admin.reply(thread, None, "It ships today.").await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(answer, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     publish_all(&plaza).await;
-    let update = announced(&lemmy)
+    (plaza, admin, lemmy, answer)
+}
+
+/// The objects of the `Update`s the group announced to `lemmy`.
+fn announced_updates(lemmy: &FakeRemote) -> Vec<Value> {
+    let updates = announced(lemmy)
         .into_iter()
-        .find(|a| a["type"] == "Update")
-        .expect("the comment's Update was announced");
-    assert_eq!(update["object"]["type"], "Note");
-    assert_eq!(update["object"]["distinguished"], true);
+        .filter(|a| a["type"] == "Update");
+    updates.map(|a| a["object"].clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
+    let (_plaza, _admin, lemmy, _) = official_answer_seen_from_lemmy().await;
+    let updates = announced_updates(&lemmy);
+    let update = updates.first().expect("the comment's Update was announced");
+    assert_eq!(update["type"], "Note");
+    assert_eq!(update["distinguished"], true);
 }
 
 /// Lemmy tells a moderator's removal from an author's own deletion by the presence of `summary`
@@ -197,10 +210,7 @@ async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
 /// when the moderator gave no reason.
 #[tokio::test(flavor = "multi_thread")]
 async fn lemmy_accepts_a_removal_without_reason_because_summary_is_sent() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
     let eve = plaza.member("eve").await;
     let thread = eve.thread("support", "Cheap watches", "").await;
     let comment = eve.reply(thread, None, "Buy now").await;
@@ -240,10 +250,7 @@ async fn lemmy_accepts_a_removal_without_reason_because_summary_is_sent() {
 /// while it lasts.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ban_ends_the_banned_persons_follow_of_the_group() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
     let followers = |plaza: &TestInstance| {
         let client = plaza.anonymous();
         async move { client.get("/groups/support").await.i64("/follower_count") }
@@ -287,29 +294,8 @@ async fn a_ban_ends_the_banned_persons_follow_of_the_group() {
 /// the time of the last edit of the text, absent when there was none.
 #[tokio::test(flavor = "multi_thread")]
 async fn lemmy_shows_no_edit_for_an_official_answer_because_updated_is_the_text_edit_time() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
-    let ada = plaza.member("ada").await;
-    let thread = ada.thread("support", "Where is my order?", "").await;
-    let answer = admin.reply(thread, None, "It ships today.").await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
-    assert_eq!(marked.status, 200, "{}", marked.body);
-    publish_all(&plaza).await;
-    let updates = |lemmy: &FakeRemote| -> Vec<Value> {
-        announced(lemmy)
-            .into_iter()
-            .filter(|a| a["type"] == "Update")
-            .map(|a| a["object"].clone())
-            .collect()
-    };
-    let sent = updates(&lemmy);
+    let (plaza, admin, lemmy, answer) = official_answer_seen_from_lemmy().await;
+    let sent = announced_updates(&lemmy);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0]["distinguished"], true);
     assert!(sent[0].get("updated").is_none(), "{}", sent[0]);
@@ -322,7 +308,7 @@ async fn lemmy_shows_no_edit_for_an_official_answer_because_updated_is_the_text_
         .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     publish_all(&plaza).await;
-    let sent = updates(&lemmy);
+    let sent = announced_updates(&lemmy);
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert!(sent[1]["updated"].is_string(), "{}", sent[1]);
     let fetched = plaza

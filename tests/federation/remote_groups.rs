@@ -80,6 +80,35 @@ fn list_moderators(community: &FakeRemote, ids: Vec<String>) {
     );
 }
 
+/// An instance where ada follows a Lemmy community at `/c/main` moderated by `/u/mod`, whose
+/// member `/u/dora` moderates nothing; returns the instance, the community and dora's id.
+async fn following_a_moderated_community() -> (TestInstance, FakeRemote, String) {
+    let plaza = TestInstance::spawn().await;
+    plaza.member("ada").await;
+    let community = community_moderated_by(&["/u/mod"]).await;
+    let dora = community.serve_person("/u/dora");
+    follow_community(&plaza, &community).await;
+    (plaza, community, dora)
+}
+
+/// The community as the API shows it here.
+async fn shown_group(plaza: &TestInstance, community: &FakeRemote) -> plaza_tests::Answer {
+    let shown = plaza
+        .anonymous()
+        .get(&format!("/groups/main@{}", community.domain()))
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    shown
+}
+
+async fn stored_post(plaza: &TestInstance, ap_id: &str) -> plaza_db::post::PostRow {
+    let mut pooled = plaza.ctx.db.get().await.unwrap();
+    plaza_db::post::find_by_ap_id(&mut pooled.conn(), ap_id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn stored_group(plaza: &TestInstance, community: &FakeRemote) -> plaza_db::group::GroupRow {
     let mut pooled = plaza.ctx.db.get().await.unwrap();
     plaza_db::group::find_by_ap_id(&mut pooled.conn(), &community.bob)
@@ -97,12 +126,7 @@ async fn a_followed_lemmy_community_announces_threads_and_moderator_removals() {
     let dora = community.serve_person("/u/dora");
     let moderator = community.serve_person("/u/mod");
     follow_community(&plaza, &community).await;
-    let answer = plaza
-        .anonymous()
-        .get(&format!("/groups/main@{}", community.domain()))
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    assert_eq!(answer.at("/local"), false);
+    assert_eq!(shown_group(&plaza, &community).await.at("/local"), false);
 
     // The community announces dora's new thread.
     let page_id = announce_thread(&plaza, &community, &dora).await;
@@ -129,11 +153,7 @@ async fn a_followed_lemmy_community_announces_threads_and_moderator_removals() {
     });
     let (status, body) = community.send(&plaza, "/inbox", &announce).await;
     assert_eq!(status, 202, "{body}");
-    let mut pooled = plaza.ctx.db.get().await.unwrap();
-    let post = plaza_db::post::find_by_ap_id(&mut pooled.conn(), &page_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let post = stored_post(&plaza, &page_id).await;
     assert!(post.removed && !post.deleted);
 }
 
@@ -142,18 +162,9 @@ async fn a_followed_lemmy_community_announces_threads_and_moderator_removals() {
 /// by the community) is accepted like one of a local group's moderators.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lemmy_communitys_moderators_are_read_when_it_is_followed_and_may_moderate_directly() {
-    let plaza = TestInstance::spawn().await;
-    plaza.member("ada").await;
-    let community = community_moderated_by(&["/u/mod"]).await;
+    let (plaza, community, dora) = following_a_moderated_community().await;
     let moderator = format!("{}/u/mod", community.base);
-    let dora = community.serve_person("/u/dora");
-    follow_community(&plaza, &community).await;
-
-    let shown = plaza
-        .anonymous()
-        .get(&format!("/groups/main@{}", community.domain()))
-        .await;
-    assert_eq!(shown.status, 200, "{}", shown.body);
+    let shown = shown_group(&plaza, &community).await;
     let moderators = shown.at("/moderators").as_array().unwrap().clone();
     assert_eq!(moderators.len(), 1, "{}", shown.body);
     assert_eq!(moderators[0]["url"], moderator.as_str());
@@ -175,12 +186,7 @@ async fn a_lemmy_communitys_moderators_are_read_when_it_is_followed_and_may_mode
         .send_as(&moderator, &plaza, "/inbox", &lock(2, &moderator))
         .await;
     assert_eq!(status, 202, "{body}");
-    let mut pooled = plaza.ctx.db.get().await.unwrap();
-    let post = plaza_db::post::find_by_ap_id(&mut pooled.conn(), &page_id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(post.locked);
+    assert!(stored_post(&plaza, &page_id).await.locked);
 }
 
 /// Lemmy sends a community's new settings as `Update {actor: the moderator, object: Group}`,
@@ -189,11 +195,7 @@ async fn a_lemmy_communitys_moderators_are_read_when_it_is_followed_and_may_mode
 /// moderate the community is refused.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lemmy_communitys_update_of_itself_by_its_moderator_changes_our_copy() {
-    let plaza = TestInstance::spawn().await;
-    plaza.member("ada").await;
-    let community = community_moderated_by(&["/u/mod"]).await;
-    let dora = community.serve_person("/u/dora");
-    follow_community(&plaza, &community).await;
+    let (plaza, community, dora) = following_a_moderated_community().await;
     let update = fixture("lemmy/update_community.json", &community, &plaza);
 
     let mut by_dora = update.clone();
@@ -273,14 +275,7 @@ async fn our_own_comment_announced_back_by_a_lemmy_community_is_not_fetched() {
         "the follow's fetch of the community is in the log"
     );
     let page_id = announce_thread(&plaza, &community, &dora).await;
-    let thread = {
-        let mut pooled = plaza.ctx.db.get().await.unwrap();
-        plaza_db::post::find_by_ap_id(&mut pooled.conn(), &page_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
+    let thread = stored_post(&plaza, &page_id).await.id;
     let comment = ada.reply(thread, None, "Same here since Monday").await;
     crate::remote::publish_all(&plaza).await;
     let ada_id = format!("{}/u/ada", plaza.base);

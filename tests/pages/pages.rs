@@ -294,12 +294,7 @@ async fn marking_an_answer_official_is_not_an_edit_but_changing_its_text_is() {
     let (plaza, thread, _) = instance_with_thread().await;
     let admin = plaza.login("admin").await;
     let answer = admin.reply(thread, None, "Hold it for ten seconds.").await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(answer, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     assert!(marked.at("/edited_at").is_null(), "{}", marked.body);
     let page = plaza.browse(&format!("/post/{thread}")).await;
@@ -337,12 +332,7 @@ async fn an_official_answer_is_marked_as_such() {
     let answer = admin
         .reply(thread, None, "Hold it for thirty seconds.")
         .await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(answer, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     let page = plaza.browse(&format!("/post/{thread}")).await;
     assert!(

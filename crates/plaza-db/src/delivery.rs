@@ -173,19 +173,11 @@ pub async fn mark_refused(
     answer: &Answer,
 ) -> DbResult<()> {
     let now = now();
-    let (status, excerpt) = answer_columns(Some(answer));
     let error = format!("refused with status {}", answer.status);
+    end_attempt(conn, id, &error, Some(answer), now, Some(now)).await?;
     on_conn!(conn, |c| {
         diesel::update(deliveries::table.find(id))
-            .set((
-                deliveries::attempts.eq(deliveries::attempts + 1),
-                deliveries::failed_at.eq(now),
-                deliveries::refused_at.eq(now),
-                deliveries::last_error.eq(&error),
-                deliveries::claimed_until.eq(None::<NaiveDateTime>),
-                deliveries::last_status.eq(status),
-                deliveries::last_response.eq(excerpt),
-            ))
+            .set(deliveries::refused_at.eq(now))
             .execute(c)
             .await?;
         diesel::update(instances::table.find(instance_id))
@@ -198,6 +190,34 @@ pub async fn mark_refused(
         Ok::<_, DbError>(())
     })?;
     host_answers(conn, instance_id).await
+}
+
+/// Ends one attempt at a delivery: counts it, records what came of it and releases the claim.
+async fn end_attempt(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    error: &str,
+    answer: Option<&Answer>,
+    next_attempt_at: NaiveDateTime,
+    failed_at: Option<NaiveDateTime>,
+) -> DbResult<()> {
+    let error: String = error.chars().take(1000).collect();
+    let (status, excerpt) = answer_columns(answer);
+    on_conn!(conn, |c| {
+        diesel::update(deliveries::table.find(id))
+            .set((
+                deliveries::attempts.eq(deliveries::attempts + 1),
+                deliveries::next_attempt_at.eq(next_attempt_at),
+                deliveries::failed_at.eq(failed_at),
+                deliveries::last_error.eq(&error),
+                deliveries::claimed_until.eq(None::<NaiveDateTime>),
+                deliveries::last_status.eq(status),
+                deliveries::last_response.eq(excerpt),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
 }
 
 fn answer_columns(answer: Option<&Answer>) -> (Option<i32>, Option<&str>) {
@@ -273,31 +293,18 @@ pub async fn mark_failed(
     retry: Retry,
 ) -> DbResult<i32> {
     let now = now();
-    let error: String = error.chars().take(1000).collect();
-    let (status, excerpt) = answer_columns(answer);
-    on_conn!(conn, |c| {
-        let (next, failed) = match retry {
-            Retry::At(at) => (at, None),
-            Retry::GiveUp => (now, Some(now)),
-        };
-        diesel::update(deliveries::table.find(id))
-            .set((
-                deliveries::attempts.eq(deliveries::attempts + 1),
-                deliveries::next_attempt_at.eq(next),
-                deliveries::failed_at.eq(failed),
-                deliveries::last_error.eq(&error),
-                deliveries::claimed_until.eq(None::<NaiveDateTime>),
-                deliveries::last_status.eq(status),
-                deliveries::last_response.eq(excerpt),
-            ))
-            .execute(c)
-            .await?;
-        Ok(diesel::update(instances::table.find(instance_id))
-            .set(instances::failure_count.eq(instances::failure_count + 1))
-            .returning(instances::failure_count)
-            .get_result(c)
-            .await?)
-    })
+    let (next, failed) = match retry {
+        Retry::At(at) => (at, None),
+        Retry::GiveUp => (now, Some(now)),
+    };
+    end_attempt(conn, id, error, answer, next, failed).await?;
+    on_conn!(conn, |c| Ok(diesel::update(
+        instances::table.find(instance_id)
+    )
+    .set(instances::failure_count.eq(instances::failure_count + 1))
+    .returning(instances::failure_count)
+    .get_result(c)
+    .await?))
 }
 
 /// Marks a host dead (if it is not already) and postpones its waiting deliveries to `probe_at`:

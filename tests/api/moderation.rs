@@ -193,12 +193,9 @@ async fn staff_mark_their_answer_official_and_members_cannot() {
     let ada = plaza.member("ada").await;
     let thread = ada.thread("support", "Where is my order?", "").await;
     let question = ada.reply(thread, None, "Ordered on Monday").await;
-    ada.post(
-        &format!("/comments/{question}/distinguish"),
-        &json!({"distinguished": true}),
-    )
-    .await
-    .assert_error(403, "forbidden");
+    ada.distinguish(question, true)
+        .await
+        .assert_error(403, "forbidden");
 
     // An administrator names ada staff; then she can.
     ada.put("/admin/accounts/ada/staff")
@@ -207,30 +204,16 @@ async fn staff_mark_their_answer_official_and_members_cannot() {
     let named = admin.put("/admin/accounts/ada/staff").await;
     assert_eq!(named.status, 200, "{}", named.body);
     assert_eq!(named.at("/staff"), true);
-    let own = ada
-        .post(
-            &format!("/comments/{question}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let own = ada.distinguish(question, true).await;
     assert_eq!(own.status, 200, "{}", own.body);
-    ada.post(
-        &format!("/comments/{question}/distinguish"),
-        &json!({"distinguished": false}),
-    )
-    .await;
+    ada.distinguish(question, false).await;
     assert_eq!(
         admin.delete("/admin/accounts/ada/staff").await.at("/staff"),
         false
     );
 
     let answer = admin.reply(thread, None, "It ships today.").await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(answer, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     assert_eq!(marked.at("/distinguished"), true);
     let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;

@@ -53,3 +53,22 @@ async fn the_instance_describes_itself() {
     assert_eq!(info.at("/federation_allowlist"), false);
     assert!(info.at("/icon_url").is_null(), "{}", info.body);
 }
+
+/// Reading a thread its author deleted answers 200 with `deleted: true` (its replies stay
+/// readable); only a moderator's removal answers 410. The served description says so, as the
+/// README does.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_description_says_a_deleted_thread_is_read_and_a_removed_one_is_gone() {
+    let plaza = TestInstance::spawn().await;
+    let doc = plaza.anonymous().get("/openapi.json").await;
+    let responses = doc.at("/paths/~1threads~1{id}/get/responses").clone();
+    let described = |status: &str| {
+        responses[status]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(described("200").contains("deleted: true"), "{responses}");
+    assert!(described("410").contains("removed"), "{responses}");
+    assert!(!described("410").contains("deleted"), "{responses}");
+}

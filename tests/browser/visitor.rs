@@ -50,12 +50,7 @@ async fn a_visitor_reads_a_group_and_a_comment_tree_and_follows_the_group_from_e
             "A fix is on its way in firmware 2.1; until then, a reset as Bob says clears it.",
         )
         .await;
-    let marked = admin
-        .post(
-            &format!("/comments/{official}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(official, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     let domain = plaza.ctx.urls.domain().to_owned();
 

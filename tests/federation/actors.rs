@@ -186,3 +186,64 @@ async fn group_collections_show_follower_count_moderators_pins_and_announced_thr
     let again = plaza.fetch("/g/support/outbox", MASTODON_ACCEPT).await;
     assert_eq!(outbox.body, again.body);
 }
+
+/// Lemmy looks for a site's actor at the origin (`https://host/`) with an ActivityPub `Accept`
+/// header, to show the instance's name, description and icon; it used to get the home page's
+/// HTML. The origin answers the instance actor's document (id `/actor`), and Lemmy's federation
+/// library, finding another id than the URL it asked for on the same host, fetches `/actor`.
+#[tokio::test(flavor = "multi_thread")]
+async fn lemmy_finds_the_instance_actor_at_the_origin() {
+    use plaza_federation::activitypub_federation::config::FederationConfig;
+    use plaza_federation::activitypub_federation::fetch::fetch_object_http;
+
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.admin("admin").await;
+    let changed = admin
+        .patch(
+            "/instance",
+            &serde_json::json!({
+                "name": "Brand Support",
+                "description": "Ask **us**",
+                "icon_url": "https://brand.example/logo.png"
+            }),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+
+    for accept in ["application/activity+json", LD_ACCEPT] {
+        let origin = plaza.fetch("/", accept).await;
+        assert_eq!(origin.status, 200, "{}", origin.body);
+        assert!(
+            origin.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/activity+json")
+        );
+        assert_eq!(origin.headers["vary"], "Accept");
+        assert_eq!(origin.at("/type"), "Application");
+        assert_eq!(origin.str("/id"), format!("{}/actor", plaza.base));
+        assert_eq!(origin.at("/name"), "Brand Support");
+        assert_eq!(origin.at("/summary"), "<p>Ask <strong>us</strong></p>\n");
+        assert_eq!(origin.at("/icon/url"), "https://brand.example/logo.png");
+        assert_eq!(origin.body, plaza.fetch("/actor", accept).await.body);
+    }
+    let home = plaza.browse("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.header("content-type").starts_with("text/html"));
+    assert_eq!(home.header("vary"), "Accept");
+
+    // As Lemmy's fetch does it: the origin, then the id it names.
+    let lemmy = FederationConfig::builder()
+        .domain("lemmy.test")
+        .app_data(())
+        .debug(true)
+        .build()
+        .await
+        .unwrap();
+    let origin = url::Url::parse(&format!("{}/", plaza.base)).unwrap();
+    let fetched = fetch_object_http::<_, serde_json::Value>(&origin, &lemmy.to_request_data())
+        .await
+        .unwrap();
+    assert_eq!(fetched.url.as_str(), format!("{}/actor", plaza.base));
+    assert_eq!(fetched.object["name"], "Brand Support");
+}

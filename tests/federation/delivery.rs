@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use plaza_db::{delivery, instance, transaction};
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
@@ -29,7 +30,12 @@ struct SinkState {
     /// Requests to answer with 503 before answering 202.
     failures_left: Arc<Mutex<u32>>,
     delay: Duration,
+    /// Answers to give first, in order.
+    scripted: Arc<Mutex<Vec<Scripted>>>,
 }
+
+/// An answer the sink gives instead of its usual one: status, `Retry-After`, body.
+type Scripted = (u16, Option<String>, String);
 
 /// A fake remote server that records what it is sent.
 struct Sink {
@@ -50,8 +56,28 @@ impl Sink {
             uri: Uri,
             headers: HeaderMap,
             body: String,
-        ) -> StatusCode {
+        ) -> Response {
             tokio::time::sleep(state.delay).await;
+            let scripted = {
+                let mut scripted = state.scripted.lock().unwrap();
+                (!scripted.is_empty()).then(|| scripted.remove(0))
+            };
+            if let Some((status, retry_after, answer)) = scripted {
+                let status = StatusCode::from_u16(status).unwrap();
+                state.received.lock().unwrap().push(Received {
+                    accepted: status.is_success(),
+                    path: uri.path().to_owned(),
+                    headers,
+                    body: serde_json::from_str(&body).unwrap_or(Value::Null),
+                });
+                let mut response = (status, answer).into_response();
+                if let Some(after) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert("retry-after", after.parse().unwrap());
+                }
+                return response;
+            }
             let accepted = {
                 let mut left = state.failures_left.lock().unwrap();
                 let refuse = *left > 0;
@@ -65,9 +91,9 @@ impl Sink {
                 body: serde_json::from_str(&body).unwrap_or(Value::Null),
             });
             if accepted {
-                StatusCode::ACCEPTED
+                StatusCode::ACCEPTED.into_response()
             } else {
-                StatusCode::SERVICE_UNAVAILABLE
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         }
         let app = Router::new()
@@ -98,6 +124,16 @@ impl Sink {
 
     fn recover(&self) {
         *self.state.failures_left.lock().unwrap() = 0;
+    }
+
+    /// Gives `status` (with `Retry-After` and a body) to the next request, before the usual
+    /// answers.
+    fn answer_next(&self, status: u16, retry_after: Option<&str>, body: &str) {
+        self.state.scripted.lock().unwrap().push((
+            status,
+            retry_after.map(str::to_owned),
+            body.to_owned(),
+        ));
     }
 }
 
@@ -347,4 +383,114 @@ async fn deliveries_survive_a_worker_killed_mid_fan_out() {
         }
     }
     assert_eq!(arrived, expected, "every activity reached every server");
+}
+
+/// Lemmy (and Mastodon) answer 400 or 403 to an activity they will not take, and the library's
+/// `sign_and_send` calls that a success. The refusal is recorded as such, with the status and
+/// the start of the answer, counted for the receiving server, listed for the administrators and
+/// not retried.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_the_receiver_refuses_is_recorded_as_refused_not_delivered() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let sink = Sink::start(0, Duration::ZERO).await;
+    let reason = format!(
+        "{{\"error\":\"Object is not in community\",\"padding\":\"{}\"}}",
+        "x".repeat(2000)
+    );
+    sink.answer_next(400, None, &reason);
+    queue(&plaza, 1, vec![format!("{}/inbox", sink.base)]).await;
+    let worker = worker(&plaza, settings()).await;
+
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let counts = counts(&plaza).await;
+    assert_eq!(
+        (counts.delivered, counts.refused, counts.pending),
+        (0, 1, 0),
+        "{counts:?}"
+    );
+    // Final: not tried again.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(worker.run_once().await.unwrap(), 0);
+    assert_eq!(sink.all_requests().len(), 1);
+
+    let (refusals, host) = {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        let conn = &mut pooled.conn();
+        let refusals = delivery::recent_refusals(conn, 10).await.unwrap();
+        let host = instance::find_by_domain(conn, &sink.domain)
+            .await
+            .unwrap()
+            .unwrap();
+        (refusals, host)
+    };
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].status, Some(400));
+    let excerpt = refusals[0].excerpt.as_deref().unwrap_or_default();
+    assert!(
+        excerpt.starts_with("{\"error\":\"Object is not in community\""),
+        "{excerpt}"
+    );
+    assert!(excerpt.len() <= 512, "{} bytes kept", excerpt.len());
+    assert_eq!(
+        (host.refusal_count, host.failure_count),
+        (1, 0),
+        "a refusal is not a failure: the server answers"
+    );
+    assert!(host.last_success_at.is_none());
+
+    let listed = admin.get("/admin/instances").await;
+    let known = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["domain"] == sink.domain.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(known["refused_deliveries"], 1, "{known}");
+    let page = plaza
+        .browser_as("admin")
+        .await
+        .open("/admin/instances")
+        .await;
+    assert_eq!(page.status, 200);
+    let section = &page.text[page.text.find("Refused deliveries").unwrap()..];
+    assert!(section.contains(&sink.domain), "{section}");
+    assert!(section.contains("400"), "{section}");
+    assert!(section.contains("Object is not in community"), "{section}");
+    assert!(page.text.contains("1 delivery refused"), "{}", page.text);
+}
+
+/// A server that answers 429 says when to come back (`Retry-After`, in seconds or as a date);
+/// the retry waits that long instead of the usual backoff.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_is_retried_after_the_time_retry_after_asks() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let sink = Sink::start(0, Duration::ZERO).await;
+    sink.answer_next(429, Some("2"), "slow down");
+    queue(&plaza, 1, vec![format!("{}/inbox", sink.base)]).await;
+    let worker = worker(
+        &plaza,
+        DeliverySettings {
+            first_retry: Duration::from_millis(50),
+            ..settings()
+        },
+    )
+    .await;
+
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    assert_eq!(counts(&plaza).await.pending, 1);
+    // The backoff alone would make it due after 50 ms.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        0,
+        "retried before Retry-After"
+    );
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let counts = counts(&plaza).await;
+    assert_eq!((counts.delivered, counts.refused), (1, 0), "{counts:?}");
 }

@@ -2,7 +2,7 @@
 //! sends them; a remote moderator's Lock and Block apply here; a Flag from Mastodon opens a
 //! report for the group's moderators.
 
-use plaza_tests::TestInstance;
+use plaza_tests::{Client, TestInstance};
 use serde_json::{Value, json};
 
 use crate::remote::{FakeRemote, fixture, publish_all};
@@ -13,6 +13,16 @@ async fn follow(plaza: &TestInstance, remote: &FakeRemote) {
         "actor": remote.bob, "object": format!("{}/g/support", plaza.base)
     });
     assert_eq!(remote.send(plaza, "/g/support/inbox", &follow).await.0, 202);
+}
+
+/// A group `support` whose administrator is `admin` (returned signed in), followed from a Lemmy
+/// server.
+async fn group_followed_from_lemmy() -> (TestInstance, Client, FakeRemote) {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    (plaza, admin, lemmy)
 }
 
 /// What the group sent to `remote`'s shared inbox, unwrapped from its Announces.
@@ -27,10 +37,7 @@ fn announced(remote: &FakeRemote) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn local_moderation_reaches_forum_followers_as_lemmy_sends_it() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
     let eve = plaza.member("eve").await;
     let thread = eve.thread("support", "Cheap watches", "").await;
     publish_all(&plaza).await;
@@ -166,27 +173,146 @@ async fn a_settings_change_reaches_forums_as_the_moderators_update_and_mastodon_
     assert_eq!(to_mastodon[0]["actor"], format!("{}/g/support", plaza.base));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
-    follow(&plaza, &lemmy).await;
+/// A group followed from Lemmy, where the administrator answered ada's question and marked the
+/// answer official; published. Returns the instance, the administrator, the Lemmy server and the
+/// answer's id.
+async fn official_answer_seen_from_lemmy() -> (TestInstance, Client, FakeRemote, i64) {
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
     let ada = plaza.member("ada").await;
     let thread = ada.thread("support", "Where is my order?", "").await;
     let answer = admin.reply(thread, None, "It ships today.").await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(answer, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     publish_all(&plaza).await;
-    let update = announced(&lemmy)
+    (plaza, admin, lemmy, answer)
+}
+
+/// The objects of the `Update`s the group announced to `lemmy`.
+fn announced_updates(lemmy: &FakeRemote) -> Vec<Value> {
+    let updates = announced(lemmy)
         .into_iter()
-        .find(|a| a["type"] == "Update")
-        .expect("the comment's Update was announced");
-    assert_eq!(update["object"]["type"], "Note");
-    assert_eq!(update["object"]["distinguished"], true);
+        .filter(|a| a["type"] == "Update");
+    updates.map(|a| a["object"].clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
+    let (_plaza, _admin, lemmy, _) = official_answer_seen_from_lemmy().await;
+    let updates = announced_updates(&lemmy);
+    let update = updates.first().expect("the comment's Update was announced");
+    assert_eq!(update["type"], "Note");
+    assert_eq!(update["distinguished"], true);
+}
+
+/// Lemmy tells a moderator's removal from an author's own deletion by the presence of `summary`
+/// on the `Delete` (and on the `Delete` inside the `Undo` that restores): without one it takes the
+/// Delete for the author's and refuses it from anyone else. Lemmy itself sends an empty string
+/// when the moderator gave no reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn lemmy_accepts_a_removal_without_reason_because_summary_is_sent() {
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    let comment = eve.reply(thread, None, "Buy now").await;
+    publish_all(&plaza).await;
+
+    for action in ["remove", "restore"] {
+        let answer = admin
+            .post(
+                &format!("/comments/{comment}/moderate"),
+                &json!({ "action": action }),
+            )
+            .await;
+        assert_eq!(answer.status, 204, "{}", answer.body);
+    }
+    publish_all(&plaza).await;
+
+    let sent = announced(&lemmy);
+    let removal = sent
+        .iter()
+        .find(|a| a["type"] == "Delete")
+        .expect("the removal was announced");
+    assert_eq!(
+        removal["object"],
+        format!("{}/comment/{comment}", plaza.base)
+    );
+    assert_eq!(removal["summary"], "", "{removal}");
+    let restore = sent
+        .iter()
+        .find(|a| a["type"] == "Undo")
+        .expect("the restore was announced");
+    assert_eq!(restore["object"]["type"], "Delete");
+    assert_eq!(restore["object"]["summary"], "", "{restore}");
+}
+
+/// Lemmy's own communities drop a banned person's subscription: they stop counting as a follower
+/// and get nothing more from the community, except the ban itself, and cannot follow again
+/// while it lasts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ban_ends_the_banned_persons_follow_of_the_group() {
+    let (plaza, admin, lemmy) = group_followed_from_lemmy().await;
+    let followers = |plaza: &TestInstance| {
+        let client = plaza.anonymous();
+        async move { client.get("/groups/support").await.i64("/follower_count") }
+    };
+    assert_eq!(followers(&plaza).await, 1);
+
+    let banned = admin
+        .post(
+            "/groups/support/bans",
+            &json!({"person": format!("carol@{}", lemmy.domain()), "reason": "spam"}),
+        )
+        .await;
+    assert_eq!(banned.status, 204, "{}", banned.body);
+    assert_eq!(followers(&plaza).await, 0);
+    plaza
+        .member("ada")
+        .await
+        .thread("support", "After the ban", "")
+        .await;
+    publish_all(&plaza).await;
+    let kinds: Vec<Value> = announced(&lemmy)
+        .iter()
+        .map(|a| a["type"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [json!("Block")],
+        "only the ban reaches carol's server"
+    );
+
+    let again = json!({
+        "id": format!("{}/follows/2", lemmy.bob), "type": "Follow",
+        "actor": lemmy.bob, "object": format!("{}/g/support", plaza.base)
+    });
+    assert_eq!(lemmy.send(&plaza, "/g/support/inbox", &again).await.0, 403);
+    assert_eq!(followers(&plaza).await, 0);
+}
+
+/// Lemmy shows a comment as edited when its `Note` carries `updated`. Marking an answer official
+/// sends the comment's `Update` (for Lemmy's `distinguished`), which is no edit: its `updated` is
+/// the time of the last edit of the text, absent when there was none.
+#[tokio::test(flavor = "multi_thread")]
+async fn lemmy_shows_no_edit_for_an_official_answer_because_updated_is_the_text_edit_time() {
+    let (plaza, admin, lemmy, answer) = official_answer_seen_from_lemmy().await;
+    let sent = announced_updates(&lemmy);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["distinguished"], true);
+    assert!(sent[0].get("updated").is_none(), "{}", sent[0]);
+
+    let edited = admin
+        .patch(
+            &format!("/comments/{answer}"),
+            &json!({"body": "It shipped."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    publish_all(&plaza).await;
+    let sent = announced_updates(&lemmy);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[1]["updated"].is_string(), "{}", sent[1]);
+    let fetched = plaza
+        .fetch(&format!("/comment/{answer}"), crate::MASTODON_ACCEPT)
+        .await;
+    assert_eq!(fetched.body["updated"], sent[1]["updated"]);
 }

@@ -166,6 +166,11 @@ impl FakeRemote {
             .insert(path.to_owned(), document);
     }
 
+    /// The document served at `path`.
+    pub fn document(&self, path: &str) -> Value {
+        self.state.documents.lock().unwrap()[path].clone()
+    }
+
     /// Every request received so far.
     pub fn captured(&self) -> Vec<Captured> {
         self.state.captured.lock().unwrap().clone()
@@ -216,11 +221,21 @@ impl FakeRemote {
     /// Signs `activity` as bob for Plaza's `path`, as bob's server would send it, without
     /// sending it.
     pub async fn sign(&self, plaza: &TestInstance, path: &str, activity: &Value) -> Captured {
+        self.sign_as(&self.bob, plaza, path, activity).await
+    }
+
+    /// Signs `activity` as `actor`, one of the people this server serves (they share bob's key),
+    /// for Plaza's `path`, as this server would send it, without sending it.
+    pub async fn sign_as(
+        &self,
+        actor: &str,
+        plaza: &TestInstance,
+        path: &str,
+        activity: &Value,
+    ) -> Captured {
         let signer = RequestSigner::new(plaza.ctx.clone()).await;
         let target = format!("{}{path}", plaza.base);
-        let signed = signer
-            .sign(&self.bob, &self.bob_key, &target, activity)
-            .await;
+        let signed = signer.sign(actor, &self.bob_key, &target, activity).await;
         Captured {
             method: Method::POST,
             path: signed.path,
@@ -367,7 +382,19 @@ impl FakeRemote {
 
     /// Signs `activity` as bob and delivers it to Plaza's `path`; returns Plaza's answer.
     pub async fn send(&self, plaza: &TestInstance, path: &str, activity: &Value) -> (u16, Value) {
-        let signed = self.sign(plaza, path, activity).await;
+        self.send_as(&self.bob, plaza, path, activity).await
+    }
+
+    /// Signs `activity` as `actor` (see [`FakeRemote::sign_as`]) and delivers it to Plaza's
+    /// `path`; returns Plaza's answer.
+    pub async fn send_as(
+        &self,
+        actor: &str,
+        plaza: &TestInstance,
+        path: &str,
+        activity: &Value,
+    ) -> (u16, Value) {
+        let signed = self.sign_as(actor, plaza, path, activity).await;
         replay(plaza, &signed, None, None).await
     }
 
@@ -448,13 +475,16 @@ pub async fn publish_all(plaza: &TestInstance) {
 }
 
 /// A fixture file from `tests/fixtures/`, with its example hosts replaced by the fake server's
-/// (`social.example`, `lemmy.example`) and Plaza's (`brand.example`).
+/// (`social.example`, `lemmy.example`, `friendica.example`, `mobilizon.example`) and Plaza's
+/// (`brand.example`).
 pub fn fixture(name: &str, remote: &FakeRemote, plaza: &TestInstance) -> Value {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let text = text
         .replace("https://social.example", &remote.base)
         .replace("https://lemmy.example", &remote.base)
+        .replace("https://friendica.example", &remote.base)
+        .replace("https://mobilizon.example", &remote.base)
         .replace("https://brand.example", &plaza.base);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -543,6 +543,15 @@ impl Client {
         answer.i64("/thread/id")
     }
 
+    /// Marks one's own comment as an official answer (or not), as staff and moderators may.
+    pub async fn distinguish(&self, comment: i64, distinguished: bool) -> Answer {
+        self.post(
+            &format!("/comments/{comment}/distinguish"),
+            &serde_json::json!({ "distinguished": distinguished }),
+        )
+        .await
+    }
+
     /// Replies and returns the comment's id.
     pub async fn reply(&self, thread: i64, parent: Option<i64>, body: &str) -> i64 {
         let answer = self

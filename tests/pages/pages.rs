@@ -280,6 +280,51 @@ async fn moderator_actions_show_removed_comments_locked_threads_and_gone_removed
     assert_html(&plaza.browse(&format!("/post/{thread}")).await, 410);
 }
 
+/// The meta line of comment `id` on a thread page (author, time, marks).
+fn comment_meta(page: &str, id: i64) -> &str {
+    let start = page
+        .find(&format!(r#"<li id="c-{id}""#))
+        .unwrap_or_else(|| panic!("no comment {id} in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</div>").unwrap()]
+}
+
+#[tokio::test]
+async fn marking_an_answer_official_is_not_an_edit_but_changing_its_text_is() {
+    let (plaza, thread, _) = instance_with_thread().await;
+    let admin = plaza.login("admin").await;
+    let answer = admin.reply(thread, None, "Hold it for ten seconds.").await;
+    let marked = admin.distinguish(answer, true).await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    assert!(marked.at("/edited_at").is_null(), "{}", marked.body);
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    let meta = comment_meta(&page.text, answer);
+    assert!(meta.contains("official answer"), "{meta}");
+    assert!(!meta.contains("edited"), "{meta}");
+
+    let edited = admin
+        .patch(
+            &format!("/comments/{answer}"),
+            &json!({"body": "Hold it for thirty seconds."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    assert!(edited.at("/edited_at").is_string(), "{}", edited.body);
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    assert!(comment_meta(&page.text, answer).contains(" · edited"));
+}
+
+#[tokio::test]
+async fn a_deleted_thread_is_not_shown_as_edited() {
+    let (plaza, thread, _) = instance_with_thread().await;
+    let ada = plaza.login("ada").await;
+    assert_eq!(ada.delete(&format!("/threads/{thread}")).await.status, 204);
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    let meta = &page.text[page.text.find(r#"<div class="meta">by "#).unwrap()..];
+    let meta = &meta[..meta.find("</div>").unwrap()];
+    assert!(!meta.contains("edited"), "{meta}");
+}
+
 #[tokio::test]
 async fn an_official_answer_is_marked_as_such() {
     let (plaza, thread, _) = instance_with_thread().await;
@@ -287,12 +332,7 @@ async fn an_official_answer_is_marked_as_such() {
     let answer = admin
         .reply(thread, None, "Hold it for thirty seconds.")
         .await;
-    let marked = admin
-        .post(
-            &format!("/comments/{answer}/distinguish"),
-            &json!({"distinguished": true}),
-        )
-        .await;
+    let marked = admin.distinguish(answer, true).await;
     assert_eq!(marked.status, 200, "{}", marked.body);
     let page = plaza.browse(&format!("/post/{thread}")).await;
     assert!(

@@ -218,6 +218,16 @@ pub async fn list(ctx: &Context, filter: InstanceFilter) -> CoreResult<Vec<Insta
         .collect())
 }
 
+/// How many refused deliveries the administrators' page shows.
+pub const RECENT_REFUSALS: i64 = 20;
+
+/// The deliveries other servers refused lately, newest first: a server that turns away what
+/// Plaza sends (a signature it cannot check, a shape it does not read) shows here.
+pub async fn recent_refusals(ctx: &Context) -> CoreResult<Vec<delivery::RefusedDelivery>> {
+    let mut pooled = ctx.db.get().await?;
+    Ok(delivery::recent_refusals(&mut pooled.conn(), RECENT_REFUSALS).await?)
+}
+
 /// The federation rule as it stands (allow-list mode and this instance's domain), to tell for a
 /// listed instance whether Plaza federates with it.
 pub async fn policy(ctx: &Context) -> CoreResult<instance::FederationPolicy> {

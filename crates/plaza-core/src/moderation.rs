@@ -181,6 +181,8 @@ pub async fn apply(
     reason: Option<&str>,
     origin: Origin<'_>,
 ) -> CoreResult<()> {
+    // Lemmy sends an empty `summary` on a removal without a reason: no reason either.
+    let reason = reason.filter(|r| !r.trim().is_empty());
     transaction!(&ctx.db, CoreError, |conn| {
         let subject = subject(conn, action).await?;
         ensure_may_moderate(conn, &subject.group, who, origin).await?;
@@ -223,6 +225,11 @@ pub async fn apply(
                     Some(who.person_id),
                 )
                 .await?;
+                // As in Lemmy's own communities, a ban ends the person's follow: nothing more is
+                // delivered to them and they no longer count as a follower.
+                if subject.group.local {
+                    group::remove_follower(conn, group_id, person_id).await?;
+                }
                 true
             }
             Action::Unban {

@@ -28,8 +28,11 @@ pub struct CommentRow {
     pub downvotes: i64,
     pub score: i64,
     pub created_at: NaiveDateTime,
+    /// Any change of the row (an edit, a deletion, an official mark).
     pub updated_at: Option<NaiveDateTime>,
     pub fetched_at: Option<NaiveDateTime>,
+    /// The last edit of its text: what "edited" means.
+    pub edited_at: Option<NaiveDateTime>,
 }
 
 /// A new comment (local ones get their `ap_id` set after the insert, as posts do).
@@ -126,6 +129,7 @@ pub async fn update_content(
             comments::body_source.eq(body_source),
             comments::body_html.eq(body_html),
             comments::updated_at.eq(now),
+            comments::edited_at.eq(now),
         ))
         .returning(CommentRow::as_returning())
         .get_result(c)

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::schema::{deliveries, groups, instances, outgoing_activities, persons};
-use crate::{DbConn, DbResult, instance, now, on_conn};
+use crate::{DbConn, DbError, DbResult, instance, now, on_conn};
 
 /// A delivery a worker has claimed, with everything needed to sign and send it.
 #[derive(Debug, Clone, Queryable)]
@@ -127,18 +127,108 @@ pub async fn claim_due(
     })
 }
 
-/// Records a delivery that arrived (or was refused for good by the receiver), and that its host
-/// answers: a host that was dead is alive again, and its waiting deliveries are due at once.
-pub async fn mark_delivered(conn: &mut DbConn<'_>, id: i64, instance_id: i64) -> DbResult<()> {
+/// What the receiving server answered to one attempt: its HTTP status and the first bytes of its
+/// answer (what it says when it refuses is the only hint of why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: i32,
+    pub excerpt: String,
+}
+
+/// Records a delivery that arrived, and that its host answers.
+pub async fn mark_delivered(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    instance_id: i64,
+    answer: Option<&Answer>,
+) -> DbResult<()> {
     let now = now();
+    let (status, excerpt) = answer_columns(answer);
     on_conn!(conn, |c| {
         diesel::update(deliveries::table.find(id))
             .set((
                 deliveries::delivered_at.eq(now),
                 deliveries::claimed_until.eq(None::<NaiveDateTime>),
+                deliveries::last_status.eq(status),
+                deliveries::last_response.eq(excerpt),
             ))
             .execute(c)
             .await?;
+        diesel::update(instances::table.find(instance_id))
+            .set(instances::last_success_at.eq(now))
+            .execute(c)
+            .await?;
+        Ok::<_, DbError>(())
+    })?;
+    host_answers(conn, instance_id).await
+}
+
+/// Records a delivery the receiver refused for good (a final 4xx): finished without arriving,
+/// with its answer, and counted against the receiving instance's refusals (not its health: it
+/// answers).
+pub async fn mark_refused(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    instance_id: i64,
+    answer: &Answer,
+) -> DbResult<()> {
+    let now = now();
+    let error = format!("refused with status {}", answer.status);
+    end_attempt(conn, id, &error, Some(answer), now, Some(now)).await?;
+    on_conn!(conn, |c| {
+        diesel::update(deliveries::table.find(id))
+            .set(deliveries::refused_at.eq(now))
+            .execute(c)
+            .await?;
+        diesel::update(instances::table.find(instance_id))
+            .set((
+                instances::refusal_count.eq(instances::refusal_count + 1),
+                instances::last_refusal_at.eq(now),
+            ))
+            .execute(c)
+            .await?;
+        Ok::<_, DbError>(())
+    })?;
+    host_answers(conn, instance_id).await
+}
+
+/// Ends one attempt at a delivery: counts it, records what came of it and releases the claim.
+async fn end_attempt(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    error: &str,
+    answer: Option<&Answer>,
+    next_attempt_at: NaiveDateTime,
+    failed_at: Option<NaiveDateTime>,
+) -> DbResult<()> {
+    let error: String = error.chars().take(1000).collect();
+    let (status, excerpt) = answer_columns(answer);
+    on_conn!(conn, |c| {
+        diesel::update(deliveries::table.find(id))
+            .set((
+                deliveries::attempts.eq(deliveries::attempts + 1),
+                deliveries::next_attempt_at.eq(next_attempt_at),
+                deliveries::failed_at.eq(failed_at),
+                deliveries::last_error.eq(&error),
+                deliveries::claimed_until.eq(None::<NaiveDateTime>),
+                deliveries::last_status.eq(status),
+                deliveries::last_response.eq(excerpt),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+fn answer_columns(answer: Option<&Answer>) -> (Option<i32>, Option<&str>) {
+    (answer.map(|a| a.status), answer.map(|a| a.excerpt.as_str()))
+}
+
+/// The host answered: it is not failing. One that was dead is alive again, and its waiting
+/// deliveries are due at once.
+async fn host_answers(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<()> {
+    let now = now();
+    on_conn!(conn, |c| {
         let was_dead = diesel::update(
             instances::table
                 .find(instance_id)
@@ -148,10 +238,7 @@ pub async fn mark_delivered(conn: &mut DbConn<'_>, id: i64, instance_id: i64) ->
         .execute(c)
         .await?;
         diesel::update(instances::table.find(instance_id))
-            .set((
-                instances::failure_count.eq(0),
-                instances::last_success_at.eq(now),
-            ))
+            .set(instances::failure_count.eq(0))
             .execute(c)
             .await?;
         if was_dead > 0 {
@@ -194,38 +281,30 @@ pub async fn mark_dropped(conn: &mut DbConn<'_>, id: i64, reason: &str) -> DbRes
     })
 }
 
-/// Records a failed attempt and counts it against the host; returns the host's consecutive
-/// failures so the caller can decide whether the host is dead.
+/// Records a failed attempt (with the receiver's answer, if it gave one) and counts it against
+/// the host; returns the host's consecutive failures so the caller can decide whether the host is
+/// dead.
 pub async fn mark_failed(
     conn: &mut DbConn<'_>,
     id: i64,
     instance_id: i64,
     error: &str,
+    answer: Option<&Answer>,
     retry: Retry,
 ) -> DbResult<i32> {
     let now = now();
-    let error: String = error.chars().take(1000).collect();
-    on_conn!(conn, |c| {
-        let (next, failed) = match retry {
-            Retry::At(at) => (at, None),
-            Retry::GiveUp => (now, Some(now)),
-        };
-        diesel::update(deliveries::table.find(id))
-            .set((
-                deliveries::attempts.eq(deliveries::attempts + 1),
-                deliveries::next_attempt_at.eq(next),
-                deliveries::failed_at.eq(failed),
-                deliveries::last_error.eq(&error),
-                deliveries::claimed_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(c)
-            .await?;
-        Ok(diesel::update(instances::table.find(instance_id))
-            .set(instances::failure_count.eq(instances::failure_count + 1))
-            .returning(instances::failure_count)
-            .get_result(c)
-            .await?)
-    })
+    let (next, failed) = match retry {
+        Retry::At(at) => (at, None),
+        Retry::GiveUp => (now, Some(now)),
+    };
+    end_attempt(conn, id, error, answer, next, failed).await?;
+    on_conn!(conn, |c| Ok(diesel::update(
+        instances::table.find(instance_id)
+    )
+    .set(instances::failure_count.eq(instances::failure_count + 1))
+    .returning(instances::failure_count)
+    .get_result(c)
+    .await?))
 }
 
 /// Marks a host dead (if it is not already) and postpones its waiting deliveries to `probe_at`:
@@ -327,12 +406,47 @@ pub async fn sent_activity(conn: &mut DbConn<'_>, ap_id: &str) -> DbResult<Optio
         .optional()?))
 }
 
+/// A delivery the receiver refused, as administrators read it.
+#[derive(Debug, Clone, Queryable)]
+pub struct RefusedDelivery {
+    pub refused_at: NaiveDateTime,
+    pub domain: String,
+    pub inbox_url: String,
+    pub activity_ap_id: String,
+    pub status: Option<i32>,
+    pub excerpt: Option<String>,
+}
+
+/// The most recent refused deliveries, newest first (finished deliveries are pruned after a
+/// while, so this is the recent past).
+pub async fn recent_refusals(conn: &mut DbConn<'_>, limit: i64) -> DbResult<Vec<RefusedDelivery>> {
+    on_conn!(conn, |c| Ok(deliveries::table
+        .inner_join(outgoing_activities::table)
+        .inner_join(instances::table)
+        .filter(deliveries::refused_at.is_not_null())
+        .order((deliveries::refused_at.desc(), deliveries::id.desc()))
+        .select((
+            deliveries::refused_at.assume_not_null(),
+            instances::domain,
+            deliveries::inbox_url,
+            outgoing_activities::ap_id,
+            deliveries::last_status,
+            deliveries::last_response,
+        ))
+        .limit(limit)
+        .load(c)
+        .await?))
+}
+
 /// Counts of the queue, for tests and the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct QueueCounts {
     pub pending: i64,
     pub delivered: i64,
+    /// Given up, refused ones included.
     pub failed: i64,
+    /// Refused by the receiver.
+    pub refused: i64,
 }
 
 /// How many deliveries wait, arrived, or were given up.
@@ -354,10 +468,16 @@ pub async fn counts(conn: &mut DbConn<'_>) -> DbResult<QueueCounts> {
             .count()
             .get_result(c)
             .await?;
+        let refused = deliveries::table
+            .filter(deliveries::refused_at.is_not_null())
+            .count()
+            .get_result(c)
+            .await?;
         Ok(QueueCounts {
             pending,
             delivered,
             failed,
+            refused,
         })
     })
 }

@@ -9,7 +9,7 @@ use crate::person::PersonBrief;
 use crate::schema::{
     group_bans, group_follows, group_moderators, groups, instances, persons, posts,
 };
-use crate::{DbConn, DbResult, Page, now, on_conn};
+use crate::{DbConn, DbError, DbResult, Page, now, on_conn};
 
 /// A group as stored, keys included: never render this directly.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -168,6 +168,29 @@ pub async fn add_moderator(conn: &mut DbConn<'_>, group_id: i64, person_id: i64)
             .await?;
         Ok(())
     })
+}
+
+/// Replaces a group's moderators with `person_ids`, in that order (a group elsewhere, as it
+/// lists them).
+pub async fn set_moderators(
+    conn: &mut DbConn<'_>,
+    group_id: i64,
+    person_ids: &[i64],
+) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        diesel::delete(
+            group_moderators::table
+                .filter(group_moderators::group_id.eq(group_id))
+                .filter(group_moderators::person_id.ne_all(person_ids)),
+        )
+        .execute(c)
+        .await?;
+        Ok::<_, DbError>(())
+    })?;
+    for &person_id in person_ids {
+        add_moderator(conn, group_id, person_id).await?;
+    }
+    Ok(())
 }
 
 /// Whether a person moderates a group.
@@ -528,6 +551,35 @@ pub async fn upsert_remote(conn: &mut DbConn<'_>, g: &RemoteGroup<'_>) -> DbResu
             groups::posting_restricted_to_mods.eq(g.posting_restricted_to_mods),
             groups::updated_at.eq(now),
             groups::fetched_at.eq(now),
+        ))
+        .returning(GroupRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// What a group elsewhere says of itself in an `Update`.
+#[derive(Debug, Clone)]
+pub struct RemoteProfile<'a> {
+    pub title: &'a str,
+    pub description_html: Option<&'a str>,
+    pub icon_url: Option<&'a str>,
+    pub posting_restricted_to_mods: bool,
+}
+
+/// Applies a group elsewhere's `Update` of itself to the stored copy.
+pub async fn apply_remote_profile(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    p: &RemoteProfile<'_>,
+) -> DbResult<GroupRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(groups::table.find(id))
+        .set((
+            groups::title.eq(p.title),
+            groups::description_html.eq(p.description_html),
+            groups::icon_url.eq(p.icon_url),
+            groups::posting_restricted_to_mods.eq(p.posting_restricted_to_mods),
+            groups::updated_at.eq(now),
         ))
         .returning(GroupRow::as_returning())
         .get_result(c)

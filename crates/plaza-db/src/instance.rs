@@ -25,6 +25,9 @@ pub struct InstanceRow {
     pub failure_count: i32,
     pub dead_since: Option<NaiveDateTime>,
     pub last_success_at: Option<NaiveDateTime>,
+    /// Deliveries it refused (answered with a final 4xx).
+    pub refusal_count: i32,
+    pub last_refusal_at: Option<NaiveDateTime>,
 }
 
 /// Finds or creates the instance for `domain` (lower-cased host[:port]).

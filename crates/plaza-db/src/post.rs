@@ -30,9 +30,12 @@ pub struct PostRow {
     pub score: i64,
     pub comment_count: i64,
     pub created_at: NaiveDateTime,
+    /// Any change of its text: an edit or the deletion.
     pub updated_at: Option<NaiveDateTime>,
     pub last_activity_at: NaiveDateTime,
     pub fetched_at: Option<NaiveDateTime>,
+    /// The last edit of its text: what "edited" means.
+    pub edited_at: Option<NaiveDateTime>,
 }
 
 /// A new post. Local posts get a placeholder `ap_id` replaced by [`set_ap_id`] in the same
@@ -130,6 +133,7 @@ pub async fn update_content(
             posts::body_html.eq(body_html),
             posts::url.eq(url),
             posts::updated_at.eq(now),
+            posts::edited_at.eq(now),
         ))
         .returning(PostRow::as_returning())
         .get_result(c)

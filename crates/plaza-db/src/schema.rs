@@ -30,6 +30,8 @@ diesel::table! {
         failure_count -> Integer,
         dead_since -> Nullable<Timestamp>,
         last_success_at -> Nullable<Timestamp>,
+        refusal_count -> Integer,
+        last_refusal_at -> Nullable<Timestamp>,
     }
 }
 
@@ -158,6 +160,7 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
         last_activity_at -> Timestamp,
         fetched_at -> Nullable<Timestamp>,
+        edited_at -> Nullable<Timestamp>,
     }
 }
 
@@ -181,6 +184,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         fetched_at -> Nullable<Timestamp>,
+        edited_at -> Nullable<Timestamp>,
     }
 }
 
@@ -241,6 +245,9 @@ diesel::table! {
         delivered_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        last_status -> Nullable<Integer>,
+        last_response -> Nullable<Text>,
+        refused_at -> Nullable<Timestamp>,
     }
 }
 

@@ -89,7 +89,7 @@ async fn pruning_removes_only_finished_rows_past_their_retention() -> Result<(),
     let claimed = delivery::claim_due(conn, 10, chrono::TimeDelta::seconds(60)).await?;
     assert_eq!(claimed.len(), 2);
     // One delivered, one still pending.
-    delivery::mark_delivered(conn, claimed[0].id, claimed[0].instance_id).await?;
+    delivery::mark_delivered(conn, claimed[0].id, claimed[0].instance_id, None).await?;
     received::record(conn, "https://a.example/follow/1").await?;
     let event_id = event::record(
         conn,
@@ -150,7 +150,7 @@ async fn dropping_an_instances_pending_deliveries_leaves_the_rest() -> Result<()
         .iter()
         .find(|d| d.instance_id == a.id)
         .ok_or_else(|| DbError::Config("no delivery to a.example".into()))?;
-    delivery::mark_delivered(conn, arrived.id, a.id).await?;
+    delivery::mark_delivered(conn, arrived.id, a.id, None).await?;
 
     assert_eq!(delivery::drop_pending(conn, a.id).await?, 1);
     assert_eq!(delivery::drop_pending(conn, a.id).await?, 0);

@@ -93,6 +93,9 @@ pub async fn follow(
     let group_id = group.id;
     if group.local {
         let mut pooled = data.db.get().await?;
+        if group::is_banned(&mut pooled.conn(), group_id, account.person_id).await? {
+            return Err(CoreError::Forbidden("you are banned from this group".into()).into());
+        }
         let id = data.urls.unique_activity("follow");
         group::add_follower(&mut pooled.conn(), group_id, account.person_id, &id).await?;
         return Ok(FollowState {

@@ -74,6 +74,9 @@ where
             get(discovery::host_meta::host_meta),
         )
         .route("/actor", get(endpoints::instance::actor))
+        // The home page for browsers (see plaza-web's negotiation): Lemmy looks for a site's actor
+        // at its origin.
+        .route("/", get(endpoints::instance::actor))
         .route("/u/{name}", get(endpoints::person::actor))
         .route("/u/{name}/outbox", get(endpoints::person::outbox))
         .route("/g/{name}", get(endpoints::group::actor))

@@ -1,6 +1,7 @@
 //! `Create` and `Update` of a thread or comment: Lemmy's `Page` and `Note`, Mbin's and PieFed's
 //! `Article`, and Mastodon's `Note`, which becomes a thread when it mentions one of our groups and
-//! a comment when it answers something stored here.
+//! a comment when it answers something stored here. An `Update` of a group goes to
+//! [`super::group_update`].
 
 use std::sync::Arc;
 
@@ -54,6 +55,10 @@ impl Write {
 
     async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let object = &self.object;
+        if self.kind == "Update" && object.kind == "Group" {
+            let group = self.raw.get("object").unwrap_or(&Value::Null);
+            return super::group_update::apply(data, self.actor.inner(), group).await;
+        }
         if !CONTENT_TYPES.contains(&object.kind.as_str()) {
             tracing::info!(id = %object.id, kind = %object.kind, "ignoring an object type Plaza does not store");
             return Ok(());

@@ -7,7 +7,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{AcceptType, FollowType, UndoType};
 use activitypub_federation::protocol::verification::verify_urls_match;
 use activitypub_federation::traits::Actor;
-use plaza_core::Context;
+use plaza_core::{Context, CoreError};
 use plaza_db::{group, transaction};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -66,6 +66,16 @@ impl Follow {
     async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
         let group = local_group(data, &self.object).await?;
         let follower = self.actor.dereference(data).await?;
+        {
+            // Lemmy refuses a banned person's follow too: a ban ends a follow, so it must not
+            // come straight back.
+            let mut pooled = data.db.get().await?;
+            if group::is_banned(&mut pooled.conn(), group.id, follower.row.id).await? {
+                return Err(InboxError::Core(CoreError::Forbidden(
+                    "the follower is banned from this group".into(),
+                )));
+            }
+        }
         // Known before the first thread goes out, so it is sent in the form this server reads.
         crate::discovery::software::learn(data, self.actor.inner()).await;
         let inbox = follower.inbox().to_string();

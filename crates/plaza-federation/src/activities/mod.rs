@@ -41,6 +41,7 @@ pub mod create;
 pub mod delete;
 pub mod flag;
 pub mod follow;
+pub mod group_update;
 pub mod moderate;
 pub mod vote;
 

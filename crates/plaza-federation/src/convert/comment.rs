@@ -49,6 +49,7 @@ pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
         distinguished: comment.distinguished,
         tag,
         published: timestamp(comment.created_at),
-        updated: comment.updated_at.map(timestamp),
+        // Marking an answer official is no edit: Lemmy would show it as one.
+        updated: comment.edited_at.map(timestamp),
     }
 }

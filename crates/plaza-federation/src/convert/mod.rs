@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod comment;
+pub mod event;
 pub mod group;
 pub mod instance;
 pub mod moderation;

@@ -1,6 +1,10 @@
 //! A moderator's action as the activity Lemmy sends for it: `Delete` with a `summary` (removal),
 //! `Lock`, `Add`/`Remove` to the featured collection (pin) or to the moderators collection,
 //! `Block` with the group as `target` (ban), and `Undo` of each.
+//!
+//! Lemmy tells a moderator's removal from an author's own deletion by the presence of `summary`
+//! alone, so a removal (and the `Delete` inside its `Undo`) always carries one, empty when the
+//! moderator gave no reason, as Lemmy itself sends it.
 
 use serde_json::{Value, json};
 
@@ -73,8 +77,14 @@ pub fn moderation_activity(action: &str, id: &str, cx: &ModerationContext<'_>) -
             }
             _ => {}
         }
-        if let Some(reason) = cx.reason {
-            map.insert("summary".into(), json!(reason));
+        match (kind, cx.reason) {
+            (_, Some(reason)) => {
+                map.insert("summary".into(), json!(reason));
+            }
+            ("Delete", None) => {
+                map.insert("summary".into(), json!(""));
+            }
+            _ => {}
         }
     }
     if !undo {
@@ -118,5 +128,24 @@ mod tests {
         let added = moderation_activity("add_moderator", "https://b.example/a/4", &cx).unwrap();
         assert_eq!(added["type"], "Add");
         assert_eq!(added["target"], "https://b.example/g/support/moderators");
+    }
+
+    #[test]
+    fn a_removal_without_a_reason_still_carries_an_empty_summary() {
+        let cx = ModerationContext {
+            moderator: "https://b.example/u/mod",
+            group: "https://b.example/g/support",
+            featured: "https://b.example/g/support/featured",
+            moderators: "https://b.example/g/support/moderators",
+            object: "https://b.example/post/1",
+            reason: None,
+            expires: None,
+        };
+        let removal = moderation_activity("remove_post", "https://b.example/a/1", &cx).unwrap();
+        assert_eq!(removal["summary"], "");
+        let restore = moderation_activity("restore_post", "https://b.example/a/2", &cx).unwrap();
+        assert_eq!(restore["object"]["summary"], "");
+        let lock = moderation_activity("lock", "https://b.example/a/3", &cx).unwrap();
+        assert!(lock.get("summary").is_none());
     }
 }

@@ -54,7 +54,7 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
             &handle(&cx.group.name, cx.group_domain),
         )],
         published: timestamp(post.created_at),
-        updated: post.updated_at.map(timestamp),
+        updated: post.edited_at.map(timestamp),
     }
 }
 

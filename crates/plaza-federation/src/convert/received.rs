@@ -8,16 +8,25 @@ use url::Url;
 
 use crate::protocol::received::ReceivedObject;
 
-/// The stored form of a received object's body. The HTML is sanitized by the core.
+/// The stored form of a received object's body. The HTML is sanitized by the core. An event's
+/// time and place open its body (its Markdown source, which would lack them, is not kept).
 pub fn content(object: &ReceivedObject, author: Participant) -> RemoteContent {
+    let body = object.content.clone().unwrap_or_default();
+    let (html, source) = match super::event::details_html(object) {
+        Some(details) => (details + &body, None),
+        None => (
+            body,
+            object
+                .source
+                .as_ref()
+                .and_then(|s| s.markdown())
+                .map(str::to_owned),
+        ),
+    };
     RemoteContent {
         ap_id: object.id.to_string(),
-        html: object.content.clone().unwrap_or_default(),
-        source: object
-            .source
-            .as_ref()
-            .and_then(|s| s.markdown())
-            .map(str::to_owned),
+        html,
+        source,
         published: object.published.map(|at| at.naive_utc()),
         author,
     }

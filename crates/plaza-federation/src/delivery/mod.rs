@@ -2,6 +2,7 @@
 //! transaction as the change that caused them ([`enqueue`]); the [`worker`] signs each delivery
 //! at send time, retries with exponential backoff, tracks dead hosts and resumes after a restart.
 
+pub mod http;
 pub mod signing;
 pub mod worker;
 

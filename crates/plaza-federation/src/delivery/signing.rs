@@ -84,6 +84,11 @@ impl Signer {
         })
     }
 
+    /// The key in the form the worker signs with.
+    pub async fn signing_key(&self) -> Result<super::http::SigningKey, String> {
+        super::http::SigningKey::parse(self.id.clone(), self.private_key_pem.clone()).await
+    }
+
     /// The instance actor, which signs fetches.
     pub fn instance(ctx: &Context) -> Result<Self, String> {
         Self::new(

@@ -15,6 +15,7 @@ use plaza_db::instance::{self, Refusal};
 use plaza_db::transaction;
 use url::Url;
 
+use super::http::{self, Answer, SigningKey};
 use super::signing::{Signer, StoredActivity};
 
 /// How the worker paces itself.
@@ -77,15 +78,55 @@ pub struct DeliveryWorker {
     ctx: Arc<Context>,
     federation: FederationConfig<Arc<Context>>,
     settings: DeliverySettings,
+    client: reqwest::Client,
+}
+
+/// A local actor that signs deliveries: the library's view of it (for its URL checks) and the
+/// parsed key.
+struct Sender {
+    signer: Signer,
+    key: SigningKey,
 }
 
 enum Outcome {
-    Delivered,
+    Delivered(Answer),
     /// Plaza does not federate with the receiving instance (blocked, or not on the allow-list):
     /// dropped without counting against its health.
-    Refused(Refusal),
-    Failed(String),
+    NotFederated(Refusal),
+    /// The receiver refused it for good (a 4xx other than 408 and 429).
+    Refused(Answer),
+    /// Worth another try: no answer, or one that asks to retry (5xx, 408, 429).
+    Failed {
+        error: String,
+        answer: Option<Answer>,
+    },
     Unsendable(String),
+}
+
+impl Outcome {
+    /// What an answer means for the delivery.
+    fn of(answer: Answer) -> Self {
+        match answer.status {
+            200..=299 => Outcome::Delivered(answer),
+            408 | 429 => Outcome::retry(answer),
+            400..=499 => Outcome::Refused(answer),
+            _ => Outcome::retry(answer),
+        }
+    }
+
+    fn retry(answer: Answer) -> Self {
+        Outcome::Failed {
+            error: format!("status {}: {}", answer.status, answer.excerpt),
+            answer: Some(answer),
+        }
+    }
+}
+
+fn stored(answer: &Answer) -> delivery::Answer {
+    delivery::Answer {
+        status: i32::from(answer.status),
+        excerpt: answer.excerpt.clone(),
+    }
 }
 
 impl DeliveryWorker {
@@ -99,6 +140,7 @@ impl DeliveryWorker {
             ctx,
             federation,
             settings,
+            client: http::client(),
         }
     }
 
@@ -118,11 +160,11 @@ impl DeliveryWorker {
         })?;
         let count = claimed.len();
         // One key lookup per signing actor, not per delivery: a fan-out shares its signer.
-        let mut signers: HashMap<String, Result<Signer, String>> = HashMap::new();
+        let mut signers: HashMap<String, Result<Sender, String>> = HashMap::new();
         for d in &claimed {
             if !signers.contains_key(&d.actor_ap_id) {
-                let signer = self.signer(&d.actor_ap_id).await;
-                signers.insert(d.actor_ap_id.clone(), signer);
+                let sender = self.sender(&d.actor_ap_id).await;
+                signers.insert(d.actor_ap_id.clone(), sender);
             }
         }
         // One lookup for the receiving instances: a block (or an allow-list change) since
@@ -153,7 +195,7 @@ impl DeliveryWorker {
                     for d in queue {
                         let signer = &signers[&d.actor_ap_id];
                         let outcome = match refused.get(&d.instance_id) {
-                            Some(&why) => Outcome::Refused(why),
+                            Some(&why) => Outcome::NotFederated(why),
                             None => self.send(&d, signer, data).await,
                         };
                         if let Err(e) = self.record(&d, outcome).await {
@@ -170,14 +212,14 @@ impl DeliveryWorker {
     async fn send(
         &self,
         d: &ClaimedDelivery,
-        signer: &Result<Signer, String>,
+        sender: &Result<Sender, String>,
         data: &Data<Arc<Context>>,
     ) -> Outcome {
         let activity = match StoredActivity::parse(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
             Ok(a) => a,
             Err(e) => return Outcome::Unsendable(e),
         };
-        let signer = match signer {
+        let sender = match sender {
             Ok(s) => s,
             Err(e) => return Outcome::Unsendable(e.clone()),
         };
@@ -185,21 +227,40 @@ impl DeliveryWorker {
             Ok(u) => u,
             Err(e) => return Outcome::Unsendable(format!("inbox: {e}")),
         };
-        let tasks = match SendActivityTask::prepare(&activity, signer, vec![inbox], data).await {
-            Ok(t) => t,
-            Err(e) => return Outcome::Failed(e.to_string()),
-        };
-        // `prepare` drops inboxes its URL check refuses. Refused instances were filtered out
-        // before, so an empty result means the check failed (its database read, say): retry.
-        if tasks.is_empty() {
-            return Outcome::Failed(format!("{} was refused by the URL check", d.inbox_url));
-        }
-        for task in tasks {
-            if let Err(e) = task.sign_and_send(data).await {
-                return Outcome::Failed(e.to_string());
+        // The library still decides whether the inbox may be contacted (scheme, block list,
+        // private addresses): `prepare` drops inboxes its URL check refuses. Refused instances
+        // were filtered out before, so an empty result means the check failed (its database
+        // read, say): retry.
+        match SendActivityTask::prepare(&activity, &sender.signer, vec![inbox.clone()], data).await
+        {
+            Ok(tasks) if tasks.is_empty() => {
+                return Outcome::Failed {
+                    error: format!("{} was refused by the URL check", d.inbox_url),
+                    answer: None,
+                };
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Outcome::Failed {
+                    error: e.to_string(),
+                    answer: None,
+                };
             }
         }
-        Outcome::Delivered
+        match http::post(
+            &self.client,
+            &sender.key,
+            &inbox,
+            d.body.clone().into_bytes(),
+        )
+        .await
+        {
+            Ok(answer) => Outcome::of(answer),
+            Err(error) => Outcome::Failed {
+                error,
+                answer: None,
+            },
+        }
     }
 
     async fn refused(&self, claimed: &[ClaimedDelivery]) -> CoreResult<HashMap<i64, Refusal>> {
@@ -208,6 +269,12 @@ impl DeliveryWorker {
         ids.dedup();
         let mut pooled = self.ctx.db.get().await?;
         Ok(instance::refused(&mut pooled.conn(), &ids).await?)
+    }
+
+    async fn sender(&self, actor_ap_id: &str) -> Result<Sender, String> {
+        let signer = self.signer(actor_ap_id).await?;
+        let key = signer.signing_key().await?;
+        Ok(Sender { signer, key })
     }
 
     async fn signer(&self, actor_ap_id: &str) -> Result<Signer, String> {
@@ -237,30 +304,51 @@ impl DeliveryWorker {
         outcome: &Outcome,
     ) -> CoreResult<()> {
         match outcome {
-            Outcome::Delivered => {
+            Outcome::Delivered(answer) => {
                 tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, "delivered");
-                delivery::mark_delivered(conn, d.id, d.instance_id).await?;
+                delivery::mark_delivered(conn, d.id, d.instance_id, Some(&stored(answer))).await?;
             }
-            Outcome::Refused(why) => {
+            Outcome::NotFederated(why) => {
                 let reason = format!("the instance is {why}");
                 tracing::info!(inbox = %d.inbox_url, %reason, "dropping a delivery");
                 delivery::mark_dropped(conn, d.id, &reason).await?;
             }
+            Outcome::Refused(answer) => {
+                // A server that turns away what we send is worth an administrator's look: the
+                // library would have called it a success.
+                tracing::warn!(
+                    inbox = %d.inbox_url,
+                    activity = %d.activity_ap_id,
+                    status = answer.status,
+                    answer = %answer.excerpt,
+                    "the receiving server refused a delivery"
+                );
+                delivery::mark_refused(conn, d.id, d.instance_id, &stored(answer)).await?;
+            }
             Outcome::Unsendable(error) => {
                 tracing::error!(%error, delivery = d.id, "giving up an unsendable delivery");
-                delivery::mark_failed(conn, d.id, d.instance_id, error, Retry::GiveUp).await?;
+                delivery::mark_failed(conn, d.id, d.instance_id, error, None, Retry::GiveUp)
+                    .await?;
             }
-            Outcome::Failed(error) => {
+            Outcome::Failed { error, answer } => {
                 let failures = d.attempts + 1;
                 let retry = if failures >= self.settings.max_attempts {
                     tracing::warn!(inbox = %d.inbox_url, %error, "giving up a delivery");
                     Retry::GiveUp
                 } else {
+                    let wait = answer
+                        .as_ref()
+                        .and_then(|a| a.retry_after)
+                        .map(|asked| asked.max(self.settings.first_retry))
+                        .unwrap_or_else(|| backoff(&self.settings, failures))
+                        .min(self.settings.max_retry);
                     tracing::info!(inbox = %d.inbox_url, %error, failures, "delivery failed, will retry");
-                    Retry::At(plaza_db::now() + delta(backoff(&self.settings, failures)))
+                    Retry::At(plaza_db::now() + delta(wait))
                 };
+                let answer = answer.as_ref().map(stored);
                 let host_failures =
-                    delivery::mark_failed(conn, d.id, d.instance_id, error, retry).await?;
+                    delivery::mark_failed(conn, d.id, d.instance_id, error, answer.as_ref(), retry)
+                        .await?;
                 if host_failures >= self.settings.dead_after {
                     let probe_at = plaza_db::now() + delta(self.settings.probe_interval);
                     delivery::mark_host_dead(conn, d.instance_id, probe_at).await?;

@@ -1,4 +1,7 @@
-//! `/actor`: the instance actor.
+//! `/actor`: the instance actor, also served at `/` to ActivityPub requests (Lemmy looks for a
+//! site's actor at its origin). Both answer the same document, whose id stays `/actor`: the
+//! actor's key signs Plaza's fetches under that id, and a fetcher that reads another id than the
+//! URL it asked for fetches that id next (the federation library does), so it lands on `/actor`.
 
 use std::sync::Arc;
 

@@ -24,8 +24,9 @@ use crate::protocol::received::ReceivedObject;
 /// How many missing ancestors of one reply are fetched before giving up on it.
 pub const MAX_FETCHED_PARENTS: u32 = 10;
 
-/// The object types stored as threads or comments.
-pub const CONTENT_TYPES: [&str; 4] = ["Page", "Article", "Note", "Question"];
+/// The object types stored as threads or comments. An `Event` (Mobilizon) becomes a thread with
+/// its time and place in the body (`convert::event`).
+pub const CONTENT_TYPES: [&str; 5] = ["Page", "Article", "Note", "Question", "Event"];
 
 /// A thread or comment stored here.
 #[derive(Debug, Clone)]
@@ -86,7 +87,8 @@ pub async fn addressed_group(
     Ok(None)
 }
 
-/// Whether a URL is one of ours.
+/// Whether a URL is one of ours. What it names is stored here or does not exist, so it is never
+/// fetched, and what others say of it (a group announcing our own comment back) changes nothing.
 pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
     crate::domain_of(url).as_deref() == Some(data.urls.domain())
 }

@@ -88,6 +88,8 @@ impl Object for ApubGroup {
                 .as_deref()
                 .and_then(|u| parse(u).ok()),
             posting_restricted_to_mods: Some(self.row.posting_restricted_to_mods),
+            attributed_to: None,
+            moderators: None,
             id,
         })
     }
@@ -134,6 +136,7 @@ impl Object for ApubGroup {
             )
             .await?)
         })?;
+        super::moderators::refresh(data, &row, &json).await;
         Self::new(row)
     }
 }

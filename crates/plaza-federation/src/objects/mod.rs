@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod content;
 pub mod group;
+pub mod moderators;
 pub mod person;
 
 use activitypub_federation::protocol::verification::verify_domains_match;

@@ -85,6 +85,8 @@ impl Object for ApubPerson {
             public_key: PublicKey::main_key(id.as_str(), &self.row.public_key),
             followers: None,
             posting_restricted_to_mods: None,
+            attributed_to: None,
+            moderators: None,
             id,
         })
     }

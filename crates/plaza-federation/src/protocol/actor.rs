@@ -127,6 +127,13 @@ pub struct RemoteActor {
     /// A group where only moderators start threads (Lemmy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posting_restricted_to_mods: Option<bool>,
+    /// Who runs a group: Lemmy's moderators collection (its URL), or the actors themselves
+    /// (PeerTube's channel owner). Read by `objects::moderators`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_to: Option<serde_json::Value>,
+    /// A group's moderators collection, as Mbin names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderators: Option<serde_json::Value>,
 }
 
 /// Endpoints as other servers publish them (any may be missing).

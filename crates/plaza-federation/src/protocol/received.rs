@@ -21,6 +21,13 @@ fn ids_of(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The ids in a value that holds an id, an object with an `id`, or a list of either.
+pub fn ids_in(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    ids_of(value, &mut out);
+    out
+}
+
 /// Deserializes an id, an object with an `id`, or a list of them, into the list of ids.
 pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let value = Value::deserialize(d)?;
@@ -110,12 +117,95 @@ pub struct ReceivedObject {
     /// A thread's link: Lemmy sends it as a `Link` attachment.
     #[serde(default, deserialize_with = "one_or_many")]
     pub attachment: Vec<ReceivedLink>,
+    /// Where the object can be seen (its own page, on most servers), or what it shares
+    /// (Friendica's link posts): URLs and `Link`s, as their `href`s.
+    #[serde(default, deserialize_with = "hrefs")]
+    pub url: Vec<String>,
+    /// An `Event`'s start (Mobilizon).
+    #[serde(default)]
+    pub start_time: Option<DateTime<FixedOffset>>,
+    /// An `Event`'s end.
+    #[serde(default)]
+    pub end_time: Option<DateTime<FixedOffset>>,
+    /// An `Event`'s place.
+    #[serde(default, deserialize_with = "lenient")]
+    pub location: Option<ReceivedPlace>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub tag: Vec<ReceivedTag>,
     #[serde(default)]
     pub published: Option<DateTime<FixedOffset>>,
     #[serde(default)]
     pub updated: Option<DateTime<FixedOffset>>,
+}
+
+/// Deserializes a field that holds URLs, `Link` objects (their `href`), or a list of them.
+fn hrefs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    fn collect(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Object(map) => {
+                if let Some(Value::String(href)) = map.get("href") {
+                    out.push(href.clone());
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    collect(&Value::deserialize(d)?, &mut out);
+    Ok(out)
+}
+
+/// Deserializes an optional value, or nothing when it has another shape.
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(serde_json::from_value(Value::deserialize(d)?).ok())
+}
+
+/// Where an `Event` happens: a `Place` with a name and an address (a text, or a
+/// `PostalAddress`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReceivedPlace {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub address: Option<Value>,
+}
+
+impl ReceivedPlace {
+    /// The place in one line: its name, then its address.
+    pub fn line(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        parts.extend(self.name.clone());
+        match &self.address {
+            Some(Value::String(address)) => parts.push(address.clone()),
+            Some(Value::Object(address)) => {
+                let field = |key: &str| address.get(key).and_then(Value::as_str).map(str::trim);
+                parts.extend(field("streetAddress").map(str::to_owned));
+                let town = [field("postalCode"), field("addressLocality")]
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                parts.push(town);
+                parts.extend(field("addressCountry").map(str::to_owned));
+            }
+            _ => {}
+        }
+        let mut seen = Vec::new();
+        for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            // A place named after its street says it once.
+            if !seen.contains(&part) {
+                seen.push(part);
+            }
+        }
+        seen.join(", ")
+    }
 }
 
 /// An attachment; only links (`Link` with `href`) are kept.
@@ -151,13 +241,89 @@ impl ReceivedObject {
             .any(|a| matches!(a.as_str(), super::PUBLIC | "as:Public" | "Public"))
     }
 
-    /// The link a thread is about.
+    /// The link a thread is about: Lemmy's `Link` attachment, else a `url` on another host than
+    /// the object's (Friendica shares a link that way; everyone else's `url` is the object's own
+    /// page, on its own host).
     pub fn link(&self) -> Option<&str> {
-        self.attachment
+        let attached = self
+            .attachment
             .iter()
             .find(|a| a.kind == "Link")
-            .and_then(|a| a.href.as_deref())
+            .and_then(|a| a.href.as_deref());
+        attached.or_else(|| {
+            self.url.iter().map(String::as_str).find(|u| {
+                Url::parse(u).is_ok_and(|u| {
+                    matches!(u.scheme(), "http" | "https") && u.host() != self.id.host()
+                })
+            })
+        })
     }
+}
+
+/// A collection (or one page of it): the ids it lists, and its first page when the items are
+/// not inline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedCollection {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default, deserialize_with = "ids")]
+    pub ordered_items: Vec<String>,
+    #[serde(default, deserialize_with = "ids")]
+    pub items: Vec<String>,
+    #[serde(default)]
+    pub first: Option<Value>,
+}
+
+impl ReceivedCollection {
+    /// Whether it is a collection at all (an actor's URL may stand where a list was expected).
+    pub fn is_collection(&self) -> bool {
+        self.kind.ends_with("Collection") || self.kind.ends_with("CollectionPage")
+    }
+
+    /// The ids listed inline.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ordered_items
+            .iter()
+            .chain(&self.items)
+            .map(String::as_str)
+    }
+}
+
+/// The URL of an image, given as a URL, an `Image` whose `url` is a URL or a `Link`, or a list.
+fn image_url<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    fn url_of(value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(map) => map
+                .get("url")
+                .and_then(url_of)
+                .or_else(|| map.get("href").and_then(Value::as_str).map(str::to_owned)),
+            Value::Array(items) => items.iter().find_map(url_of),
+            _ => None,
+        }
+    }
+    Ok(url_of(&Value::deserialize(d)?))
+}
+
+/// A group as an `Update` carries it, with only what Plaza takes from it: never its keys or
+/// inboxes, which change only when the group itself is fetched from its home.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedGroup {
+    pub id: Url,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    /// The title.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The description, as HTML.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "image_url")]
+    pub icon: Option<String>,
+    #[serde(default)]
+    pub posting_restricted_to_mods: Option<bool>,
 }
 
 /// Any activity, with the fields every handler needs; `object` is kept as sent.
@@ -200,5 +366,39 @@ mod tests {
                 .any(|a| a == "https://brand.example/g/support")
         );
         assert!(object.in_reply_to.is_none());
+    }
+
+    #[test]
+    fn a_url_on_another_host_is_the_link_and_the_objects_own_page_is_not() {
+        let object = |url: serde_json::Value| -> ReceivedObject {
+            serde_json::from_value(serde_json::json!({
+                "id": "https://friends.example/objects/1", "type": "Note", "url": url
+            }))
+            .unwrap()
+        };
+        let shared = "https://news.example/a";
+        assert_eq!(object(serde_json::json!(shared)).link(), Some(shared));
+        let link = serde_json::json!({"type": "Link", "href": shared, "mediaType": "text/html"});
+        assert_eq!(object(link).link(), Some(shared));
+        let own = "https://friends.example/display/1";
+        assert_eq!(object(serde_json::json!(own)).link(), None);
+        assert_eq!(
+            object(serde_json::json!([own, shared])).link(),
+            Some(shared)
+        );
+    }
+
+    #[test]
+    fn a_place_reads_as_one_line() {
+        let place: ReceivedPlace = serde_json::from_value(serde_json::json!({
+            "type": "Place", "name": "Town library",
+            "address": {"type": "PostalAddress", "streetAddress": "1 Main Street",
+                        "postalCode": "75001", "addressLocality": "Paris", "addressCountry": "France"}
+        }))
+        .unwrap();
+        assert_eq!(
+            place.line(),
+            "Town library, 1 Main Street, 75001 Paris, France"
+        );
     }
 }

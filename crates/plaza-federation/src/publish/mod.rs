@@ -103,6 +103,24 @@ async fn answered_inboxes(
     Ok(inboxes)
 }
 
+/// The inbox of the remote person a ban (or its undo) names. A ban ends their follow, so their
+/// server is no longer among the followers, yet it is the one that must learn of the ban.
+async fn banned_inbox(
+    conn: &mut DbConn<'_>,
+    e: &EventRow,
+    payload: &Value,
+) -> CoreResult<Option<String>> {
+    let action = payload.get("action").and_then(Value::as_str);
+    if e.kind != "moderation" || !matches!(action, Some("ban" | "unban")) {
+        return Ok(None);
+    }
+    let Some(person_id) = payload.get("person_id").and_then(Value::as_i64) else {
+        return Ok(None);
+    };
+    let banned = person::find(conn, person_id).await?;
+    Ok((!banned.local).then(|| banned.shared_inbox_url.unwrap_or(banned.inbox_url)))
+}
+
 /// Queues what one event federates, if anything.
 ///
 /// In a local group the group passes each change on to its followers: forum servers get the
@@ -137,13 +155,15 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
         .into_iter()
         .partition(|(_, software)| reader(software.as_deref()) == Reader::Forum);
     let forums: Vec<String> = forums.into_iter().map(|(inbox, _)| inbox).collect();
+    let banned = banned_inbox(conn, e, &payload).await?;
     let member = match received {
         Some(_) => None,
         // Reports stay with this group's moderators.
         None if e.kind == "reported" => None,
         None => member::activity(ctx, conn, e, &payload, &group).await?,
     };
-    if !forums.is_empty() {
+    let announce_to: Vec<String> = forums.iter().cloned().chain(banned).collect();
+    if !announce_to.is_empty() {
         let announced = match (received, &member) {
             (Some(activity), _) => {
                 let id = ctx.urls.activity("announce", &format!("event/{}", e.id));
@@ -174,7 +194,7 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
             (None, None) => None,
         };
         if let Some(a) = announced {
-            delivery::enqueue(conn, &a.id, &group.ap_id, &a, forums.clone())
+            delivery::enqueue(conn, &a.id, &group.ap_id, &a, announce_to)
                 .await
                 .map_err(to_core)?;
         }

@@ -64,6 +64,9 @@ pub struct KnownInstanceJson {
     pub failure_count: i32,
     pub dead_since: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
+    /// Deliveries it refused (answered with a 4xx that a retry would not change).
+    pub refused_deliveries: i32,
+    pub last_refusal_at: Option<DateTime<Utc>>,
 }
 
 impl KnownInstanceJson {
@@ -78,6 +81,8 @@ impl KnownInstanceJson {
             failure_count: r.failure_count,
             dead_since: r.dead_since.map(|t| t.and_utc()),
             last_success_at: r.last_success_at.map(|t| t.and_utc()),
+            refused_deliveries: r.refusal_count,
+            last_refusal_at: r.last_refusal_at.map(|t| t.and_utc()),
         }
     }
 }

@@ -147,7 +147,10 @@ pub async fn create(
 /// A thread with its group and its whole comment tree.
 #[utoipa::path(get, path = "/threads/{id}", tag = "threads",
     params(("id" = i64, Path, description = "The thread's id"), ThreadQuery),
-    responses((status = 200, body = ThreadPageJson), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
+    responses(
+        (status = 200, body = ThreadPageJson, description = "The thread, its group and its comments. A thread its author deleted is still read, with `deleted: true`, an empty body and its replies."),
+        (status = 404, body = ErrorBody, description = "No such thread."),
+        (status = 410, body = ErrorBody, description = "The thread was removed by a moderator (the group's moderators still read it, with `removed: true`).")))]
 pub async fn get(
     State(state): State<AppState>,
     MaybeAuth(viewer): MaybeAuth,

@@ -136,7 +136,10 @@ pub struct ThreadJson {
     /// The caller's vote: 1, -1, or null.
     pub my_vote: Option<i16>,
     pub created_at: DateTime<Utc>,
+    /// The last change of any kind (an edit, the deletion).
     pub updated_at: Option<DateTime<Utc>>,
+    /// The last edit of the title, body or link: when set, the thread was edited.
+    pub edited_at: Option<DateTime<Utc>>,
     pub last_activity_at: DateTime<Utc>,
 }
 
@@ -163,6 +166,7 @@ impl ThreadJson {
             my_vote,
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
+            edited_at: p.edited_at.map(utc),
             last_activity_at: utc(p.last_activity_at),
         }
     }
@@ -200,7 +204,10 @@ pub struct CommentJson {
     /// The caller's vote: 1, -1, or null.
     pub my_vote: Option<i16>,
     pub created_at: DateTime<Utc>,
+    /// The last change of any kind (an edit, the deletion, an official mark).
     pub updated_at: Option<DateTime<Utc>>,
+    /// The last edit of the body: when set, the comment was edited.
+    pub edited_at: Option<DateTime<Utc>>,
     /// Direct replies, in the requested order.
     #[schema(no_recursion)]
     pub replies: Vec<CommentJson>,
@@ -231,6 +238,7 @@ impl CommentJson {
             my_vote,
             created_at: utc(c.created_at),
             updated_at: c.updated_at.map(utc),
+            edited_at: c.edited_at.map(utc),
             replies,
         }
     }

@@ -1,13 +1,15 @@
 //! The other instances (`/admin/instances`), for administrators: what each runs, how deliveries
-//! to it fare and whether Plaza federates with it; the block list and the allow-list, each with
-//! a form to add a domain and a button to take each one off; and allow-list mode. The core drops
-//! what was waiting for a server Plaza stops federating with.
+//! to it fare (the ones it refused lately among them) and whether Plaza federates with it; the
+//! block list and the allow-list, each with a form to add a domain and a button to take each one
+//! off; and allow-list mode. The core drops what was waiting for a server Plaza stops federating
+//! with.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::instances;
+use plaza_db::delivery::RefusedDelivery;
 use plaza_db::instance::{FederationPolicy, InstanceFilter, InstanceRow};
 use serde::Deserialize;
 
@@ -33,6 +35,8 @@ pub struct InstanceView {
     pub health: String,
     /// The last delivery that got through.
     pub last_success: Option<TimeView>,
+    /// "3 deliveries refused, the last 2 hours ago", when it refused any.
+    pub refusals: Option<String>,
 }
 
 impl InstanceView {
@@ -58,6 +62,45 @@ impl InstanceView {
             federating: policy.check_row(r).is_ok(),
             health,
             last_success: r.last_success_at.map(TimeView::new),
+            refusals: (r.refusal_count > 0).then(|| {
+                let count = match r.refusal_count {
+                    1 => "1 delivery refused".to_owned(),
+                    n => format!("{n} deliveries refused"),
+                };
+                match r.last_refusal_at {
+                    Some(at) => format!("{count}, the last {}", TimeView::new(at).relative),
+                    None => count,
+                }
+            }),
+        }
+    }
+}
+
+/// A delivery another server refused, as the page lists it.
+pub struct RefusalView {
+    /// When.
+    pub when: TimeView,
+    /// The receiving instance.
+    pub domain: String,
+    /// The inbox it was sent to.
+    pub inbox: String,
+    /// The activity's id.
+    pub activity: String,
+    /// The HTTP status it answered.
+    pub status: String,
+    /// The start of its answer (escaped when shown).
+    pub answer: String,
+}
+
+impl From<RefusedDelivery> for RefusalView {
+    fn from(r: RefusedDelivery) -> Self {
+        Self {
+            when: TimeView::new(r.refused_at),
+            domain: r.domain,
+            inbox: r.inbox_url,
+            activity: r.activity_ap_id,
+            status: r.status.map(|s| s.to_string()).unwrap_or_default(),
+            answer: r.excerpt.unwrap_or_default(),
         }
     }
 }
@@ -85,6 +128,8 @@ pub struct InstancesPage {
     pub allowed: Vec<InstanceView>,
     /// Every instance Plaza has met, by domain.
     pub known: Vec<InstanceView>,
+    /// The deliveries other servers refused lately, newest first.
+    pub refusals: Vec<RefusalView>,
     /// The block form.
     pub block: DomainField,
     /// The allow form.
@@ -103,6 +148,11 @@ impl InstancesPage {
             blocked: rows.iter().filter(|r| r.blocked).map(view).collect(),
             allowed: rows.iter().filter(|r| r.allowed).map(view).collect(),
             known: rows.iter().map(view).collect(),
+            refusals: instances::recent_refusals(&state.ctx)
+                .await?
+                .into_iter()
+                .map(RefusalView::from)
+                .collect(),
             block: DomainField::default(),
             allow: DomainField::default(),
         })

@@ -65,7 +65,6 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         ))
         .merge(staff())
         .route("/logout", post(login::logout))
-        .route("/", get(home::page))
         .route("/feed.rss", get(feeds::instance_rss))
         .route("/feed.atom", get(feeds::instance_atom))
         .route("/g/{name}/feed.rss", get(feeds::group_rss))
@@ -122,9 +121,11 @@ fn staff() -> Router<AppState> {
         )
 }
 
-/// The pages at the URLs shared with ActivityPub documents, reached through [`negotiate`].
+/// The pages at the URLs shared with ActivityPub documents, reached through [`negotiate`]: the
+/// home page shares `/` with the instance actor.
 pub fn documents(state: &AppState) -> Router<AppState> {
     Router::new()
+        .route("/", get(home::page))
         .route("/g/{name}", get(group::page))
         .route("/u/{name}", get(person::page))
         .route("/post/{id}", get(thread::page))

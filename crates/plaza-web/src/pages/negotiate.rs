@@ -1,6 +1,6 @@
-//! Content negotiation on the public URLs that are both ActivityPub ids and web pages
-//! (`/g/NAME`, `/u/NAME`, `/post/ID`, `/comment/ID`): servers asking for ActivityPub get the JSON
-//! document, everyone else the HTML page.
+//! Content negotiation on the public URLs that are both ActivityPub documents and web pages
+//! (`/g/NAME`, `/u/NAME`, `/post/ID`, `/comment/ID`, and `/`, where servers find the instance
+//! actor): servers asking for ActivityPub get the JSON document, everyone else the HTML page.
 
 use axum::Router;
 use axum::extract::Request;
@@ -11,6 +11,9 @@ use tower::ServiceExt;
 
 /// Whether a path is one of the URLs that answer both ActivityPub and HTML.
 pub fn is_document_path(path: &str) -> bool {
+    if path == "/" {
+        return true;
+    }
     let mut segments = path.trim_start_matches('/').split('/');
     matches!(
         (segments.next(), segments.next(), segments.next()),
@@ -129,7 +132,8 @@ mod tests {
     }
 
     #[test]
-    fn only_the_four_document_urls_are_shared() {
+    fn only_the_document_urls_and_the_origin_are_shared() {
+        assert!(is_document_path("/"));
         assert!(is_document_path("/g/support"));
         assert!(is_document_path("/u/ada"));
         assert!(is_document_path("/post/3"));
@@ -137,6 +141,7 @@ mod tests {
         assert!(!is_document_path("/g/support/followers"));
         assert!(!is_document_path("/g/"));
         assert!(!is_document_path("/actor"));
+        assert!(!is_document_path("/feed.rss"));
         assert!(!is_document_path("/api/v1/groups"));
     }
 }

@@ -122,7 +122,7 @@ impl CommentView {
         Self {
             id: c.id,
             when: TimeView::new(c.created_at),
-            edited: c.updated_at.is_some(),
+            edited: c.edited_at.is_some(),
             body_html: state.is_none().then(|| c.body_html.clone()),
             state,
             removed: c.removed && powers.moderate,
@@ -266,7 +266,7 @@ impl ThreadPage {
             locked: p.locked,
             pinned: p.pinned,
             when: TimeView::new(p.created_at),
-            edited: p.updated_at.is_some(),
+            edited: p.edited_at.is_some(),
             upvotes: p.upvotes,
             downvotes: p.downvotes,
             score: p.score,

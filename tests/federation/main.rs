@@ -6,6 +6,7 @@
 mod actors;
 mod allowlist;
 mod announce_trust;
+mod contexts;
 mod delivery;
 mod discovery;
 mod docs_examples;

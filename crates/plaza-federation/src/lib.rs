@@ -81,6 +81,7 @@ where
         .route("/g/{name}/featured", get(endpoints::group::featured))
         .route("/g/{name}/outbox", get(endpoints::group::outbox))
         .route("/post/{id}", get(endpoints::objects::post))
+        .route("/post/{id}/context", get(endpoints::context::conversation))
         .route("/comment/{id}", get(endpoints::objects::comment))
         .route("/activities/{*path}", get(endpoints::activities::activity))
 }

@@ -17,6 +17,7 @@ mod moderation;
 mod objects;
 mod remote;
 mod remote_groups;
+mod reply_contexts;
 mod signatures;
 mod three_instances;
 mod xss;

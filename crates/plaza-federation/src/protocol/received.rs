@@ -107,6 +107,10 @@ pub struct ReceivedObject {
     pub source: Option<ReceivedSource>,
     #[serde(default, deserialize_with = "first_id")]
     pub in_reply_to: Option<Url>,
+    /// The conversation it belongs to (FEP-7888): where a server that follows the convention
+    /// lists the whole thread. Other servers send an opaque `tag:` URI or nothing.
+    #[serde(default, deserialize_with = "first_id")]
+    pub context: Option<Url>,
     /// A thread's link: Lemmy sends it as a `Link` attachment.
     #[serde(default, deserialize_with = "one_or_many")]
     pub attachment: Vec<ReceivedLink>,
@@ -158,6 +162,58 @@ impl ReceivedObject {
             .find(|a| a.kind == "Link")
             .and_then(|a| a.href.as_deref())
     }
+}
+
+/// A collection or one of its pages (an outbox, a thread's context), as any server serves it:
+/// ordered or not, whole or in pages, its items embedded or named by id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedCollection {
+    pub id: Url,
+    /// The first page: its URL, or the page itself.
+    #[serde(default)]
+    pub first: Option<Value>,
+    /// The page after this one.
+    #[serde(default, deserialize_with = "first_id")]
+    pub next: Option<Url>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub ordered_items: Vec<Value>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub items: Vec<Value>,
+}
+
+impl ReceivedCollection {
+    /// Takes the items of this collection or page, in order.
+    pub fn take_items(&mut self) -> Vec<Value> {
+        let mut items = std::mem::take(&mut self.ordered_items);
+        items.append(&mut self.items);
+        items
+    }
+}
+
+/// What an item of an outbox or a conversation stands for: an `Announce` or a `Create` is
+/// unwrapped (twice at most) down to the object it carries, an id or the object itself.
+pub fn carried_object(mut item: Value) -> Value {
+    for _ in 0..2 {
+        let wraps = matches!(
+            item.get("type").and_then(Value::as_str),
+            Some("Announce" | "Create")
+        );
+        match item.get_mut("object") {
+            Some(inner) if wraps => item = inner.take(),
+            _ => break,
+        }
+    }
+    item
+}
+
+/// The id of an item given as an id or as an object that has one.
+pub fn item_id(item: &Value) -> Option<Url> {
+    let mut ids = Vec::new();
+    if !item.is_array() {
+        ids_of(item, &mut ids);
+    }
+    ids.first().and_then(|id| Url::parse(id).ok())
 }
 
 /// Any activity, with the fields every handler needs; `object` is kept as sent.

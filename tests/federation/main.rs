@@ -12,6 +12,7 @@ mod discovery;
 mod docs_examples;
 mod from_lemmy;
 mod from_mastodon;
+mod group_backfill;
 mod inbox;
 mod moderation;
 mod objects;

@@ -4,6 +4,7 @@
 //! build on these.
 
 pub mod activities;
+pub mod backfill;
 pub mod background;
 pub mod blocklist;
 pub mod config;

@@ -216,6 +216,14 @@ pub fn item_id(item: &Value) -> Option<Url> {
     ids.first().and_then(|id| Url::parse(id).ok())
 }
 
+/// The collections an actor names (only the outbox is read: where a group lists its threads).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ActorCollections {
+    pub id: Url,
+    #[serde(default, deserialize_with = "first_id")]
+    pub outbox: Option<Url>,
+}
+
 /// Any activity, with the fields every handler needs; `object` is kept as sent.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReceivedActivity {

@@ -12,7 +12,7 @@ const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 /// A community elsewhere (played by a fake server, Lemmy-style) that `follower` here follows;
 /// with `accept` it has accepted the follow.
-async fn followed_community(
+pub(crate) async fn followed_community(
     plaza: &TestInstance,
     follower: &str,
     path: &str,
@@ -31,12 +31,7 @@ async fn followed_community(
         .unwrap();
     deliver_all(plaza).await;
     if accept {
-        let follow = community.received(&format!("{path}/inbox"))[0].clone();
-        let accept = json!({
-            "id": format!("{}/accept/1", community.bob), "type": "Accept",
-            "actor": community.bob, "object": follow
-        });
-        assert_eq!(community.send(plaza, "/inbox", &accept).await.0, 202);
+        community.accept_follow(plaza).await;
     }
     community
 }

@@ -11,14 +11,17 @@ async fn lemmy() -> FakeRemote {
     FakeRemote::start_as(Some("lemmy"), "/u/bob").await
 }
 
-async fn stored_post(plaza: &TestInstance, ap_id: &str) -> Option<plaza_db::post::PostRow> {
+pub(crate) async fn stored_post(
+    plaza: &TestInstance,
+    ap_id: &str,
+) -> Option<plaza_db::post::PostRow> {
     let mut pooled = plaza.ctx.db.get().await.unwrap();
     plaza_db::post::find_by_ap_id(&mut pooled.conn(), ap_id)
         .await
         .unwrap()
 }
 
-async fn stored_comment(
+pub(crate) async fn stored_comment(
     plaza: &TestInstance,
     ap_id: &str,
 ) -> Option<plaza_db::comment::CommentRow> {

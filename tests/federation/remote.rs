@@ -75,6 +75,7 @@ impl FakeRemote {
         person["type"] = json!("Person");
         person["preferredUsername"] = json!(path.rsplit('/').next().unwrap_or("someone"));
         person["inbox"] = json!(format!("{id}/inbox"));
+        person["outbox"] = json!(format!("{id}/outbox"));
         person["publicKey"]["id"] = json!(format!("{id}#main-key"));
         person["publicKey"]["owner"] = json!(id);
         self.serve(path, person);
@@ -101,7 +102,7 @@ impl FakeRemote {
                 "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
                 "id": bob, "type": kind,
                 "preferredUsername": actor_path.rsplit('/').next().unwrap_or("bob"), "name": "Bob",
-                "inbox": format!("{bob}/inbox"),
+                "inbox": format!("{bob}/inbox"), "outbox": format!("{bob}/outbox"),
                 "endpoints": { "sharedInbox": format!("{base}/inbox") },
                 "publicKey": { "id": format!("{bob}#main-key"), "owner": bob, "publicKeyPem": keys.public_pem }
             }),
@@ -136,7 +137,13 @@ impl FakeRemote {
             if method == Method::POST {
                 return StatusCode::ACCEPTED.into_response();
             }
-            match state.documents.lock().unwrap().get(&path) {
+            // A document served at `path?query` (a collection's page) wins over one at `path`.
+            let documents = state.documents.lock().unwrap();
+            let with_query = uri.path_and_query().map(|pq| pq.as_str().to_owned());
+            match with_query
+                .and_then(|pq| documents.get(&pq))
+                .or_else(|| documents.get(&path))
+            {
                 Some(document) => (
                     [(header::CONTENT_TYPE, "application/activity+json")],
                     document.to_string(),
@@ -157,7 +164,7 @@ impl FakeRemote {
         self.base.trim_start_matches("http://").to_owned()
     }
 
-    /// Serves `document` at `path` from now on.
+    /// Serves `document` at `path` (which may end in `?query`) from now on.
     pub fn serve(&self, path: &str, document: Value) {
         self.state
             .documents
@@ -191,6 +198,16 @@ impl FakeRemote {
             .into_iter()
             .filter(|a| a["actor"] != self.bob.as_str())
             .collect()
+    }
+
+    /// As a group: accepts the first Follow its inbox received, embedding it as Lemmy does.
+    pub async fn accept_follow(&self, plaza: &TestInstance) {
+        let follow = self.received(&format!("{}/inbox", self.actor_path))[0].clone();
+        let accept = json!({
+            "id": format!("{}/accept/1", self.bob), "type": "Accept",
+            "actor": self.bob, "object": follow
+        });
+        assert_eq!(self.send(plaza, "/inbox", &accept).await.0, 202);
     }
 
     /// Makes bob (known to `plaza` since his first activity) a moderator of its group `group`.

@@ -107,12 +107,34 @@ pub async fn list_for_post(
     conn: &mut DbConn<'_>,
     post_id: i64,
 ) -> DbResult<Vec<(CommentRow, PersonBrief)>> {
+    slice_of_post(conn, post_id, 0, i64::MAX).await
+}
+
+/// A slice of a thread's comments with their authors, oldest first, deleted and removed ones
+/// included (the thread's conversation collection shows them as tombstones).
+pub async fn slice_of_post(
+    conn: &mut DbConn<'_>,
+    post_id: i64,
+    offset: i64,
+    limit: i64,
+) -> DbResult<Vec<(CommentRow, PersonBrief)>> {
     on_conn!(conn, |c| Ok(comments::table
         .inner_join(persons::table.inner_join(instances::table))
         .filter(comments::post_id.eq(post_id))
         .order((comments::created_at.asc(), comments::id.asc()))
+        .offset(offset)
+        .limit(limit)
         .select((CommentRow::as_select(), PersonBrief::as_select()))
         .load(c)
+        .await?))
+}
+
+/// How many comments a thread has, deleted and removed ones included.
+pub async fn count_of_post(conn: &mut DbConn<'_>, post_id: i64) -> DbResult<i64> {
+    on_conn!(conn, |c| Ok(comments::table
+        .filter(comments::post_id.eq(post_id))
+        .count()
+        .get_result(c)
         .await?))
 }
 

@@ -382,14 +382,16 @@ pub async fn add_pending_follower(
     set_follow(conn, group_id, person_id, activity_id, true).await
 }
 
-/// Marks a pending follow accepted; returns whether there was one.
+/// Marks a pending follow accepted; returns whether there was one (a repeated accept finds none).
 pub async fn accept_follower(
     conn: &mut DbConn<'_>,
     group_id: i64,
     person_id: i64,
 ) -> DbResult<bool> {
     on_conn!(conn, |c| Ok(diesel::update(
-        group_follows::table.find((group_id, person_id))
+        group_follows::table
+            .find((group_id, person_id))
+            .filter(group_follows::pending.eq(true))
     )
     .set(group_follows::pending.eq(false))
     .execute(c)

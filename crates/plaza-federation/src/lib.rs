@@ -4,6 +4,7 @@
 //! build on these.
 
 pub mod activities;
+pub mod backfill;
 pub mod background;
 pub mod blocklist;
 pub mod config;
@@ -85,6 +86,7 @@ where
         .route("/g/{name}/featured", get(endpoints::group::featured))
         .route("/g/{name}/outbox", get(endpoints::group::outbox))
         .route("/post/{id}", get(endpoints::objects::post))
+        .route("/post/{id}/context", get(endpoints::context::conversation))
         .route("/comment/{id}", get(endpoints::objects::comment))
         .route("/activities/{*path}", get(endpoints::activities::activity))
 }

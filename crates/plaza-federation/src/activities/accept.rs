@@ -128,6 +128,7 @@ impl AcceptFollow {
         };
         if group::accept_follower(conn, group.row.id, person_id).await? {
             tracing::info!(group = %group.row.ap_id, follower = person_id, "follow accepted");
+            crate::backfill::spawn(data, group.row);
         }
         Ok(())
     }

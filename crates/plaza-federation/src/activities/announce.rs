@@ -16,7 +16,6 @@
 use std::sync::Arc;
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use plaza_core::Context;
@@ -31,6 +30,7 @@ use crate::domain_of;
 use crate::inbox_error::InboxError;
 use crate::objects::content::{self as stored, Stored, is_local};
 use crate::objects::group::ApubGroup;
+use crate::objects::origin::fetch_exact;
 use crate::protocol::received::ReceivedObject;
 
 /// `Announce {actor: group, object: activity}`.
@@ -174,24 +174,6 @@ async fn from_origin(
     Ok(Ok(fetched))
 }
 
-/// Fetches `id` and returns it only when it was served under that very id, after redirects too.
-async fn fetch_exact<T: serde::de::DeserializeOwned>(
-    data: &Data<Arc<Context>>,
-    id: &Url,
-) -> Option<T> {
-    match fetch_object_http::<_, T>(id, data).await {
-        Ok(fetched) if &fetched.url == id => Some(fetched.object),
-        Ok(fetched) => {
-            tracing::info!(%id, served = %fetched.url, "an announced activity's origin redirected elsewhere");
-            None
-        }
-        Err(e) => {
-            tracing::info!(%id, error = %e, "an announced activity's origin did not answer");
-            None
-        }
-    }
-}
-
 /// Whether the activity is about `group`: a group's announce is trusted for its own threads,
 /// comments, votes, moderation and bans only.
 async fn concerns_group(
@@ -250,7 +232,7 @@ async fn written_in(
     if let Some(parent) = &object.in_reply_to {
         // The parent is resolved (fetched from its own origin when missing) to learn its group;
         // storing the reply finds it again.
-        let Some(found) = stored::resolve(data, parent, 1).await? else {
+        let Some(found) = stored::parent_of(data, object, parent, 0).await? else {
             // The reply has no place here; storing it logs that.
             return Ok(Ok(()));
         };

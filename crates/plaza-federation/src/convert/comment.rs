@@ -14,6 +14,8 @@ pub struct CommentContext<'a> {
     pub in_reply_to: &'a str,
     /// The group's actor id.
     pub group_ap_id: &'a str,
+    /// The thread's conversation collection, when the thread is one of ours.
+    pub context: Option<String>,
     /// The group's `name@domain`.
     pub group_handle: (&'a str, &'a str),
     /// Whom the comment answers, when it is someone else: their actor id and `name@domain`.
@@ -41,6 +43,7 @@ pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
         to: vec![PUBLIC.to_owned()],
         cc,
         audience: cx.group_ap_id.to_owned(),
+        context: cx.context.clone(),
         in_reply_to: Some(cx.in_reply_to.to_owned()),
         content: comment.body_html.clone(),
         media_type: "text/html".to_owned(),

@@ -23,6 +23,12 @@ pub struct PostContext<'a> {
     pub group_domain: &'a str,
 }
 
+/// The URL of a thread's conversation (FEP-7888): `/post/ID/context` beside the thread's own id.
+/// Only a thread of this instance has one here; a copy of a thread from elsewhere has none.
+pub fn thread_context(post: &PostRow) -> Option<String> {
+    post.local.then(|| format!("{}/context", post.ap_id))
+}
+
 /// The object of a thread's opening post. The group is in `to` and mentioned in `tag`, so
 /// replies from Mastodon address it too.
 pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
@@ -33,6 +39,7 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
         to: vec![cx.group.ap_id.clone(), PUBLIC.to_owned()],
         cc: Vec::new(),
         audience: cx.group.ap_id.clone(),
+        context: thread_context(post),
         name: post.title.clone(),
         content: post.body_html.clone(),
         media_type: "text/html".to_owned(),
@@ -92,6 +99,7 @@ pub fn thread_as_note(page: Page) -> Note {
         to: page.to,
         cc: page.cc,
         audience: page.audience,
+        context: page.context,
         in_reply_to: None,
         content,
         media_type: page.media_type,

@@ -1,29 +1,30 @@
 //! `/post/ID` and `/comment/ID`: content by its id, or a Tombstone once deleted.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use plaza_core::Context;
-use plaza_db::group::GroupRow;
+use plaza_db::comment::CommentRow;
+use plaza_db::group::{GroupRow, GroupView};
+use plaza_db::person::PersonBrief;
+use plaza_db::post::PostRow;
 use plaza_db::{DbConn, comment, group, person, post};
 
 use crate::convert::comment::{CommentContext, comment_object};
-use crate::convert::post::{PostContext, THREAD_TYPE, post_object};
+use crate::convert::post::{PostContext, THREAD_TYPE, post_object, thread_context};
 use crate::convert::timestamp;
 use crate::protocol::object::{Note, Page, Tombstone};
 use crate::response::{ActivityJson, FederationError};
 
-fn tombstone(
-    id: &str,
-    former_type: &str,
-    deleted: Option<chrono::NaiveDateTime>,
-) -> FederationError {
-    FederationError::Gone(Tombstone {
+/// What is left of something deleted: its id and what it was.
+pub fn gone(id: &str, former_type: &str, deleted: Option<chrono::NaiveDateTime>) -> Tombstone {
+    Tombstone {
         id: id.to_owned(),
         kind: "Tombstone".to_owned(),
         former_type: former_type.to_owned(),
         deleted: deleted.map(timestamp),
-    })
+    }
 }
 
 /// A local thread's `Page`, with its author's id and its group (or a Tombstone once deleted).
@@ -37,16 +38,30 @@ pub async fn load_page(
         .filter(|p| p.local)
         .ok_or(FederationError::NotFound("thread"))?;
     if row.deleted || row.removed {
-        return Err(tombstone(&row.ap_id, THREAD_TYPE, row.updated_at));
+        return Err(FederationError::Gone(gone(
+            &row.ap_id,
+            THREAD_TYPE,
+            row.updated_at,
+        )));
     }
-    let author = person::find(conn, row.author_id).await?;
     let group = group::view(conn, row.group_id).await?;
+    let (page, author) = page_of(conn, &row, &group).await?;
+    Ok((page, author, group.group))
+}
+
+/// A thread's `Page` in its group, with its author's id.
+pub async fn page_of(
+    conn: &mut DbConn<'_>,
+    row: &PostRow,
+    group: &GroupView,
+) -> Result<(Page, String), FederationError> {
+    let author = person::find(conn, row.author_id).await?;
     let cx = PostContext {
         author_ap_id: &author.ap_id,
         group: &group.group,
         group_domain: &group.domain,
     };
-    Ok((post_object(&row, &cx), author.ap_id, group.group))
+    Ok((post_object(row, &cx), author.ap_id))
 }
 
 /// A local comment's `Note`, with its author's id and its group (or a Tombstone once deleted).
@@ -54,44 +69,75 @@ pub async fn load_note(
     conn: &mut DbConn<'_>,
     id: i64,
 ) -> Result<(Note, String, GroupRow), FederationError> {
-    let row = comment::find(conn, id)
+    let comment = comment::find_with_author(conn, id)
         .await
         .ok()
-        .filter(|c| c.local)
+        .filter(|(c, _)| c.local)
         .ok_or(FederationError::NotFound("comment"))?;
-    if row.deleted || row.removed {
-        return Err(tombstone(&row.ap_id, "Note", row.updated_at));
-    }
-    let author = person::find(conn, row.author_id).await?;
-    let thread = post::find(conn, row.post_id).await?;
-    let (in_reply_to, parent_author_id) = match row.parent_id {
-        Some(parent) => {
-            let parent = comment::find(conn, parent).await?;
-            (parent.ap_id, parent.author_id)
-        }
-        None => (thread.ap_id.clone(), thread.author_id),
-    };
-    let parent_author = if parent_author_id == row.author_id {
-        None
-    } else {
-        let person = person::find(conn, parent_author_id).await?;
-        let domain = url::Url::parse(&person.ap_id)
-            .ok()
-            .and_then(|u| crate::domain_of(&u))
-            .unwrap_or_default();
-        Some((person.ap_id.clone(), format!("{}@{domain}", person.name)))
-    };
+    let thread = post::find(conn, comment.0.post_id).await?;
     let group = group::view(conn, thread.group_id).await?;
-    let cx = CommentContext {
-        author_ap_id: &author.ap_id,
-        in_reply_to: &in_reply_to,
-        group_ap_id: &group.group.ap_id,
-        group_handle: (&group.group.name, &group.domain),
-        parent_author: parent_author
-            .as_ref()
-            .map(|(ap_id, handle)| (ap_id.as_str(), handle.clone())),
-    };
-    Ok((comment_object(&row, &cx), author.ap_id, group.group))
+    let author = comment.1.ap_id.clone();
+    let note = notes(conn, &thread, &group, std::slice::from_ref(&comment))
+        .await?
+        .pop()
+        .ok_or(FederationError::NotFound("comment"))?
+        .map_err(FederationError::Gone)?;
+    Ok((note, author, group.group))
+}
+
+/// Comments of one thread as `Note`s, each with what it answers (the thread or its parent
+/// comment) and whom; a deleted or removed one as its `Tombstone`. Parents and their authors are
+/// read once for all of them.
+pub async fn notes(
+    conn: &mut DbConn<'_>,
+    thread: &PostRow,
+    group: &GroupView,
+    comments: &[(CommentRow, PersonBrief)],
+) -> Result<Vec<Result<Note, Tombstone>>, FederationError> {
+    let parent_ids: Vec<i64> = comments.iter().filter_map(|(c, _)| c.parent_id).collect();
+    let parents: HashMap<i64, CommentRow> = comment::find_many(conn, &parent_ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut answered: Vec<i64> = parents.values().map(|p| p.author_id).collect();
+    answered.push(thread.author_id);
+    let people: HashMap<i64, PersonBrief> = person::briefs(conn, &answered)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let context = thread_context(thread);
+    comments
+        .iter()
+        .map(|(row, author)| {
+            if row.deleted || row.removed {
+                return Ok(Err(gone(&row.ap_id, "Note", row.updated_at)));
+            }
+            let (in_reply_to, parent_author_id) = match row.parent_id {
+                Some(parent) => {
+                    let parent = parents
+                        .get(&parent)
+                        .ok_or(FederationError::NotFound("parent comment"))?;
+                    (parent.ap_id.as_str(), parent.author_id)
+                }
+                None => (thread.ap_id.as_str(), thread.author_id),
+            };
+            let parent_author = people
+                .get(&parent_author_id)
+                .filter(|p| p.id != row.author_id)
+                .map(|p| (p.ap_id.as_str(), format!("{}@{}", p.name, p.domain)));
+            let cx = CommentContext {
+                author_ap_id: &author.ap_id,
+                in_reply_to,
+                group_ap_id: &group.group.ap_id,
+                context: context.clone(),
+                group_handle: (&group.group.name, &group.domain),
+                parent_author,
+            };
+            Ok(Ok(comment_object(row, &cx)))
+        })
+        .collect()
 }
 
 /// A thread's opening post.

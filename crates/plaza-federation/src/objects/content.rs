@@ -1,6 +1,7 @@
 //! Threads and comments named by their ActivityPub id: found in storage, or fetched from their
 //! server when a reply arrives before its parent (bounded, so a hostile chain cannot keep us
-//! fetching).
+//! fetching). Such a reply first brings its thread's conversation, where it names one
+//! (`context`).
 
 use std::sync::Arc;
 
@@ -117,6 +118,16 @@ pub async fn resolve(
             return Ok(None);
         }
     };
+    store_fetched(data, &object, fetched).await
+}
+
+/// Stores content fetched from its own server (a missing parent, an item of a conversation): it
+/// must be public and its author on its host. Nobody sent it to us, so nothing is passed on.
+pub async fn store_fetched(
+    data: &Data<Arc<Context>>,
+    object: &ReceivedObject,
+    fetched: u32,
+) -> Result<Option<Stored>, InboxError> {
     if !CONTENT_TYPES.contains(&object.kind.as_str()) || !object.is_public() {
         return Ok(None);
     }
@@ -132,7 +143,23 @@ pub async fn resolve(
         .dereference(data)
         .await?;
     let who = Participant::remote(author.row.id);
-    store(data, &object, who, Origin::Fetched, fetched).await
+    store(data, object, who, Origin::Fetched, fetched).await
+}
+
+/// The stored parent of a reply. When the reply arrived here (`fetched` is 0) and its parent is
+/// missing, the conversation it names is read first (`context`), which brings the parent with
+/// its thread; what is still missing is fetched up the `inReplyTo` chain.
+pub async fn parent_of(
+    data: &Data<Arc<Context>>,
+    reply: &ReceivedObject,
+    parent_id: &Url,
+    fetched: u32,
+) -> Result<Option<Stored>, InboxError> {
+    if fetched == 0 {
+        // Boxed: reading the conversation stores its items, which come back here.
+        Box::pin(super::context::fill_before_reply(data, reply, parent_id)).await;
+    }
+    Box::pin(resolve(data, parent_id, fetched + 1)).await
 }
 
 /// Stores a received or fetched object as a reply (when its parent resolves) or as a new thread
@@ -146,7 +173,7 @@ pub async fn store(
     fetched: u32,
 ) -> Result<Option<Stored>, InboxError> {
     if let Some(parent_id) = &object.in_reply_to {
-        let Some(parent) = Box::pin(resolve(data, parent_id, fetched + 1)).await? else {
+        let Some(parent) = parent_of(data, object, parent_id, fetched).await? else {
             tracing::info!(id = %object.id, parent = %parent_id, "ignoring a reply to something not here");
             return Ok(None);
         };

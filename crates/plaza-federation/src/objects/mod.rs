@@ -1,9 +1,12 @@
 //! Remote things as the federation library handles them: fetched, verified and cached.
 
 pub mod actor;
+pub mod collection;
 pub mod content;
+pub mod context;
 pub mod group;
 pub mod moderators;
+pub mod origin;
 pub mod person;
 
 use activitypub_federation::protocol::verification::verify_domains_match;

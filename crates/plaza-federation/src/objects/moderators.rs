@@ -19,10 +19,11 @@ use serde_json::Value;
 use url::Url;
 
 use crate::inbox_error::InboxError;
+use crate::objects::collection::{self, Bounds};
 use crate::objects::content::is_local;
 use crate::objects::person::ApubPerson;
 use crate::protocol::actor::RemoteActor;
-use crate::protocol::received::{ReceivedCollection, ids_in};
+use crate::protocol::received::{ReceivedCollection, ids_in, item_id};
 
 /// The most moderators read for one group.
 pub const MAX_MODERATORS: usize = 50;
@@ -101,23 +102,12 @@ async fn collection(data: &Data<Arc<Context>>, url: &Url) -> Result<Vec<String>,
     if !fetched.is_collection() {
         return Ok(vec![url.to_string()]);
     }
-    let inline: Vec<String> = fetched.ids().map(str::to_owned).collect();
-    if !inline.is_empty() {
-        return Ok(inline);
-    }
-    let page = match fetched.first {
-        Some(Value::String(first)) => {
-            let first = Url::parse(&first).map_err(|e| InboxError::Refused(e.to_string()))?;
-            verify_domains_match(&first, url)?;
-            fetch_object_http::<_, ReceivedCollection>(&first, &data.reset_request_count())
-                .await?
-                .object
-        }
-        Some(embedded @ Value::Object(_)) => serde_json::from_value(embedded)
-            .map_err(|e| InboxError::Refused(format!("a collection's first page: {e}")))?,
-        _ => return Ok(Vec::new()),
+    let bounds = Bounds {
+        pages: 1,
+        items: MAX_MODERATORS,
     };
-    Ok(page.ids().map(str::to_owned).collect())
+    let items = collection::read_from(data, url, fetched, bounds).await?;
+    Ok(items.iter().filter_map(item_id).map(String::from).collect())
 }
 
 /// The stored person with this id, fetched when not known yet; `None` when it cannot be had.

@@ -1,4 +1,5 @@
-//! Collections: followers (a count only), moderators, featured threads, outboxes.
+//! Collections: followers (a count only), moderators, featured threads, outboxes, and a thread's
+//! conversation, served in pages.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,4 +36,37 @@ pub struct CountOnlyCollection {
     #[serde(rename = "type")]
     pub kind: String,
     pub total_items: i64,
+}
+
+/// An ordered collection too large to serve whole: its size and where its pages are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PagedCollection {
+    pub id: String,
+    /// Always `OrderedCollection`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Who keeps the collection (for a conversation: the group, whose moderators decide what
+    /// stays in it).
+    pub attributed_to: String,
+    pub total_items: i64,
+    pub first: String,
+    pub last: String,
+}
+
+/// One page of a [`PagedCollection`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollectionPage<T> {
+    pub id: String,
+    /// Always `OrderedCollectionPage`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The collection.
+    pub part_of: String,
+    pub ordered_items: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }

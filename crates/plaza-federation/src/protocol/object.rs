@@ -26,6 +26,9 @@ pub struct Page {
     pub cc: Vec<String>,
     /// The group (FEP-1b12).
     pub audience: String,
+    /// The thread's conversation collection (FEP-7888); only a thread of this instance has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub context: Option<String>,
     /// The title.
     pub name: String,
     /// HTML.
@@ -61,6 +64,9 @@ pub struct Note {
     pub cc: Vec<String>,
     /// The group (FEP-1b12).
     pub audience: String,
+    /// The conversation collection of its thread (FEP-7888), when the thread is one of ours.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub context: Option<String>,
     /// The thread or the parent comment (none for a thread sent in its `Note` form).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_reply_to: Option<String>,
@@ -90,4 +96,17 @@ pub struct Tombstone {
     pub former_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
+}
+
+/// An item of a thread's conversation collection: the opening post, a comment, or what is left
+/// of a deleted or removed comment (kept in place, so replies to it keep their parent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConversationItem {
+    /// The thread's opening post.
+    Thread(Box<Page>),
+    /// A comment.
+    Comment(Box<Note>),
+    /// A deleted or removed comment.
+    Gone(Tombstone),
 }

@@ -114,6 +114,10 @@ pub struct ReceivedObject {
     pub source: Option<ReceivedSource>,
     #[serde(default, deserialize_with = "first_id")]
     pub in_reply_to: Option<Url>,
+    /// The conversation it belongs to (FEP-7888): where a server that follows the convention
+    /// lists the whole thread. Other servers send an opaque `tag:` URI or nothing.
+    #[serde(default, deserialize_with = "first_id")]
+    pub context: Option<Url>,
     /// A thread's link: Lemmy sends it as a `Link` attachment.
     #[serde(default, deserialize_with = "one_or_many")]
     pub attachment: Vec<ReceivedLink>,
@@ -260,19 +264,24 @@ impl ReceivedObject {
     }
 }
 
-/// A collection (or one page of it): the ids it lists, and its first page when the items are
-/// not inline.
+/// A collection or one of its pages (an outbox, a thread's context), as any server serves it:
+/// ordered or not, whole or in pages, its items embedded or named by id.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReceivedCollection {
+    pub id: Url,
     #[serde(rename = "type", default)]
     pub kind: String,
-    #[serde(default, deserialize_with = "ids")]
-    pub ordered_items: Vec<String>,
-    #[serde(default, deserialize_with = "ids")]
-    pub items: Vec<String>,
+    /// The first page: its URL, or the page itself.
     #[serde(default)]
     pub first: Option<Value>,
+    /// The page after this one.
+    #[serde(default, deserialize_with = "first_id")]
+    pub next: Option<Url>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub ordered_items: Vec<Value>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub items: Vec<Value>,
 }
 
 impl ReceivedCollection {
@@ -281,13 +290,45 @@ impl ReceivedCollection {
         self.kind.ends_with("Collection") || self.kind.ends_with("CollectionPage")
     }
 
-    /// The ids listed inline.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.ordered_items
-            .iter()
-            .chain(&self.items)
-            .map(String::as_str)
+    /// Takes the items of this collection or page, in order.
+    pub fn take_items(&mut self) -> Vec<Value> {
+        let mut items = std::mem::take(&mut self.ordered_items);
+        items.append(&mut self.items);
+        items
     }
+}
+
+/// What an item of an outbox or a conversation stands for: an `Announce` or a `Create` is
+/// unwrapped (twice at most) down to the object it carries, an id or the object itself.
+pub fn carried_object(mut item: Value) -> Value {
+    for _ in 0..2 {
+        let wraps = matches!(
+            item.get("type").and_then(Value::as_str),
+            Some("Announce" | "Create")
+        );
+        match item.get_mut("object") {
+            Some(inner) if wraps => item = inner.take(),
+            _ => break,
+        }
+    }
+    item
+}
+
+/// The id of an item given as an id or as an object that has one.
+pub fn item_id(item: &Value) -> Option<Url> {
+    let mut ids = Vec::new();
+    if !item.is_array() {
+        ids_of(item, &mut ids);
+    }
+    ids.first().and_then(|id| Url::parse(id).ok())
+}
+
+/// The collections an actor names (only the outbox is read: where a group lists its threads).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ActorCollections {
+    pub id: Url,
+    #[serde(default, deserialize_with = "first_id")]
+    pub outbox: Option<Url>,
 }
 
 /// The URL of an image, given as a URL, an `Image` whose `url` is a URL or a `Link`, or a list.

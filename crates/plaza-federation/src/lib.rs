@@ -4,10 +4,12 @@
 //! build on these.
 
 pub mod activities;
+pub mod app_data;
 pub mod background;
 pub mod blocklist;
 pub mod config;
 pub mod convert;
+pub mod deadline;
 pub mod delivery;
 pub mod discovery;
 pub mod endpoints;
@@ -15,9 +17,11 @@ pub mod following;
 pub mod inbox;
 pub mod inbox_error;
 pub mod objects;
+pub mod outgoing;
 pub mod protocol;
 pub mod publish;
 pub mod response;
+pub mod scan;
 
 use std::sync::Arc;
 
@@ -28,6 +32,7 @@ use axum::routing::{get, post};
 use plaza_core::Context;
 
 pub use activitypub_federation;
+pub use app_data::AppData;
 pub use response::FederationError;
 
 /// The instance a URL belongs to, as Plaza names instances: the host, with the port when there
@@ -52,7 +57,7 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Arc<Context>: FromRef<S>,
-    FederationConfig<Arc<Context>>: FromRef<S>,
+    FederationConfig<AppData>: FromRef<S>,
 {
     Router::new()
         .route("/inbox", post(inbox::inbox))

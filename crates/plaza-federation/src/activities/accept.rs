@@ -1,11 +1,10 @@
 //! `Accept` of a local person's `Follow` by a group elsewhere: the follow stops being pending.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
-use plaza_core::Context;
 use plaza_db::{group, person};
 use serde::Deserialize;
 use url::Url;
@@ -32,7 +31,7 @@ pub struct AcceptFollow {
 }
 
 impl AcceptFollow {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         // A group accepts follows of itself only.
         let followed = self
             .object
@@ -43,7 +42,7 @@ impl AcceptFollow {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let Some(follower) = &self.object.actor else {
             return Err(InboxError::Refused("the Follow has no actor".into()));
         };

@@ -4,13 +4,12 @@
 //! group cannot put words in anyone's mouth; votes and deletions are taken on the group's word,
 //! as Lemmy does.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::{Activity, Object};
-use plaza_core::Context;
 use plaza_db::group;
 use serde::Deserialize;
 use serde_json::Value;
@@ -31,11 +30,11 @@ pub struct Announce {
 }
 
 impl Announce {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let group = self.actor.dereference(data).await?;
         let followed = {
             let mut pooled = data.db.get().await?;
@@ -45,7 +44,7 @@ impl Announce {
             tracing::info!(group = %group.row.ap_id, "ignoring an announce nobody here follows");
             return Ok(());
         }
-        if !super::is_handled(&self.object) {
+        if !super::is_handled_value(&self.object) {
             tracing::info!(id = %self.id, "ignoring an announced activity Plaza does not handle");
             return Ok(());
         }

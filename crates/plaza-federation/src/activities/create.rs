@@ -2,12 +2,12 @@
 //! `Article`, and Mastodon's `Note`, which becomes a thread when it mentions one of our groups and
 //! a comment when it answers something stored here.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
-use plaza_core::{Context, Origin, Participant, comments, threads};
+use plaza_core::{Origin, Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -31,7 +31,7 @@ pub struct Write {
 }
 
 impl Write {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         // Other objects (a profile's Update, a group's) are acknowledged and ignored by `apply`.
         if !CONTENT_TYPES.contains(&self.object.kind.as_str()) {
             return Ok(());
@@ -52,7 +52,7 @@ impl Write {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let object = &self.object;
         if !CONTENT_TYPES.contains(&object.kind.as_str()) {
             tracing::info!(id = %object.id, kind = %object.kind, "ignoring an object type Plaza does not store");
@@ -75,7 +75,7 @@ impl Write {
 
 /// Applies an edit to whatever the object is here; an edit of something unknown is ignored.
 async fn update(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     who: Participant,
     origin: Origin<'_>,

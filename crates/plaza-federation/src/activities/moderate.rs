@@ -3,14 +3,14 @@
 //! `Undo` of those and of a moderator's `Delete` (restore). Applied when the actor moderates the
 //! group here, or when a group elsewhere passes it on.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
 use chrono::{DateTime, FixedOffset};
 use plaza_core::moderation::{self, Action};
-use plaza_core::{Context, Origin, Participant};
+use plaza_core::{Origin, Participant};
 use plaza_db::group;
 use serde::Deserialize;
 use serde_json::Value;
@@ -65,7 +65,7 @@ fn origin(raw: &Value, announced: bool) -> Origin<'_> {
 
 /// The moderation action `m` is (or undoes), if it concerns something here.
 async fn action_of(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     m: &Moderate,
     undo: bool,
     who: Participant,
@@ -124,7 +124,7 @@ async fn action_of(
 }
 
 async fn run(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     m: &Moderate,
     undo: bool,
     origin: Origin<'_>,
@@ -139,23 +139,23 @@ async fn run(
 }
 
 impl Moderate {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         run(data, &self, false, origin(&self.raw, self.announced)).await
     }
 }
 
 impl UndoModerate {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         // Only whoever did it can undo it.
         verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         run(data, &self.object, true, origin(&self.raw, self.announced)).await
     }
 }

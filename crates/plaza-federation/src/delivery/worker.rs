@@ -1,6 +1,7 @@
 //! The delivery worker: claims due deliveries, signs and sends them, and records the outcome.
 //! Several workers (in one process or several) can run against one database.
 
+use crate::AppData;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,7 +76,7 @@ fn delta(d: Duration) -> TimeDelta {
 #[derive(Clone)]
 pub struct DeliveryWorker {
     ctx: Arc<Context>,
-    federation: FederationConfig<Arc<Context>>,
+    federation: FederationConfig<AppData>,
     settings: DeliverySettings,
 }
 
@@ -92,7 +93,7 @@ impl DeliveryWorker {
     /// A worker for one instance.
     pub fn new(
         ctx: Arc<Context>,
-        federation: FederationConfig<Arc<Context>>,
+        federation: FederationConfig<AppData>,
         settings: DeliverySettings,
     ) -> Self {
         Self {
@@ -171,7 +172,7 @@ impl DeliveryWorker {
         &self,
         d: &ClaimedDelivery,
         signer: &Result<Signer, String>,
-        data: &Data<Arc<Context>>,
+        data: &Data<AppData>,
     ) -> Outcome {
         let activity = match StoredActivity::parse(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
             Ok(a) => a,

@@ -2,14 +2,14 @@
 //! server when a reply arrives before its parent (bounded, so a hostile chain cannot keep us
 //! fetching).
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
 use plaza_core::comments::RemoteReply;
-use plaza_core::{Context, Origin, Participant, comments, threads};
+use plaza_core::{Origin, Participant, comments, threads};
 use plaza_db::DbConn;
 use plaza_db::comment::{self, CommentRow};
 use plaza_db::group::{self, GroupRow};
@@ -67,7 +67,7 @@ pub async fn find(conn: &mut DbConn<'_>, ap_id: &str) -> Result<Option<Stored>, 
 /// The first group among the object's addressees and mentions that content may land in here:
 /// one of ours, or one elsewhere that someone here follows.
 pub async fn addressed_group(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
 ) -> Result<Option<GroupRow>, InboxError> {
     let mut pooled = data.db.get().await?;
@@ -87,7 +87,7 @@ pub async fn addressed_group(
 }
 
 /// Whether a URL is one of ours.
-pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
+pub fn is_local(data: &Data<AppData>, url: &Url) -> bool {
     crate::domain_of(url).as_deref() == Some(data.urls.domain())
 }
 
@@ -95,7 +95,7 @@ pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
 /// stored, with its own missing ancestors, up to [`MAX_FETCHED_PARENTS`] levels up; a parent
 /// that cannot be placed in a group of ours gives `None`.
 pub async fn resolve(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     id: &Url,
     fetched: u32,
 ) -> Result<Option<Stored>, InboxError> {
@@ -137,7 +137,7 @@ pub async fn resolve(
 /// (when it is addressed to one of our groups). Returns what it now is here, `None` if it has no
 /// place here.
 pub async fn store(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     who: Participant,
     origin: Origin<'_>,

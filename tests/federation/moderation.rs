@@ -190,3 +190,49 @@ async fn an_official_answer_reaches_forums_with_lemmys_distinguished_flag() {
     assert_eq!(update["object"]["type"], "Note");
     assert_eq!(update["object"]["distinguished"], true);
 }
+
+fn flag(remote: &FakeRemote, n: usize, objects: Vec<String>) -> Value {
+    json!({
+        "id": format!("{}/flags/{n}", remote.base), "type": "Flag",
+        "actor": remote.bob, "content": "spam", "object": objects
+    })
+}
+
+async fn open_reports(admin: &plaza_tests::Client) -> usize {
+    let queue = admin.get("/groups/support/reports").await;
+    queue.at("/items").as_array().unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_naming_one_thread_a_thousand_times_opens_one_report() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    let bob = FakeRemote::start().await;
+    let named = vec![format!("{}/post/{thread}", plaza.base); 1_000];
+    let (status, body) = bob.send(&plaza, "/inbox", &flag(&bob, 1, named)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(open_reports(&admin).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_naming_more_than_twenty_objects_is_refused() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    let bob = FakeRemote::start().await;
+    // The thread, and twenty comments that need not exist: a Flag is judged by what it names.
+    let mut named = vec![format!("{}/post/{thread}", plaza.base)];
+    named.extend((1..=20).map(|n| format!("{}/comment/{n}", plaza.base)));
+    let (status, body) = bob
+        .send(&plaza, "/inbox", &flag(&bob, 2, named.clone()))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(open_reports(&admin).await, 0);
+    named.pop();
+    let (status, body) = bob.send(&plaza, "/inbox", &flag(&bob, 3, named)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(open_reports(&admin).await, 1);
+}

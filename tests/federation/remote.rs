@@ -32,6 +32,8 @@ pub struct Captured {
 struct RemoteState {
     documents: Arc<Mutex<HashMap<String, Value>>>,
     captured: Arc<Mutex<Vec<Captured>>>,
+    /// Documents under this path prefix are answered only after this delay.
+    slow: Arc<Mutex<Option<(String, std::time::Duration)>>>,
 }
 
 /// The fake server.
@@ -131,6 +133,16 @@ impl FakeRemote {
             if method == Method::POST {
                 return StatusCode::ACCEPTED.into_response();
             }
+            let delay = state
+                .slow
+                .lock()
+                .unwrap()
+                .as_ref()
+                .filter(|(prefix, _)| path.starts_with(prefix.as_str()))
+                .map(|(_, delay)| *delay);
+            if let Some(delay) = delay {
+                tokio::time::sleep(delay).await;
+            }
             match state.documents.lock().unwrap().get(&path) {
                 Some(document) => (
                     [(header::CONTENT_TYPE, "application/activity+json")],
@@ -159,6 +171,11 @@ impl FakeRemote {
             .lock()
             .unwrap()
             .insert(path.to_owned(), document);
+    }
+
+    /// From now on, answers GETs under `prefix` only after `delay`.
+    pub fn answer_slowly(&self, prefix: &str, delay: std::time::Duration) {
+        *self.state.slow.lock().unwrap() = Some((prefix.to_owned(), delay));
     }
 
     /// Every request received so far.

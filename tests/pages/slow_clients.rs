@@ -42,10 +42,12 @@ async fn dribble(address: String, bytes: Vec<u8>) -> bool {
         if stream.write_all(&[byte]).await.is_err() {
             return true;
         }
-        match tokio::time::timeout(Duration::from_secs(1), stream.read(&mut buf)).await {
-            // Closed, reset, or answered (a 408): in each case the server is done with it.
-            Ok(_) => return true,
-            Err(_) => {}
+        // Closed, reset, or answered: in each case the server is done with it.
+        if tokio::time::timeout(Duration::from_secs(1), stream.read(&mut buf))
+            .await
+            .is_ok()
+        {
+            return true;
         }
     }
     false

@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn markdown_renders_formatting_and_links() {
-        let html = render_now("**bold** and [a link](https://example.com)");
+        let html = render_now("**bold** and [a link](https://example.com)").unwrap();
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(html.contains(r#"href="https://example.com""#), "{html}");
         assert!(
@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn tables_and_code_survive() {
-        let html = render_now("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlet x = 1;\n```");
+        let html = render_now("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlet x = 1;\n```").unwrap();
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<code>"), "{html}");
     }

@@ -427,15 +427,8 @@ async fn inbox_benchmark(config: &Config) -> Vec<String> {
             })
         };
 
-        // Signed before the clock starts: signing is the sender's cost. The signing side needs a
-        // domain of its own, or the library would take the target for a local inbox.
-        let signing = FederationConfig::builder()
-            .domain("signer.test")
-            .app_data(plaza.ctx.clone())
-            .debug(true)
-            .build()
-            .await
-            .unwrap();
+        // Signed before the clock starts: signing is the sender's cost.
+        let signing = signing_config(&plaza).await;
         let cold = remote
             .sign_all(&signing, |a| follow(a, &support, "support"))
             .await;
@@ -692,6 +685,18 @@ async fn bench_instance() -> TestInstance {
     TestInstance::spawn_with(plaza_core::Settings::default(), web).await
 }
 
+/// The configuration the remote side signs with. It needs a domain of its own, or the library
+/// would take the target for a local inbox.
+async fn signing_config(plaza: &TestInstance) -> FederationConfig<Arc<Context>> {
+    FederationConfig::builder()
+        .domain("signer.test")
+        .app_data(plaza.ctx.clone())
+        .debug(true)
+        .build()
+        .await
+        .unwrap()
+}
+
 /// The resident memory of this process (Plaza runs in it), in MiB.
 fn rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -712,13 +717,7 @@ async fn limits_benchmark() {
     let group = plaza.ctx.urls.group("support");
     let public = "https://www.w3.org/ns/activitystreams#Public";
     let nested = "<div>".repeat(96_000);
-    let signing = FederationConfig::builder()
-        .domain("signer.test")
-        .app_data(plaza.ctx.clone())
-        .debug(true)
-        .build()
-        .await
-        .unwrap();
+    let signing = signing_config(&plaza).await;
     let hostile = remote
         .sign_all(&signing, |actor| {
             json!({

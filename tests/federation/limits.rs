@@ -119,13 +119,30 @@ fn chain_fetches(bob: &FakeRemote) -> usize {
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_slow_chain_of_parents_is_answered_at_the_deadline_and_finished_in_the_background() {
-    let plaza = TestInstance::spawn_federating(with_deadline(Duration::from_secs(1), 4)).await;
+/// An instance whose inbox has a deadline of 1 s and `background_slots`, with a thread, and a
+/// remote server with a chain of four slow parents under it; returns them with the Create of a
+/// reply to the last parent.
+async fn slow_chain_setup(
+    background_slots: usize,
+) -> (
+    TestInstance,
+    plaza_tests::Client,
+    i64,
+    FakeRemote,
+    serde_json::Value,
+) {
+    let deadline = with_deadline(Duration::from_secs(1), background_slots);
+    let plaza = TestInstance::spawn_federating(deadline).await;
     let admin = plaza.with_group("support").await;
     let thread = admin.thread("support", "Printer on fire", "").await;
     let bob = FakeRemote::start().await;
     let create = slow_chain(&plaza, &bob, thread, 4, Duration::from_millis(800));
+    (plaza, admin, thread, bob, create)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_chain_of_parents_is_answered_at_the_deadline_and_finished_in_the_background() {
+    let (plaza, admin, thread, bob, create) = slow_chain_setup(4).await;
     let (status, body) = bob.send(&plaza, "/inbox", &create).await;
     assert_eq!(status, 202, "{body}");
     assert!(
@@ -148,11 +165,7 @@ async fn a_slow_chain_of_parents_is_answered_at_the_deadline_and_finished_in_the
 
 #[tokio::test(flavor = "multi_thread")]
 async fn past_the_deadline_with_no_background_slot_free_an_activity_is_dropped() {
-    let plaza = TestInstance::spawn_federating(with_deadline(Duration::from_secs(1), 0)).await;
-    let admin = plaza.with_group("support").await;
-    let thread = admin.thread("support", "Printer on fire", "").await;
-    let bob = FakeRemote::start().await;
-    let create = slow_chain(&plaza, &bob, thread, 4, Duration::from_millis(800));
+    let (plaza, _, _, bob, create) = slow_chain_setup(0).await;
     let (status, body) = bob.send(&plaza, "/inbox", &create).await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"], "busy");

@@ -203,13 +203,18 @@ async fn open_reports(admin: &plaza_tests::Client) -> usize {
     queue.at("/items").as_array().unwrap().len()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_flag_naming_one_thread_a_thousand_times_opens_one_report() {
+/// An instance with eve's thread in `support`, its moderator, and a remote server.
+async fn reportable() -> (TestInstance, plaza_tests::Client, i64, FakeRemote) {
     let plaza = TestInstance::spawn().await;
     let admin = plaza.with_group("support").await;
     let eve = plaza.member("eve").await;
     let thread = eve.thread("support", "Cheap watches", "").await;
-    let bob = FakeRemote::start().await;
+    (plaza, admin, thread, FakeRemote::start().await)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_naming_one_thread_a_thousand_times_opens_one_report() {
+    let (plaza, admin, thread, bob) = reportable().await;
     let named = vec![format!("{}/post/{thread}", plaza.base); 1_000];
     let (status, body) = bob.send(&plaza, "/inbox", &flag(&bob, 1, named)).await;
     assert_eq!(status, 202, "{body}");
@@ -218,11 +223,7 @@ async fn a_flag_naming_one_thread_a_thousand_times_opens_one_report() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_flag_naming_more_than_twenty_objects_is_refused() {
-    let plaza = TestInstance::spawn().await;
-    let admin = plaza.with_group("support").await;
-    let eve = plaza.member("eve").await;
-    let thread = eve.thread("support", "Cheap watches", "").await;
-    let bob = FakeRemote::start().await;
+    let (plaza, admin, thread, bob) = reportable().await;
     // The thread, and twenty comments that need not exist: a Flag is judged by what it names.
     let mut named = vec![format!("{}/post/{thread}", plaza.base)];
     named.extend((1..=20).map(|n| format!("{}/comment/{n}", plaza.base)));

@@ -34,6 +34,47 @@ pub fn scan(body: &[u8]) -> Result<Scan, serde_json::Error> {
     Ok(found)
 }
 
+/// Visitor methods that pass over numbers, booleans and null, answering `$value`.
+macro_rules! skip_scalars {
+    ($type:ty) => {
+        skip_scalars!($type, ());
+    };
+    ($type:ty, $value:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<$type, E> {
+            Ok($value)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<$type, E> {
+            Ok($value)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<$type, E> {
+            Ok($value)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<$type, E> {
+            Ok($value)
+        }
+
+        fn visit_unit<E>(self) -> Result<$type, E> {
+            Ok($value)
+        }
+    };
+}
+
+/// A visitor that is also its own seed: it reads whatever value comes.
+macro_rules! seeds_itself {
+    ($type:ty) => {
+        impl<'de> DeserializeSeed<'de> for $type {
+            type Value = ();
+
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+    };
+}
+
 /// Where in the document a value is: only the activity and its object have fields read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Place {
@@ -85,13 +126,7 @@ struct Walk<'a> {
     place: Place,
 }
 
-impl<'de> DeserializeSeed<'de> for Walk<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seeds_itself!(Walk<'_>);
 
 impl<'de> Visitor<'de> for Walk<'_> {
     type Value = ();
@@ -144,25 +179,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
         Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    skip_scalars!(());
 }
 
 /// An addressee field: one entry, or a list of entries, each counted and walked.
@@ -170,13 +187,7 @@ struct Count<'a> {
     scan: &'a mut Scan,
 }
 
-impl<'de> DeserializeSeed<'de> for Count<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+seeds_itself!(Count<'_>);
 
 impl<'de> Visitor<'de> for Count<'_> {
     type Value = ();
@@ -212,25 +223,7 @@ impl<'de> Visitor<'de> for Count<'_> {
         Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    skip_scalars!(());
 }
 
 /// A string, or nothing for any other value.
@@ -265,25 +258,7 @@ impl<'de> Visitor<'de> for Text {
         Ok(None)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<String>, E> {
-        Ok(None)
-    }
+    skip_scalars!(Option<String>, None);
 }
 
 #[cfg(test)]

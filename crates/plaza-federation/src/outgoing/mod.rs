@@ -256,6 +256,15 @@ mod tests {
             .await
     }
 
+    /// A client outside dev mode that may still use plain http: test servers cannot do TLS.
+    fn strict_over_http(resolver: GuardedResolver) -> Outgoing {
+        let reach = Reach {
+            internal: false,
+            plain_http: true,
+        };
+        Outgoing::build(reach, resolver).unwrap()
+    }
+
     fn loopback() -> IpAddr {
         "127.0.0.1".parse().unwrap()
     }
@@ -299,14 +308,7 @@ mod tests {
     async fn a_name_that_resolves_to_loopback_when_connecting_is_refused() {
         let (port, accepted) = server(ok).await;
         let table = || vec![("rebind.example", vec![loopback()])];
-        let strict = Outgoing::build(
-            Reach {
-                internal: false,
-                plain_http: true,
-            },
-            GuardedResolver::fixed(false, table()),
-        )
-        .unwrap();
+        let strict = strict_over_http(GuardedResolver::fixed(false, table()));
         let url = format!("http://rebind.example:{port}/");
         let result = get(&strict, &url).await;
         assert!(matches!(result, Err(FetchError::Refused(_))), "{result:?}");
@@ -332,17 +334,10 @@ mod tests {
                 server(move |_| format!("HTTP/1.1 302 Found\r\nlocation: {location}")).await;
             // `public.example` stands for a public server (a test can only run one on loopback,
             // so the resolver lets it through); `internal.example` answers loopback.
-            let client = Outgoing::build(
-                Reach {
-                    internal: false,
-                    plain_http: true,
-                },
-                GuardedResolver::fixed_with_public(
-                    vec![("internal.example", vec![loopback()])],
-                    vec![("public.example", vec![loopback()])],
-                ),
-            )
-            .unwrap();
+            let client = strict_over_http(GuardedResolver::fixed_with_public(
+                vec![("internal.example", vec![loopback()])],
+                vec![("public.example", vec![loopback()])],
+            ));
             let result = get(&client, &format!("http://public.example:{outside}/")).await;
             assert!(
                 matches!(result, Err(FetchError::Refused(_))),

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use futures::StreamExt;
@@ -71,6 +71,9 @@ fn main() {
         }
         if wanted("fan-out") {
             summary.extend(fan_out_benchmark(&config).await);
+        }
+        if wanted("limits") {
+            limits_benchmark().await;
         }
         println!(
             "\nSummary (median of {} rounds, {}):",
@@ -299,6 +302,16 @@ async fn post_all(
     requests: &[SignedRequest],
     concurrency: usize,
 ) -> Measured {
+    post_expecting(plaza, requests, concurrency, 202).await
+}
+
+/// Posts the requests, checking that each is answered with `expected`.
+async fn post_expecting(
+    plaza: &TestInstance,
+    requests: &[SignedRequest],
+    concurrency: usize,
+    expected: u16,
+) -> Measured {
     let client = reqwest::Client::new();
     let url = format!("{}/inbox", plaza.base);
     let started = Instant::now();
@@ -325,11 +338,11 @@ async fn post_all(
     let elapsed = started.elapsed();
     let refused: Vec<&(u16, Duration, String)> = answers
         .iter()
-        .filter(|(status, ..)| *status != 202)
+        .filter(|(status, ..)| *status != expected)
         .collect();
     assert!(
         refused.is_empty(),
-        "{} of {} activities were not accepted, e.g. {:?}",
+        "{} of {} activities were not answered {expected}, e.g. {:?}",
         refused.len(),
         answers.len(),
         refused.first()
@@ -641,4 +654,114 @@ async fn bench_instance() -> TestInstance {
         ..plaza_web::WebConfig::default()
     };
     TestInstance::spawn_with(plaza_core::Settings::default(), web).await
+}
+
+/// The resident memory of this process (Plaza runs in it), in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+async fn limits_benchmark() {
+    const HOSTILE: usize = 8;
+    println!("\nlimits: hostile HTML, then memory under bodies naming 125,000 addressees");
+    let remote = Remote::start(HOSTILE).await;
+    let plaza = bench_instance().await;
+    let admin = plaza.with_group("support").await;
+    let thread = admin.thread("support", "Printer on fire", "").await;
+    let group = plaza.ctx.urls.group("support");
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let nested = "<div>".repeat(96_000);
+    let signing = RequestSigner::new(plaza.ctx.clone()).await;
+    let hostile = remote
+        .sign_all(&signing, &plaza, |actor| {
+            json!({
+                "id": format!("{actor}/creates/nested"), "type": "Create", "actor": actor,
+                "to": [public], "cc": [group],
+                "object": {
+                    "id": format!("{actor}/notes/nested"), "type": "Note", "attributedTo": actor,
+                    "to": [public], "cc": [group],
+                    "inReplyTo": format!("{}/post/{thread}", plaza.base), "content": nested
+                }
+            })
+        })
+        .await;
+    println!("  hostile body: {} bytes", hostile[0].body.len());
+    let alone = post_expecting(&plaza, &hostile[..1], 1, 400).await;
+    println!(
+        "  one hostile body alone: answered 400 in {}",
+        ms(alone.elapsed)
+    );
+
+    // Two at a time, while a visitor reads the home page again and again.
+    let sending = post_expecting(&plaza, &hostile[1..], 2, 400);
+    let reading = async {
+        let client = reqwest::Client::new();
+        let mut times = Vec::new();
+        for _ in 0..40 {
+            let started = Instant::now();
+            let page = client.get(format!("{}/", plaza.base)).send().await.unwrap();
+            assert_eq!(page.status(), 200);
+            page.bytes().await.unwrap();
+            times.push(started.elapsed());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        times.sort();
+        times
+    };
+    let (sent, pages) = futures::future::join(sending, reading).await;
+    println!(
+        "  {} hostile bodies, 2 at a time: p50 {}  max {}",
+        sent.requests,
+        sent.percentile(0.5).map_or("-".to_owned(), ms),
+        sent.latencies.last().copied().map_or("-".to_owned(), ms)
+    );
+    println!(
+        "  home page meanwhile ({} reads): p50 {}  max {}",
+        pages.len(),
+        ms(pages[pages.len() / 2]),
+        ms(pages[pages.len() - 1])
+    );
+
+    // Memory: rounds of eight concurrent 500 KB Creates naming 125,000 addressees each. The
+    // inbox refuses them before the signature is checked, so they need none.
+    let crowd = vec!["a"; 125_000];
+    let body = json!({
+        "id": format!("{}/creates/crowd", remote.base), "type": "Create",
+        "actor": remote.actors[0].id, "to": [public], "cc": crowd,
+        "object": {"id": format!("{}/notes/crowd", remote.base), "type": "Note", "content": "x"}
+    })
+    .to_string();
+    println!("  addressee body: {} bytes", body.len());
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        "application/activity+json".parse().unwrap(),
+    );
+    let crowded = vec![
+        SignedRequest {
+            path: "/inbox".to_owned(),
+            headers,
+            body: body.into_bytes(),
+        };
+        8
+    ];
+    let before = rss_mib();
+    let mut line = format!("  RSS MiB: start {before:.0}");
+    for round in 1..=20 {
+        let m = post_expecting(&plaza, &crowded, 8, 400).await;
+        line.push_str(&format!(" | {round}: {:.0}", rss_mib()));
+        if round == 20 {
+            line.push_str(&format!(
+                " (last round p50 {})",
+                m.percentile(0.5).map_or("-".to_owned(), ms)
+            ));
+        }
+    }
+    println!("{line}");
+    plaza.stop().await;
 }

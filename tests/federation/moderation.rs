@@ -316,3 +316,50 @@ async fn lemmy_shows_no_edit_for_an_official_answer_because_updated_is_the_text_
         .await;
     assert_eq!(fetched.body["updated"], sent[1]["updated"]);
 }
+
+fn flag(remote: &FakeRemote, n: usize, objects: Vec<String>) -> Value {
+    json!({
+        "id": format!("{}/flags/{n}", remote.base), "type": "Flag",
+        "actor": remote.bob, "content": "spam", "object": objects
+    })
+}
+
+async fn open_reports(admin: &plaza_tests::Client) -> usize {
+    let queue = admin.get("/groups/support/reports").await;
+    queue.at("/items").as_array().unwrap().len()
+}
+
+/// An instance with eve's thread in `support`, its moderator, and a remote server.
+async fn reportable() -> (TestInstance, plaza_tests::Client, i64, FakeRemote) {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let eve = plaza.member("eve").await;
+    let thread = eve.thread("support", "Cheap watches", "").await;
+    (plaza, admin, thread, FakeRemote::start().await)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_naming_one_thread_a_thousand_times_opens_one_report() {
+    let (plaza, admin, thread, bob) = reportable().await;
+    let named = vec![format!("{}/post/{thread}", plaza.base); 1_000];
+    let (status, body) = bob.send(&plaza, "/inbox", &flag(&bob, 1, named)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(open_reports(&admin).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_naming_more_than_twenty_objects_is_refused() {
+    let (plaza, admin, thread, bob) = reportable().await;
+    // The thread, and twenty comments that need not exist: a Flag is judged by what it names.
+    let mut named = vec![format!("{}/post/{thread}", plaza.base)];
+    named.extend((1..=20).map(|n| format!("{}/comment/{n}", plaza.base)));
+    let (status, body) = bob
+        .send(&plaza, "/inbox", &flag(&bob, 2, named.clone()))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(open_reports(&admin).await, 0);
+    named.pop();
+    let (status, body) = bob.send(&plaza, "/inbox", &flag(&bob, 3, named)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(open_reports(&admin).await, 1);
+}

@@ -29,6 +29,8 @@ pub struct Captured {
 struct RemoteState {
     documents: Arc<Mutex<HashMap<String, Value>>>,
     captured: Arc<Mutex<Vec<Captured>>>,
+    /// Documents under this path prefix are answered only after this delay.
+    slow: Arc<Mutex<Option<(String, std::time::Duration)>>>,
 }
 
 /// How [`FakeRemote::send_hand_signed`] signs: the headers covered, space-separated, and the
@@ -137,6 +139,16 @@ impl FakeRemote {
             if method == Method::POST {
                 return StatusCode::ACCEPTED.into_response();
             }
+            let delay = state
+                .slow
+                .lock()
+                .unwrap()
+                .as_ref()
+                .filter(|(prefix, _)| path.starts_with(prefix.as_str()))
+                .map(|(_, delay)| *delay);
+            if let Some(delay) = delay {
+                tokio::time::sleep(delay).await;
+            }
             // A document served at `path?query` (a collection's page) wins over one at `path`.
             let documents = state.documents.lock().unwrap();
             let with_query = uri.path_and_query().map(|pq| pq.as_str().to_owned());
@@ -162,6 +174,11 @@ impl FakeRemote {
     /// `host:port`, as Plaza names this instance.
     pub fn domain(&self) -> String {
         self.base.trim_start_matches("http://").to_owned()
+    }
+
+    /// From now on, answers GETs under `prefix` only after `delay`.
+    pub fn answer_slowly(&self, prefix: &str, delay: std::time::Duration) {
+        *self.state.slow.lock().unwrap() = Some((prefix.to_owned(), delay));
     }
 
     /// Serves `document` at `path` (which may end in `?query`) from now on.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use plaza_core::{Context, Settings, Urls};
 use plaza_db::testing::TestDatabase;
+use plaza_federation::config::FederationSettings;
 use plaza_web::{AppState, WebConfig};
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -38,8 +39,23 @@ impl TestInstance {
         Self::spawn_with(Settings::default(), WebConfig::default()).await
     }
 
-    /// Starts an instance with the given settings.
+    /// Starts an instance with the given settings, in development mode.
     pub async fn spawn_with(settings: Settings, web: WebConfig) -> Self {
+        Self::spawn_configured(settings, web, FederationSettings::new(true)).await
+    }
+
+    /// Starts an instance with the given federation settings (its inbox's limits, development
+    /// mode or not).
+    pub async fn spawn_federating(federation: FederationSettings) -> Self {
+        Self::spawn_configured(Settings::default(), WebConfig::default(), federation).await
+    }
+
+    /// Starts an instance with all its settings given.
+    pub async fn spawn_configured(
+        settings: Settings,
+        web: WebConfig,
+        federation: FederationSettings,
+    ) -> Self {
         plaza_federation::install_tls_provider();
         let db = TestDatabase::create().await.expect("test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -54,7 +70,7 @@ impl TestInstance {
                 .await
                 .expect("open the instance"),
         );
-        let federation = plaza_federation::config::federation_config(ctx.clone(), true)
+        let federation = plaza_federation::config::configure(ctx.clone(), federation)
             .await
             .expect("federation config");
         let state = AppState {

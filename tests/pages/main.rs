@@ -17,6 +17,7 @@ mod pages;
 mod remote_follow;
 mod reports;
 mod safety;
+mod slow_clients;
 mod votes;
 
 use plaza_tests::{TestInstance, WebPage};

@@ -11,10 +11,10 @@ use crate::origin::{Origin, RemoteContent};
 use crate::participation::{Participant, ensure_author, ensure_not_banned};
 use crate::{Account, Context, CoreError, CoreResult, markdown};
 
-fn check_text(body: &str) -> CoreResult<(String, String)> {
+async fn check_text(body: &str) -> CoreResult<(String, String)> {
     let body = check_body("body", body, COMMENT_BODY_MAX, true)?
         .ok_or_else(|| CoreError::invalid("body", "must not be empty"))?;
-    let html = markdown::render(&body);
+    let html = markdown::render("body", &body).await?;
     Ok((body, html))
 }
 
@@ -26,7 +26,7 @@ pub async fn create(
     parent_id: Option<i64>,
     body: &str,
 ) -> CoreResult<CommentRow> {
-    let (body, body_html) = check_text(body)?;
+    let (body, body_html) = check_text(body).await?;
     transaction!(&ctx.db, CoreError, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
         let row = insert(
@@ -72,7 +72,7 @@ pub async fn receive(
     origin: Origin<'_>,
 ) -> CoreResult<Option<CommentRow>> {
     let content = &reply.content;
-    let body_html = markdown::sanitize(&content.html);
+    let body_html = markdown::sanitize("content", &content.html).await?;
     transaction!(&ctx.db, CoreError, |conn| {
         if comment::find_by_ap_id(conn, &content.ap_id)
             .await?
@@ -224,7 +224,7 @@ async fn record(
 
 /// Edits a comment (author only).
 pub async fn edit(ctx: &Context, account: &Account, id: i64, body: &str) -> CoreResult<CommentRow> {
-    let (body, body_html) = check_text(body)?;
+    let (body, body_html) = check_text(body).await?;
     transaction!(&ctx.db, CoreError, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account.into(), "comment")?;
@@ -283,7 +283,7 @@ pub async fn receive_edit(
     content: RemoteContent,
     origin: Origin<'_>,
 ) -> CoreResult<Option<CommentRow>> {
-    let body_html = markdown::sanitize(&content.html);
+    let body_html = markdown::sanitize("content", &content.html).await?;
     transaction!(&ctx.db, CoreError, |conn| {
         let Some(row) = comment::find_by_ap_id(conn, &content.ap_id).await? else {
             return Ok(None);

@@ -58,7 +58,7 @@ pub async fn create(
         .map(|d| check_body("description", d, GROUP_DESCRIPTION_MAX, false))
         .transpose()?
         .flatten();
-    let description_html = description.as_deref().map(markdown::render);
+    let description_html = markdown::render_optional("description", description.as_deref()).await?;
     let keys = keys::generate().await?;
     let name = input.name;
     let ap_id = ctx.urls.group(&name);
@@ -200,7 +200,8 @@ pub async fn update(
             Some(new) => new.clone(),
             None => row.description_source.clone(),
         };
-        let description_html = description_source.as_deref().map(markdown::render);
+        let description_html =
+            markdown::render_optional("description", description_source.as_deref()).await?;
         let row = group::update_settings(
             conn,
             row.id,

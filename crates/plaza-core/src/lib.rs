@@ -7,6 +7,7 @@ pub mod comments;
 pub mod context;
 pub mod error;
 pub mod groups;
+pub mod html_shape;
 pub mod instances;
 pub mod keys;
 pub mod limits;

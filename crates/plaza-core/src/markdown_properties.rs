@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use crate::markdown::{render, sanitize};
+use crate::markdown::{render_now, sanitize_now};
 
 /// Elements the output must never contain.
 const FORBIDDEN_TAGS: [&str; 10] = [
@@ -131,18 +131,24 @@ proptest! {
 
     #[test]
     fn cleaned_html_is_inert(input in hostile()) {
-        assert_inert(&sanitize(&input))?;
+        // Input too deep or too large to clean is refused whole, which is inert too.
+        if let Ok(html) = sanitize_now(&input) {
+            assert_inert(&html)?;
+        }
     }
 
     #[test]
     fn rendered_markdown_is_inert(input in hostile()) {
-        assert_inert(&render(&input))?;
+        if let Ok(html) = render_now(&input) {
+            assert_inert(&html)?;
+        }
     }
 
     #[test]
     fn cleaning_twice_changes_nothing(input in hostile()) {
-        let once = sanitize(&input);
-        prop_assert_eq!(sanitize(&once), once);
+        if let Ok(once) = sanitize_now(&input) {
+            prop_assert_eq!(sanitize_now(&once).ok(), Some(once));
+        }
     }
 }
 

@@ -43,7 +43,7 @@ struct CheckedInput {
     url: Option<String>,
 }
 
-fn check_input(input: ThreadInput) -> CoreResult<CheckedInput> {
+async fn check_input(input: ThreadInput) -> CoreResult<CheckedInput> {
     let title = check_line("title", &input.title, POST_TITLE_MAX)?;
     let body = input
         .body
@@ -57,7 +57,9 @@ fn check_input(input: ThreadInput) -> CoreResult<CheckedInput> {
         .filter(|u| !u.trim().is_empty())
         .map(|u| check_url("url", u))
         .transpose()?;
-    let body_html = body.as_deref().map(markdown::render).unwrap_or_default();
+    let body_html = markdown::render_optional("body", body.as_deref())
+        .await?
+        .unwrap_or_default();
     Ok(CheckedInput {
         title,
         body,
@@ -73,7 +75,7 @@ pub async fn create(
     group_name: &str,
     input: ThreadInput,
 ) -> CoreResult<PostRow> {
-    let input = check_input(input)?;
+    let input = check_input(input).await?;
     transaction!(&ctx.db, CoreError, |conn| {
         let group = crate::groups::find_named(ctx, conn, group_name).await?;
         ensure_may_start_thread(conn, &group, account.into()).await?;
@@ -115,7 +117,7 @@ pub async fn receive(
     let input = CheckedInput {
         title: remote_title(&thread.title),
         body: content.source.clone(),
-        body_html: markdown::sanitize(&content.html),
+        body_html: markdown::sanitize("content", &content.html).await?,
         url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
     };
     transaction!(&ctx.db, CoreError, |conn| {
@@ -255,7 +257,8 @@ pub async fn edit(
             title: patch.title.clone().unwrap_or_else(|| row.title.clone()),
             body: patch.body.clone().or_else(|| row.body_source.clone()),
             url: patch.url.clone().or_else(|| row.url.clone()),
-        })?;
+        })
+        .await?;
         update(conn, account.into(), &row, &input, Origin::Local).await
     })
 }
@@ -279,7 +282,7 @@ pub async fn receive_edit(
         let input = CheckedInput {
             title: remote_title(&thread.title),
             body: content.source.clone(),
-            body_html: markdown::sanitize(&content.html),
+            body_html: markdown::sanitize("content", &content.html).await?,
             url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
         };
         Ok(Some(

@@ -10,18 +10,17 @@
 //! from another server than the group's is fetched from its own id.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use futures::StreamExt;
-use plaza_core::Context;
 use plaza_db::group::GroupRow;
 use serde_json::Value;
 use tokio::time::Instant;
 use url::Url;
 
+use crate::AppData;
 use crate::domain_of;
 use crate::inbox_error::InboxError;
 use crate::objects::collection::{self, Bounds};
@@ -42,7 +41,7 @@ pub const CONCURRENCY: usize = 4;
 pub const DEADLINE: Duration = Duration::from_secs(120);
 
 /// Starts filling in `group` in the background; failures are logged.
-pub fn spawn(data: &Data<Arc<Context>>, group: GroupRow) {
+pub fn spawn(data: &Data<AppData>, group: GroupRow) {
     let data = data.reset_request_count();
     tokio::spawn(async move {
         match fill_group(&data, &group, Instant::now() + DEADLINE).await {
@@ -59,7 +58,7 @@ pub fn spawn(data: &Data<Arc<Context>>, group: GroupRow) {
 /// Reads `group`'s outbox and stores its latest threads that are not here yet, with their
 /// conversations. Returns how many threads it stored.
 pub async fn fill_group(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     group: &GroupRow,
     deadline: Instant,
 ) -> Result<usize, InboxError> {
@@ -106,7 +105,7 @@ pub async fn fill_group(
 /// Stores one thread of the outbox, unless it is here already, then reads its conversation.
 /// Returns whether it stored the thread.
 async fn fill_thread(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     group: &GroupRow,
     id: &Url,
     item: Value,
@@ -152,7 +151,7 @@ async fn fill_thread(
 /// Whether `object` is addressed to `group`, and to no other group here before it (the rule for
 /// what a group's announces may bring).
 async fn addressed_to(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     group: &GroupRow,
 ) -> Result<bool, InboxError> {

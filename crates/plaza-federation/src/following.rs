@@ -1,12 +1,12 @@
 //! Local people following groups: a group here is followed at once; a group elsewhere is looked
 //! up (WebFinger or its id), sent a `Follow`, and followed for real when it answers `Accept`.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
-use plaza_core::{Account, Context, CoreError, groups};
+use plaza_core::{Account, CoreError, groups};
 use plaza_db::group::{self, GroupRow};
 use plaza_db::instance::{self, Refusal};
 use plaza_db::{person, transaction};
@@ -28,7 +28,7 @@ pub struct FollowState {
 
 /// Finds a group by handle (`name`, `!name@domain`, `@name@domain`, `name@domain`) or actor URL,
 /// fetching one from another server when it is not known here yet.
-pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow, FederationError> {
+pub async fn resolve(data: &Data<AppData>, handle: &str) -> Result<GroupRow, FederationError> {
     let handle = handle.trim();
     {
         let mut pooled = data.db.get().await?;
@@ -52,7 +52,7 @@ pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow
             return Err(FederationError::NotFound("group"));
         };
         refuse_unless_federating(data, &domain.to_ascii_lowercase()).await?;
-        webfinger_resolve_actor::<Arc<Context>, ApubGroup>(identifier, data).await
+        webfinger_resolve_actor::<AppData, ApubGroup>(identifier, data).await
     };
     match fetched {
         Ok(group) => Ok(group.row),
@@ -66,7 +66,7 @@ pub async fn resolve(data: &Data<Arc<Context>>, handle: &str) -> Result<GroupRow
 /// Refuses, with a reason the caller can act on, to reach a server Plaza does not federate with
 /// (rather than letting the lookup fail as if the group did not exist).
 async fn refuse_unless_federating(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     domain: &str,
 ) -> Result<(), FederationError> {
     let mut pooled = data.db.get().await?;
@@ -85,7 +85,7 @@ fn refused(domain: &str, why: Refusal) -> FederationError {
 
 /// Follows a group for `account`.
 pub async fn follow(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     account: &Account,
     handle: &str,
 ) -> Result<FollowState, FederationError> {
@@ -135,7 +135,7 @@ pub async fn follow(
 
 /// Stops following a group; a group elsewhere is sent `Undo(Follow)`.
 pub async fn unfollow(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     account: &Account,
     handle: &str,
 ) -> Result<GroupRow, FederationError> {

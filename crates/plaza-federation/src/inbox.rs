@@ -1,11 +1,12 @@
 //! The inboxes (`/inbox`, `/g/NAME/inbox`, `/u/NAME/inbox`): verify, then act.
-//! The body is read here, with a limit, so an oversized one answers 413. Activity types Plaza does
-//! not act on are acknowledged (202) and logged, never refused. The rest goes to the federation
-//! library, which checks the Digest, fetches the actor (or reads the cached copy) and verifies the
-//! HTTP signature before the activity's own checks run. Before any of that, the signature must
-//! bind the request to this server and to now (`signature_policy`).
-
-use std::sync::Arc;
+//! The body is read here, with a limit, so an oversized one answers 413, and scanned once without
+//! being built in memory (`scan.rs`), so a body naming too many addressees is refused before
+//! anything is made of it. Activity types Plaza does not act on are acknowledged (202) and
+//! logged, never refused. Before anything is fetched, the signature must bind the request to this
+//! server and to now (`signature_policy`, or `rfc9421` for RFC 9421 signatures). Then the
+//! federation library checks the Digest, fetches the actor (or reads the cached copy) and
+//! verifies the HTTP signature before the activity's own checks run, all within the request's
+//! deadline (`deadline.rs`).
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::config::{Data, FederationConfig, UrlVerifier};
@@ -14,19 +15,24 @@ use activitypub_federation::protocol::verification::verify_domains_match;
 use activitypub_federation::traits::{Activity, Actor};
 use axum::body::Body;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use plaza_core::Context;
 
+use crate::AppData;
 use crate::activities::{InboxActivity, is_handled};
 use crate::blocklist::InstanceBlocklist;
+use crate::deadline::Finished;
 use crate::inbox_error::InboxError;
 use crate::objects::actor::ApubActor;
 use crate::{rfc9421, signature_policy};
 
 /// Largest activity accepted.
 pub const INBOX_MAX_BYTES: usize = 512 * 1024;
+/// Most addressees one activity may name, counting `to`, `cc`, `bto`, `bcc`, `audience` and
+/// `tag` entries at every level (an `Announce`, its activity and its object together). Real
+/// activities address a few actors and collections; a group's followers are one collection.
+pub const MAX_ADDRESSEES: usize = 2_000;
 
 fn answer(status: StatusCode, code: &str, message: &str) -> Response {
     (
@@ -38,56 +44,66 @@ fn answer(status: StatusCode, code: &str, message: &str) -> Response {
 
 /// Receives one activity.
 pub async fn inbox(
-    State(federation): State<FederationConfig<Arc<Context>>>,
+    State(federation): State<FederationConfig<AppData>>,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, INBOX_MAX_BYTES).await else {
-        tracing::info!("inbox refused an activity over {INBOX_MAX_BYTES} bytes");
-        return answer(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "activity too large",
-        );
+    let bytes = match axum::body::to_bytes(body, INBOX_MAX_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) if over_limit(&e) => {
+            tracing::info!("inbox refused an activity over {INBOX_MAX_BYTES} bytes");
+            return answer(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "activity too large",
+            );
+        }
+        Err(_) => {
+            // The client stopped sending (the body read timed out) or went away.
+            return answer(
+                StatusCode::BAD_REQUEST,
+                "bad_body",
+                "the body did not arrive",
+            );
+        }
     };
-    let peek: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
-    let Some(kind) = peek
-        .as_ref()
-        .and_then(|v| v.get("type"))
-        .and_then(|t| t.as_str())
-    else {
+    let scanned = crate::scan::scan(&bytes).ok();
+    let Some((kind, scan)) = scanned.and_then(|s| Some((s.kind.clone()?, s))) else {
         return answer(
             StatusCode::BAD_REQUEST,
             "bad_activity",
             "the body is not an activity",
         );
     };
-    if peek.as_ref().is_some_and(|v| !is_handled(v)) {
-        let id = peek
-            .as_ref()
-            .and_then(|v| v.get("id"))
-            .and_then(|i| i.as_str())
-            .unwrap_or("?");
+    let id = scan.id.unwrap_or_default();
+    if scan.addressees > MAX_ADDRESSEES {
+        tracing::info!(%kind, %id, addressees = scan.addressees, "inbox refused an activity with too many addressees");
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "too_many_addressees",
+            &format!("an activity may name at most {MAX_ADDRESSEES} addressees"),
+        );
+    }
+    if !is_handled(&kind, scan.object_kind.as_deref()) {
         tracing::info!(%kind, %id, "ignoring an activity type Plaza does not handle");
         return StatusCode::ACCEPTED.into_response();
     }
-    let id = peek
-        .as_ref()
-        .and_then(|v| v.get("id"))
-        .and_then(|i| i.as_str())
-        .unwrap_or_default()
-        .to_owned();
     let now = std::time::SystemTime::now();
-    let domain = federation.domain();
     let modern = rfc9421::is_signed(&parts.headers);
     if !modern
-        && let Err(weak) =
-            signature_policy::check(&parts.method, &parts.uri, &parts.headers, domain, now)
+        && let Err(weak) = signature_policy::check(
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            federation.domain(),
+            now,
+        )
     {
         tracing::info!(%id, error = %weak, "inbox refused a signature that binds too little");
         return answer(StatusCode::UNAUTHORIZED, weak.code(), &weak.to_string());
     }
-    match already_applied(&federation, &id).await {
+    let data = federation.to_request_data();
+    match already_applied(&data, &id).await {
         Ok(true) => {
             tracing::info!(%id, "ignoring a replayed activity");
             return StatusCode::ACCEPTED.into_response();
@@ -95,36 +111,62 @@ pub async fn inbox(
         Ok(false) => {}
         Err(e) => return e.into_response(),
     }
-    let data = federation.to_request_data();
-    if modern {
-        if let Err(response) = receive_rfc9421(&data, &parts, &bytes, now).await {
-            return response;
+    let applied_id = id.clone();
+    let work = async move {
+        if modern {
+            receive_rfc9421(&data, &parts, &bytes, now).await?;
+        } else {
+            let request = Request::from_parts(parts, Body::from(bytes));
+            let activity = ActivityData::from_request(request, &()).await?;
+            receive_activity::<InboxActivity, ApubActor, AppData>(activity, &data)
+                .await
+                .map_err(IntoResponse::into_response)?;
         }
-    } else {
-        let request = Request::from_parts(parts, Body::from(bytes));
-        let activity = match ActivityData::from_request(request, &()).await {
-            Ok(a) => a,
-            Err(response) => return response,
-        };
-        if let Err(e) =
-            receive_activity::<InboxActivity, ApubActor, Arc<Context>>(activity, &data).await
-        {
-            return e.into_response();
+        // Recorded after it was applied: the effects are idempotent, so two copies racing
+        // through at once do no harm, while a failure to apply leaves the id free for a retry.
+        record_applied(&data, &applied_id)
+            .await
+            .map_err(IntoResponse::into_response)
+    };
+    match federation.inbox.run(&id, work).await {
+        Finished::Done(Ok(())) | Finished::Background => StatusCode::ACCEPTED.into_response(),
+        Finished::Done(Err(response)) => response,
+        Finished::Dropped => {
+            let mut response = answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "the activity took too long to process; try again later",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("300"));
+            response
         }
+        Finished::Crashed => answer(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal server error",
+        ),
     }
-    // Recorded after it was applied: the effects are idempotent, so two copies racing through
-    // at once do no harm, while a failure to apply leaves the id free for a retry.
-    if let Err(e) = record_applied(&federation, &id).await {
-        return e.into_response();
+}
+
+/// Whether reading the body failed because it was over the limit.
+fn over_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
     }
-    StatusCode::ACCEPTED.into_response()
+    false
 }
 
 /// Receives an activity signed with an RFC 9421 message signature: the same steps as the
 /// federation library takes for draft-cavage ones (digest, activity, actor, signature with the
 /// actor's key, then the activity's own checks and effects), with RFC 9421's headers.
 async fn receive_rfc9421(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     parts: &Parts,
     body: &[u8],
     now: std::time::SystemTime,
@@ -167,19 +209,13 @@ async fn receive_rfc9421(
     applied.map_err(IntoResponse::into_response)
 }
 
-async fn already_applied(
-    federation: &FederationConfig<Arc<Context>>,
-    id: &str,
-) -> Result<bool, InboxError> {
-    let mut pooled = federation.db.get().await?;
+async fn already_applied(data: &Data<AppData>, id: &str) -> Result<bool, InboxError> {
+    let mut pooled = data.db.get().await?;
     Ok(plaza_db::received::seen(&mut pooled.conn(), id).await?)
 }
 
-async fn record_applied(
-    federation: &FederationConfig<Arc<Context>>,
-    id: &str,
-) -> Result<(), InboxError> {
-    let mut pooled = federation.db.get().await?;
+async fn record_applied(data: &Data<AppData>, id: &str) -> Result<(), InboxError> {
+    let mut pooled = data.db.get().await?;
     plaza_db::received::record(&mut pooled.conn(), id).await?;
     Ok(())
 }

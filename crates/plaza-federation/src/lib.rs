@@ -4,11 +4,13 @@
 //! build on these.
 
 pub mod activities;
+pub mod app_data;
 pub mod backfill;
 pub mod background;
 pub mod blocklist;
 pub mod config;
 pub mod convert;
+pub mod deadline;
 pub mod delivery;
 pub mod discovery;
 pub mod endpoints;
@@ -16,12 +18,14 @@ pub mod following;
 pub mod inbox;
 pub mod inbox_error;
 pub mod objects;
+pub mod outgoing;
 #[cfg(test)]
 mod parsing_properties;
 pub mod protocol;
 pub mod publish;
 pub mod response;
 pub mod rfc9421;
+pub mod scan;
 pub mod signature_policy;
 
 use std::sync::Arc;
@@ -33,6 +37,7 @@ use axum::routing::{get, post};
 use plaza_core::Context;
 
 pub use activitypub_federation;
+pub use app_data::AppData;
 pub use response::FederationError;
 
 /// The instance a URL belongs to, as Plaza names instances: the host, with the port when there
@@ -57,7 +62,7 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Arc<Context>: FromRef<S>,
-    FederationConfig<Arc<Context>>: FromRef<S>,
+    FederationConfig<AppData>: FromRef<S>,
 {
     Router::new()
         .route("/inbox", post(inbox::inbox))

@@ -5,15 +5,16 @@ pub mod error;
 pub mod extract;
 pub mod pages;
 pub mod rate_limit;
+pub mod server;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, Request};
 use axum::middleware::{self, Next};
 use plaza_core::Context;
+use plaza_federation::AppData;
 use plaza_federation::activitypub_federation::config::FederationConfig;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
@@ -29,6 +30,8 @@ pub struct WebConfig {
     pub rate_limits: rate_limit::RateLimits,
     /// Mark cookies `Secure` (sent over https only); off in dev mode, which serves plain http.
     pub secure_cookies: bool,
+    /// Time limits on inbound requests.
+    pub timeouts: server::Timeouts,
 }
 
 impl Default for WebConfig {
@@ -37,6 +40,7 @@ impl Default for WebConfig {
             max_body_bytes: 256 * 1024,
             rate_limits: rate_limit::RateLimits::default(),
             secure_cookies: true,
+            timeouts: server::Timeouts::default(),
         }
     }
 }
@@ -49,10 +53,10 @@ pub struct AppState {
     /// HTTP settings.
     pub config: Arc<WebConfig>,
     /// The federation library's configuration (signing, fetching, dev mode).
-    pub federation: FederationConfig<Arc<Context>>,
+    pub federation: FederationConfig<AppData>,
 }
 
-impl FromRef<AppState> for FederationConfig<Arc<Context>> {
+impl FromRef<AppState> for FederationConfig<AppData> {
     fn from_ref(state: &AppState) -> Self {
         state.federation.clone()
     }
@@ -67,6 +71,7 @@ impl FromRef<AppState> for Arc<Context> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    let timeouts = state.config.timeouts;
     let limits = state.config.rate_limits.limiters();
     // Browsers get the page at the URLs shared with ActivityPub documents.
     let documents = pages::documents(&state).with_state(state.clone());
@@ -76,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(&state, &limits));
     // Every POST, the inboxes and the pages' forms included, counts against one generous limit
     // per client.
-    limits
+    let app = limits
         .any_post
         .apply(app)
         .fallback(pages::layout::no_such_page)
@@ -86,7 +91,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(pages::layout::safety_headers))
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    timeouts.apply(app)
 }
 
 /// Serves the router on a bound listener until `shutdown` resolves, then finishes in-flight
@@ -96,9 +102,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The rate limits key on the client's address.
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let timeouts = state.config.timeouts;
+    server::serve(listener, router(state), timeouts, shutdown).await
 }

@@ -360,6 +360,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
                 ..RateLimits::default()
             },
             secure_cookies: !args.dev_mode,
+            ..WebConfig::default()
         }),
         federation,
     };

@@ -21,7 +21,7 @@ use plaza_federation::publish::Publisher;
 use plaza_tests::RequestSigner;
 use serde_json::{Value, json};
 
-use crate::{Remote, Sink, add_followers, bench_instance};
+use crate::{Remote, Sink, add_followers, bench_instance, rss_mib};
 
 /// One answer: which minute, what kind of request, its status and how long it took.
 #[derive(Clone, Copy)]
@@ -46,19 +46,6 @@ fn setting(name: &str, default: u64) -> u64 {
         .and_then(|v| v.parse().ok())
         .filter(|&v: &u64| v > 0)
         .unwrap_or(default)
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// The activity actor `n` sends at step `step`: follow, like, reply, undo the like, in turn.
@@ -281,12 +268,12 @@ pub async fn soak() {
         .count();
     let unavailable = all.iter().filter(|s| s.status == 503).count();
     println!(
-        "  total: {} requests, {server_errors} 5xx other than 503, {unavailable} × 503; {fan_outs} fan-outs; deliveries: {} delivered, {} pending, {} given up; {received} POSTs reached the 20 follower servers; RSS at the end {:.0} MB",
+        "  total: {} requests, {server_errors} 5xx other than 503, {unavailable} × 503; {fan_outs} fan-outs; deliveries: {} delivered, {} pending, {} given up; {received} POSTs reached the 20 follower servers; RSS at the end {:.0} MiB",
         all.len(),
         counts.delivered,
         counts.pending,
         counts.failed,
-        rss_mb()
+        rss_mib()
     );
     assert_eq!(counts.pending, 0, "every delivery went out");
     assert_eq!(counts.failed, 0, "no delivery was given up");
@@ -323,7 +310,7 @@ fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {
         m.latencies[rank.clamp(1, n) - 1].as_secs_f64() * 1000.0
     };
     println!(
-        "  minute {:>3}: {:>6} requests  5xx {:>3}  503 {:>4}  4xx {:>3}  p50 {:>7.1} ms  p99 {:>7.1} ms  RSS {:>5.0} MB",
+        "  minute {:>3}: {:>6} requests  5xx {:>3}  503 {:>4}  4xx {:>3}  p50 {:>7.1} ms  p99 {:>7.1} ms  RSS {:>5.0} MiB",
         minute + 1,
         m.requests,
         m.server_errors,
@@ -331,6 +318,6 @@ fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {
         m.client_errors,
         p(50.0),
         p(99.0),
-        rss_mb()
+        rss_mib()
     );
 }

@@ -2,17 +2,15 @@
 //! The Follow comes back embedded (Lemmy, Mastodon) or named by its id alone (Mitra); either way
 //! it must be one that was sent from here to the accepting group.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
-use plaza_core::Context;
 use plaza_db::{group, person};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::inbox_error::InboxError;
 use crate::objects::group::ApubGroup;
 use crate::protocol::received::first_id;
@@ -64,7 +62,7 @@ pub struct AcceptFollow {
 }
 
 impl AcceptFollow {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         if let AcceptedFollow::Embedded { object, .. } = &self.object {
             // A group accepts follows of itself only.
             let followed = object
@@ -75,7 +73,7 @@ impl AcceptFollow {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let group = self.actor.dereference(data).await?;
         let mut pooled = data.db.get().await?;
         let conn = &mut pooled.conn();

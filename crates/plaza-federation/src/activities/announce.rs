@@ -13,12 +13,9 @@
 //!
 //! Each drop is acknowledged (the group did nothing wrong by passing it on) and logged.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
-use plaza_core::Context;
 use plaza_db::group::{self, GroupRow};
 use plaza_db::{DbConn, post};
 use serde::Deserialize;
@@ -26,6 +23,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::InboxActivity;
+use crate::AppData;
 use crate::domain_of;
 use crate::inbox_error::InboxError;
 use crate::objects::content::{self as stored, Stored, is_local};
@@ -45,11 +43,11 @@ pub struct Announce {
 type Dropped = &'static str;
 
 impl Announce {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let group = self.actor.dereference(data).await?;
         let followed = {
             let mut pooled = data.db.get().await?;
@@ -59,11 +57,11 @@ impl Announce {
             tracing::info!(group = %group.row.ap_id, "ignoring an announce nobody here follows (or whose follow is still pending)");
             return Ok(());
         }
-        if !super::is_handled(&self.object) {
+        if !super::is_handled_value(&self.object) {
             tracing::info!(id = %self.id, "ignoring an announced activity Plaza does not handle");
             return Ok(());
         }
-        let kind = super::kind_of(&self.object);
+        let kind = super::kind_of_value(&self.object);
         let inner: InboxActivity = serde_json::from_value(self.object)
             .map_err(|e| InboxError::Refused(format!("announced activity: {e}")))?;
         if matches!(
@@ -96,7 +94,7 @@ impl Announce {
 /// Applies the trust rules to an announced activity: what comes out may be applied, as passed
 /// on by `group`.
 async fn admit(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     inner: InboxActivity,
     kind: Option<&'static str>,
     group: &GroupRow,
@@ -136,7 +134,7 @@ fn group_domain(group: &GroupRow) -> Option<String> {
 /// from its id, for anything else the activity fetched from its id. Both ids must be on the
 /// actor's server, and what is fetched must be what was announced (same id, kind and actor).
 async fn from_origin(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     mut inner: InboxActivity,
     kind: Option<&'static str>,
 ) -> Result<Result<InboxActivity, Dropped>, InboxError> {
@@ -162,7 +160,7 @@ async fn from_origin(
     let Some(fetched) = fetch_exact::<Value>(data, &id).await else {
         return Ok(Err("it could not be fetched from its origin"));
     };
-    if super::kind_of(&fetched) != kind {
+    if super::kind_of_value(&fetched) != kind {
         return Ok(Err("its origin has another kind of activity under that id"));
     }
     let Ok(fetched) = serde_json::from_value::<InboxActivity>(fetched) else {
@@ -177,7 +175,7 @@ async fn from_origin(
 /// Whether the activity is about `group`: a group's announce is trusted for its own threads,
 /// comments, votes, moderation and bans only.
 async fn concerns_group(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     inner: &InboxActivity,
     group: &GroupRow,
 ) -> Result<Result<(), Dropped>, InboxError> {
@@ -216,7 +214,7 @@ async fn concerns_group(
 /// Whether a created or edited object belongs to `group`: stored in it already, a reply to
 /// something in it, or a new thread addressed to it (and to no group here before it).
 async fn written_in(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     group: &GroupRow,
 ) -> Result<Result<(), Dropped>, InboxError> {

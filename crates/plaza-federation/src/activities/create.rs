@@ -3,12 +3,12 @@
 //! a comment when it answers something stored here. An `Update` of a group goes to
 //! [`super::group_update`].
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
-use plaza_core::{Context, Origin, Participant, comments, threads};
+use plaza_core::{Origin, Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -32,7 +32,7 @@ pub struct Write {
 }
 
 impl Write {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         // Other objects (a profile's Update, a group's) are acknowledged and ignored by `apply`.
         if !CONTENT_TYPES.contains(&self.object.kind.as_str()) {
             return Ok(());
@@ -53,7 +53,7 @@ impl Write {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let object = &self.object;
         if self.kind == "Update" && object.kind == "Group" {
             let group = self.raw.get("object").unwrap_or(&Value::Null);
@@ -80,7 +80,7 @@ impl Write {
 
 /// Applies an edit to whatever the object is here; an edit of something unknown is ignored.
 async fn update(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     who: Participant,
     origin: Origin<'_>,

@@ -1,16 +1,15 @@
 //! `Delete` of a thread or comment: by its author a deletion, by a moderator of its group a
 //! removal (Lemmy's way; the `summary` is the reason).
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use plaza_core::moderation::{self, Action};
-use plaza_core::{Context, Participant, comments, threads};
+use plaza_core::{Participant, comments, threads};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::inbox_error::InboxError;
 use crate::objects::content::{self as stored, Stored};
 use crate::objects::person::ApubPerson;
@@ -34,14 +33,14 @@ pub struct Delete {
 }
 
 impl Delete {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         if self.object.is_none() {
             return Err(InboxError::Refused("a Delete needs an object id".into()));
         }
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let Some(object) = &self.object else {
             return Ok(());
         };

@@ -1,13 +1,15 @@
 //! `Flag`: another server reports threads or comments of our groups (Mastodon names the reported
 //! account and statuses, Lemmy the post or comment). Each one here becomes an open report for the
-//! group's moderators; reports are never passed on.
+//! group's moderators; reports are never passed on. An object named twice is reported once, and
+//! a Flag naming more than [`MAX_FLAGGED`] different objects is refused: one report should not
+//! fill a moderation queue.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use plaza_core::reports::{self, Reported};
-use plaza_core::{Context, Origin, Participant};
+use plaza_core::{Origin, Participant};
 use plaza_db::group;
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,6 +19,9 @@ use crate::inbox_error::InboxError;
 use crate::objects::content::{self as stored, Stored};
 use crate::objects::person::ApubPerson;
 use crate::protocol::received::ids;
+
+/// Most different objects one Flag may name (Mastodon names the account and a few statuses).
+pub const MAX_FLAGGED: usize = 20;
 
 /// `Flag {object: [ids], content | summary: reason}`.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,11 +39,27 @@ pub struct Flag {
 }
 
 impl Flag {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    /// The objects it names, each once, in the order first named.
+    fn distinct_objects(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.object
+            .iter()
+            .map(String::as_str)
+            .filter(|o| seen.insert(*o))
+            .collect()
+    }
+
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
+        let named = self.distinct_objects().len();
+        if named > MAX_FLAGGED {
+            return Err(InboxError::Refused(format!(
+                "a Flag may name at most {MAX_FLAGGED} objects, this one names {named}"
+            )));
+        }
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let reason = self
             .summary
             .as_deref()
@@ -46,7 +67,7 @@ impl Flag {
             .unwrap_or_default()
             .to_owned();
         let mut reporter = None;
-        for (n, object) in self.object.iter().enumerate() {
+        for (n, object) in self.distinct_objects().into_iter().enumerate() {
             let target = {
                 let mut pooled = data.db.get().await?;
                 let conn = &mut pooled.conn();

@@ -1,17 +1,16 @@
 //! `Follow` a group, answered with `Accept`; `Undo(Follow)` to stop.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{AcceptType, FollowType, UndoType};
 use activitypub_federation::protocol::verification::verify_urls_match;
 use activitypub_federation::traits::Actor;
-use plaza_core::{Context, CoreError};
+use plaza_core::CoreError;
 use plaza_db::{group, transaction};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::AppData;
 use crate::delivery;
 use crate::inbox_error::InboxError;
 use crate::objects::person::ApubPerson;
@@ -50,7 +49,7 @@ pub struct UndoFollow {
     pub object: Follow,
 }
 
-async fn local_group(data: &Data<Arc<Context>>, id: &Url) -> Result<group::GroupRow, InboxError> {
+async fn local_group(data: &Data<AppData>, id: &Url) -> Result<group::GroupRow, InboxError> {
     let mut pooled = data.db.get().await?;
     group::find_by_ap_id(&mut pooled.conn(), id.as_str())
         .await?
@@ -59,11 +58,11 @@ async fn local_group(data: &Data<Arc<Context>>, id: &Url) -> Result<group::Group
 }
 
 impl Follow {
-    async fn check(&self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, data: &Data<AppData>) -> Result<(), InboxError> {
         local_group(data, &self.object).await.map(|_| ())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let group = local_group(data, &self.object).await?;
         let follower = self.actor.dereference(data).await?;
         {
@@ -101,13 +100,13 @@ impl Follow {
 }
 
 impl UndoFollow {
-    async fn check(&self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, data: &Data<AppData>) -> Result<(), InboxError> {
         // Only the follower can undo their follow.
         verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
         local_group(data, &self.object.object).await.map(|_| ())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         let group = local_group(data, &self.object.object).await?;
         let follower = self.actor.dereference(data).await?;
         let mut pooled = data.db.get().await?;

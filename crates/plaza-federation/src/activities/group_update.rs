@@ -3,24 +3,19 @@
 //! title, description, posting rule and icon are applied to our copy. The group's keys and
 //! inboxes are never taken from it; they change only when the group is fetched from its home.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
-use plaza_core::{Context, CoreError, markdown};
+use plaza_core::{CoreError, markdown};
 use plaza_db::group::{self, RemoteProfile};
 use plaza_db::person;
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::inbox_error::InboxError;
 use crate::protocol::received::ReceivedGroup;
 
 /// Applies `object` (the Group an `Update` by `actor` carries).
-pub async fn apply(
-    data: &Data<Arc<Context>>,
-    actor: &Url,
-    object: &Value,
-) -> Result<(), InboxError> {
+pub async fn apply(data: &Data<AppData>, actor: &Url, object: &Value) -> Result<(), InboxError> {
     let update: ReceivedGroup = serde_json::from_value(object.clone())
         .map_err(|e| InboxError::Refused(format!("the updated group: {e}")))?;
     let mut pooled = data.db.get().await?;
@@ -43,7 +38,7 @@ pub async fn apply(
             "only the group and its moderators change it".into(),
         )));
     }
-    let description = update.summary.as_deref().map(markdown::sanitize);
+    let description = markdown::sanitize_description(update.summary.as_deref()).await;
     let title = [&update.name, &update.preferred_username]
         .into_iter()
         .flatten()

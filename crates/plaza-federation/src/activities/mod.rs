@@ -6,7 +6,7 @@ macro_rules! incoming_activity {
     ($kind:ty) => {
         #[async_trait::async_trait]
         impl activitypub_federation::traits::Activity for $kind {
-            type DataType = std::sync::Arc<plaza_core::Context>;
+            type DataType = crate::AppData;
             type Error = crate::inbox_error::InboxError;
 
             fn id(&self) -> &url::Url {
@@ -45,35 +45,32 @@ pub mod group_update;
 pub mod moderate;
 pub mod vote;
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use async_trait::async_trait;
-use plaza_core::{Context, Origin};
+use plaza_core::Origin;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::inbox_error::InboxError;
 
-/// The kind of activity an incoming one is, judged by its `type` (and for `Undo`, the type of
-/// what it undoes); `None` for those Plaza acknowledges and ignores.
-fn kind_of(activity: &Value) -> Option<&'static str> {
-    let kind = activity.get("type")?.as_str()?;
+/// The kind of activity an incoming one is, judged by its `type` and the `type` of its embedded
+/// object (for `Accept` and `Undo`); `None` for those Plaza acknowledges and ignores.
+fn kind_of(kind: &str, object_kind: Option<&str>) -> Option<&'static str> {
     Some(match kind {
         "Follow" => "Follow",
-        // Mitra names the accepted Follow by its id alone.
-        "Accept" if activity.get("object")?.is_string() => "Accept",
-        "Accept" if activity.pointer("/object/type")?.as_str()? == "Follow" => "Accept",
+        // Mitra names the accepted Follow by its id alone: no embedded object, no type.
+        "Accept" if object_kind.is_none_or(|k| k == "Follow") => "Accept",
         "Announce" => "Announce",
         "Create" | "Update" => "Write",
         "Delete" => "Delete",
         "Like" | "Dislike" => "Vote",
         "Lock" | "Add" | "Remove" | "Block" => "Moderate",
         "Flag" => "Flag",
-        "Undo" => match activity.pointer("/object/type")?.as_str()? {
+        "Undo" => match object_kind? {
             "Follow" => "UndoFollow",
             "Like" | "Dislike" => "UndoVote",
             "Lock" | "Block" | "Delete" => "UndoModerate",
@@ -83,9 +80,33 @@ fn kind_of(activity: &Value) -> Option<&'static str> {
     })
 }
 
-/// Whether the inbox acts on this activity; everything else is acknowledged and ignored.
-pub fn is_handled(activity: &Value) -> bool {
-    kind_of(activity).is_some()
+/// Whether the inbox acts on an activity of type `kind` whose embedded object has the type
+/// `object_kind`; everything else is acknowledged and ignored.
+pub fn is_handled(kind: &str, object_kind: Option<&str>) -> bool {
+    kind_of(kind, object_kind).is_some()
+}
+
+/// The `type` of a parsed activity and of its embedded object.
+fn kinds(activity: &Value) -> (&str, Option<&str>) {
+    let kind = activity
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    (
+        kind,
+        activity.pointer("/object/type").and_then(Value::as_str),
+    )
+}
+
+/// [`kind_of`] for an activity already parsed (the one inside an `Announce`).
+fn kind_of_value(activity: &Value) -> Option<&'static str> {
+    let (kind, object_kind) = kinds(activity);
+    kind_of(kind, object_kind)
+}
+
+/// [`is_handled`] for an activity already parsed.
+pub fn is_handled_value(activity: &Value) -> bool {
+    kind_of_value(activity).is_some()
 }
 
 /// An activity the inbox handles.
@@ -133,7 +154,7 @@ fn parse<T: DeserializeOwned>(raw: &Value) -> Result<T, serde_json::Error> {
 impl<'de> Deserialize<'de> for InboxActivity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Value::deserialize(d)?;
-        let parsed = match kind_of(&raw) {
+        let parsed = match kind_of_value(&raw) {
             Some("Follow") => parse(&raw).map(InboxActivity::Follow),
             Some("UndoFollow") => parse(&raw).map(InboxActivity::UndoFollow),
             Some("Write") => {
@@ -180,7 +201,7 @@ macro_rules! each {
 
 #[async_trait]
 impl Activity for InboxActivity {
-    type DataType = Arc<Context>;
+    type DataType = AppData;
     type Error = InboxError;
 
     fn id(&self) -> &Url {

@@ -3,19 +3,18 @@
 //! `Undo` of those and of a moderator's `Delete` (restore). Applied when the actor moderates the
 //! group here, or when a group elsewhere passes it on.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
 use chrono::{DateTime, FixedOffset};
 use plaza_core::moderation::{self, Action};
-use plaza_core::{Context, Origin, Participant};
+use plaza_core::{Origin, Participant};
 use plaza_db::group;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::inbox_error::InboxError;
 use crate::objects::content::{self as stored, Stored};
 use crate::objects::person::ApubPerson;
@@ -58,7 +57,7 @@ pub struct UndoModerate {
 
 /// The moderation action `m` is (or undoes), if it concerns something here.
 async fn action_of(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     m: &Moderate,
     undo: bool,
     who: Participant,
@@ -117,7 +116,7 @@ async fn action_of(
 }
 
 async fn run(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     m: &Moderate,
     undo: bool,
     origin: Origin<'_>,
@@ -132,11 +131,11 @@ async fn run(
 }
 
 impl Moderate {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         run(
             data,
             &self,
@@ -148,13 +147,13 @@ impl Moderate {
 }
 
 impl UndoModerate {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         // Only whoever did it can undo it.
         verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         run(
             data,
             &self.object,

@@ -1,12 +1,12 @@
 //! Votes: `Like` (a Mastodon favourite too) is +1, `Dislike` is −1, and `Undo` of either
 //! withdraws it.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_urls_match;
-use plaza_core::{Context, Origin, Participant, votes};
+use plaza_core::{Origin, Participant, votes};
 use plaza_db::vote::VoteTarget;
 use serde::Deserialize;
 use serde_json::Value;
@@ -48,7 +48,7 @@ pub struct UndoVote {
 
 /// Applies a vote to what `object` names; a vote on something not here is ignored.
 async fn apply(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     actor: &ObjectId<ApubPerson>,
     object: Option<&Url>,
     score: i16,
@@ -75,11 +75,11 @@ async fn apply(
 }
 
 impl Vote {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         apply(
             data,
             &self.actor,
@@ -92,13 +92,13 @@ impl Vote {
 }
 
 impl UndoVote {
-    async fn check(&self, _: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn check(&self, _: &Data<AppData>) -> Result<(), InboxError> {
         // Only the voter can withdraw their vote.
         verify_urls_match(self.actor.inner(), self.object.actor.inner())?;
         Ok(())
     }
 
-    async fn apply(self, data: &Data<Arc<Context>>) -> Result<(), InboxError> {
+    async fn apply(self, data: &Data<AppData>) -> Result<(), InboxError> {
         apply(data, &self.actor, self.object.object.as_ref(), 0, &self.raw).await
     }
 }

@@ -1,6 +1,6 @@
 //! The site row as the instance actor.
 
-use plaza_core::{Urls, markdown};
+use plaza_core::Urls;
 use plaza_db::site::SiteRow;
 
 use super::timestamp;
@@ -8,18 +8,19 @@ use crate::protocol::actor::Instance;
 use crate::protocol::{Endpoints, Image, PublicKey};
 
 /// The instance actor document.
-pub fn instance_actor(urls: &Urls, site: &SiteRow, public_key_pem: &str) -> Instance {
+/// `summary_html` is the site's description, rendered from its Markdown.
+pub fn instance_actor(
+    urls: &Urls,
+    site: &SiteRow,
+    summary_html: Option<String>,
+    public_key_pem: &str,
+) -> Instance {
     let id = urls.instance_actor();
     Instance {
         kind: "Application".to_owned(),
         preferred_username: urls.domain().to_owned(),
         name: site.name.clone(),
-        // The description is stored as Markdown; ActivityStreams wants HTML.
-        summary: site
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .map(markdown::render),
+        summary: summary_html,
         icon: site.icon_url.clone().map(|url| Image {
             kind: "Image".to_owned(),
             url,

@@ -2,7 +2,7 @@
 //! that signs it, as the types `SendActivityTask::prepare` asks for. Neither is ever received or
 //! fetched, so those trait methods refuse.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::error::Error as LibError;
@@ -36,7 +36,7 @@ impl StoredActivity {
 
 #[async_trait]
 impl Activity for StoredActivity {
-    type DataType = Arc<Context>;
+    type DataType = AppData;
     type Error = LibError;
 
     fn id(&self) -> &Url {
@@ -100,7 +100,7 @@ impl Signer {
 
 #[async_trait]
 impl Object for Signer {
-    type DataType = Arc<Context>;
+    type DataType = AppData;
     type Kind = ();
     type Error = LibError;
 

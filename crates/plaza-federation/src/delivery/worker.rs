@@ -17,6 +17,7 @@ use url::Url;
 
 use super::http::{self, Answer, SigningKey};
 use super::signing::{Signer, StoredActivity};
+use crate::AppData;
 
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
@@ -76,7 +77,7 @@ fn delta(d: Duration) -> TimeDelta {
 #[derive(Clone)]
 pub struct DeliveryWorker {
     ctx: Arc<Context>,
-    federation: FederationConfig<Arc<Context>>,
+    federation: FederationConfig<AppData>,
     settings: DeliverySettings,
     client: reqwest::Client,
 }
@@ -133,7 +134,7 @@ impl DeliveryWorker {
     /// A worker for one instance.
     pub fn new(
         ctx: Arc<Context>,
-        federation: FederationConfig<Arc<Context>>,
+        federation: FederationConfig<AppData>,
         settings: DeliverySettings,
     ) -> Self {
         Self {
@@ -213,7 +214,7 @@ impl DeliveryWorker {
         &self,
         d: &ClaimedDelivery,
         sender: &Result<Sender, String>,
-        data: &Data<Arc<Context>>,
+        data: &Data<AppData>,
     ) -> Outcome {
         let activity = match StoredActivity::parse(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
             Ok(a) => a,

@@ -1,28 +1,21 @@
 //! What software another server runs, read from its NodeInfo once and kept with its instance
 //! row; the publisher uses it to choose what each server is sent (see `publish::readers`).
 
-use std::sync::{Arc, LazyLock};
+use crate::AppData;
 use std::time::Duration;
 
 use activitypub_federation::config::Data;
-use plaza_core::Context;
 use plaza_db::instance;
 use serde::Deserialize;
 use url::Url;
 
 use crate::domain_of;
+use crate::outgoing::Outgoing;
 
 /// Largest NodeInfo document read.
 const MAX_BYTES: usize = 64 * 1024;
-
-static CLIENT: LazyLock<Option<reqwest::Client>> = LazyLock::new(|| {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Plaza/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .ok()
-});
+/// How long each of the two requests may take: this runs while a Follow is received.
+const TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Deserialize)]
 struct Links {
@@ -50,7 +43,7 @@ struct Software {
 /// Learns the software of the server `actor` lives on, unless it was asked within the last day.
 /// A server without NodeInfo is recorded as unknown (an empty name) so it is not asked again on
 /// every follow; the publisher then sends it everything.
-pub async fn learn(data: &Data<Arc<Context>>, actor: &Url) {
+pub async fn learn(data: &Data<AppData>, actor: &Url) {
     let Some(domain) = domain_of(actor) else {
         return;
     };
@@ -66,7 +59,7 @@ pub async fn learn(data: &Data<Arc<Context>>, actor: &Url) {
     if known.is_some_and(|row| row.software.is_some() && row.updated_at > fresh) {
         return;
     }
-    let (name, version) = match fetch(actor.scheme(), &domain).await {
+    let (name, version) = match fetch(&data.outgoing, actor.scheme(), &domain).await {
         Ok(software) => (software.name.to_ascii_lowercase(), software.version),
         Err(reason) => {
             tracing::info!(%domain, %reason, "no NodeInfo");
@@ -83,8 +76,10 @@ pub async fn learn(data: &Data<Arc<Context>>, actor: &Url) {
     }
 }
 
-async fn fetch(scheme: &str, domain: &str) -> Result<Software, String> {
-    let links: Links = get(&format!("{scheme}://{domain}/.well-known/nodeinfo")).await?;
+async fn fetch(outgoing: &Outgoing, scheme: &str, domain: &str) -> Result<Software, String> {
+    let links = Url::parse(&format!("{scheme}://{domain}/.well-known/nodeinfo"))
+        .map_err(|e| e.to_string())?;
+    let links: Links = get(outgoing, &links).await?;
     let link = links
         .links
         .iter()
@@ -98,26 +93,13 @@ async fn fetch(scheme: &str, domain: &str) -> Result<Software, String> {
     if domain_of(&link.href).as_deref() != Some(domain) {
         return Err(format!("NodeInfo link to another host: {}", link.href));
     }
-    let info: NodeInfo = get(link.href.as_str()).await?;
+    let info: NodeInfo = get(outgoing, &link.href).await?;
     Ok(info.software)
 }
 
-async fn get<T: for<'de> Deserialize<'de>>(url: &str) -> Result<T, String> {
-    let client = CLIENT.as_ref().ok_or("no HTTP client")?;
-    let mut response = client
-        .get(url)
-        .header("Accept", "application/json")
-        .send()
+async fn get<T: for<'de> Deserialize<'de>>(outgoing: &Outgoing, url: &Url) -> Result<T, String> {
+    outgoing
+        .get_json(url, "application/json", MAX_BYTES, TIMEOUT)
         .await
-        .map_err(|e| e.to_string())?
-        .error_for_status()
-        .map_err(|e| e.to_string())?;
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_BYTES {
-            return Err(format!("{url}: larger than {MAX_BYTES} bytes"));
-        }
-    }
-    serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
+        .map_err(|e| e.to_string())
 }

@@ -1,12 +1,11 @@
 //! Whoever signs an incoming activity: a person, or a group announcing to its followers.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor, Object};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use plaza_core::Context;
 use url::Url;
 
 use crate::inbox_error::InboxError;
@@ -25,7 +24,7 @@ pub enum ApubActor {
 
 #[async_trait]
 impl Object for ApubActor {
-    type DataType = Arc<Context>;
+    type DataType = AppData;
     type Kind = RemoteActor;
     type Error = InboxError;
 

@@ -1,14 +1,12 @@
 //! Reading a collection on another server (a group's outbox, a thread's conversation): its items
 //! whether served whole or in pages, within a bound on pages and items, from its own server only.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
-use plaza_core::Context;
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::domain_of;
 use crate::inbox_error::InboxError;
 use crate::protocol::received::ReceivedCollection;
@@ -26,7 +24,7 @@ pub struct Bounds {
 /// objects). Pages on another server than the collection's are not followed. The fetches are
 /// signed and counted apart from the caller's.
 pub async fn read(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     url: &Url,
     bounds: Bounds,
 ) -> Result<Vec<Value>, InboxError> {
@@ -38,7 +36,7 @@ pub async fn read(
 
 /// Like [`read`], for a collection fetched already.
 pub async fn read_from(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     url: &Url,
     collection: ReceivedCollection,
     bounds: Bounds,

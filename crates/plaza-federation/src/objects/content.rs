@@ -3,20 +3,19 @@
 //! fetching). Such a reply first brings its thread's conversation, where it names one
 //! (`context`).
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
 use plaza_core::comments::RemoteReply;
-use plaza_core::{Context, Origin, Participant, comments, threads};
+use plaza_core::{Origin, Participant, comments, threads};
 use plaza_db::DbConn;
 use plaza_db::comment::{self, CommentRow};
 use plaza_db::group::{self, GroupRow};
 use plaza_db::post::{self, PostRow};
 use url::Url;
 
+use crate::AppData;
 use crate::convert::received::{content, thread};
 use crate::inbox_error::InboxError;
 use crate::objects::person::ApubPerson;
@@ -69,7 +68,7 @@ pub async fn find(conn: &mut DbConn<'_>, ap_id: &str) -> Result<Option<Stored>, 
 /// The first group among the object's addressees and mentions that content may land in here:
 /// one of ours, or one elsewhere that someone here follows.
 pub async fn addressed_group(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
 ) -> Result<Option<GroupRow>, InboxError> {
     let mut pooled = data.db.get().await?;
@@ -90,7 +89,7 @@ pub async fn addressed_group(
 
 /// Whether a URL is one of ours. What it names is stored here or does not exist, so it is never
 /// fetched, and what others say of it (a group announcing our own comment back) changes nothing.
-pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
+pub fn is_local(data: &Data<AppData>, url: &Url) -> bool {
     crate::domain_of(url).as_deref() == Some(data.urls.domain())
 }
 
@@ -98,7 +97,7 @@ pub fn is_local(data: &Data<Arc<Context>>, url: &Url) -> bool {
 /// stored, with its own missing ancestors, up to [`MAX_FETCHED_PARENTS`] levels up; a parent
 /// that cannot be placed in a group of ours gives `None`.
 pub async fn resolve(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     id: &Url,
     fetched: u32,
 ) -> Result<Option<Stored>, InboxError> {
@@ -124,7 +123,7 @@ pub async fn resolve(
 /// Stores content fetched from its own server (a missing parent, an item of a conversation): it
 /// must be public and its author on its host. Nobody sent it to us, so nothing is passed on.
 pub async fn store_fetched(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     fetched: u32,
 ) -> Result<Option<Stored>, InboxError> {
@@ -150,7 +149,7 @@ pub async fn store_fetched(
 /// missing, the conversation it names is read first (`context`), which brings the parent with
 /// its thread; what is still missing is fetched up the `inReplyTo` chain.
 pub async fn parent_of(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     reply: &ReceivedObject,
     parent_id: &Url,
     fetched: u32,
@@ -166,7 +165,7 @@ pub async fn parent_of(
 /// (when it is addressed to one of our groups). Returns what it now is here, `None` if it has no
 /// place here.
 pub async fn store(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     who: Participant,
     origin: Origin<'_>,

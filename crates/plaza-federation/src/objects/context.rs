@@ -10,11 +10,9 @@
 //! post, and replies to what is stored of it. Bounded by pages, items and a deadline.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use activitypub_federation::config::Data;
-use plaza_core::Context;
 use serde_json::Value;
 use tokio::time::Instant;
 use url::Url;
@@ -22,6 +20,7 @@ use url::Url;
 use super::collection::{self, Bounds};
 use super::content::{Stored, find, is_local, store_fetched};
 use super::origin::fetch_exact;
+use crate::AppData;
 use crate::domain_of;
 use crate::inbox_error::InboxError;
 use crate::protocol::received::{ReceivedObject, carried_object, item_id};
@@ -49,7 +48,7 @@ pub struct Filled {
 /// Before a reply whose parent is unknown here is placed: reads the conversation the reply
 /// names, when it is on the reply's or the parent's server. Failures are logged; the parent is
 /// then fetched up the `inReplyTo` chain as without a context.
-pub async fn fill_before_reply(data: &Data<Arc<Context>>, reply: &ReceivedObject, parent: &Url) {
+pub async fn fill_before_reply(data: &Data<AppData>, reply: &ReceivedObject, parent: &Url) {
     let Some(context) = &reply.context else {
         return;
     };
@@ -82,7 +81,7 @@ pub async fn fill_before_reply(data: &Data<Arc<Context>>, reply: &ReceivedObject
 /// Reads the conversation at `context` and stores what is missing here, parents before their
 /// replies. Items are left out once `deadline` has passed.
 pub async fn fill(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     context: &Url,
     deadline: Instant,
 ) -> Result<Filled, InboxError> {
@@ -132,7 +131,7 @@ pub async fn fill(
 /// The object an item stands for: as embedded, when it comes from the collection's own server
 /// (`home`), else fetched from its id, since the collection's server does not speak for others.
 pub async fn object_of(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     item: Value,
     id: &Url,
     home: Option<&str>,
@@ -148,7 +147,7 @@ pub async fn object_of(
 /// Stores one item of the conversation about `thread`: the opening post when none is known yet,
 /// a reply when its parent is stored in that thread. Returns whether it was stored.
 async fn place(
-    data: &Data<Arc<Context>>,
+    data: &Data<AppData>,
     object: &ReceivedObject,
     thread: &mut Option<i64>,
 ) -> Result<bool, InboxError> {
@@ -173,7 +172,7 @@ async fn place(
     Ok(true)
 }
 
-async fn known(data: &Data<Arc<Context>>, id: &Url) -> Result<Option<Stored>, InboxError> {
+async fn known(data: &Data<AppData>, id: &Url) -> Result<Option<Stored>, InboxError> {
     let mut pooled = data.db.get().await?;
     find(&mut pooled.conn(), id.as_str()).await
 }

@@ -1,12 +1,11 @@
 //! A group on another server (or one of ours, when named by its id), cached in `groups`.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor, Object};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use plaza_core::Context;
 use plaza_db::group::{self, GroupRow, RemoteGroup};
 use plaza_db::{instance, transaction};
 use url::Url;
@@ -35,7 +34,7 @@ impl ApubGroup {
 
 #[async_trait]
 impl Object for ApubGroup {
-    type DataType = Arc<Context>;
+    type DataType = AppData;
     type Kind = RemoteActor;
     type Error = InboxError;
 
@@ -109,7 +108,7 @@ impl Object for ApubGroup {
     async fn from_json(json: RemoteActor, data: &Data<Self::DataType>) -> Result<Self, InboxError> {
         let domain = domain_of(&json.id)
             .ok_or_else(|| InboxError::Refused("actor id has no host".into()))?;
-        let description = json.summary.as_deref().map(plaza_core::markdown::sanitize);
+        let description = plaza_core::markdown::sanitize_description(json.summary.as_deref()).await;
         let shared_inbox = json
             .endpoints
             .as_ref()

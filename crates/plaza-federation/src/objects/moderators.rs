@@ -5,19 +5,17 @@
 //! runs the group. Bounded, fetched signed, and a failure is only logged: the group itself is
 //! stored either way.
 
-use std::sync::Arc;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
 use futures::StreamExt;
-use plaza_core::Context;
 use plaza_db::group::{self, GroupRow};
 use plaza_db::{person, transaction};
 use serde_json::Value;
 use url::Url;
 
+use crate::AppData;
 use crate::inbox_error::InboxError;
 use crate::objects::collection::{self, Bounds};
 use crate::objects::content::is_local;
@@ -33,7 +31,7 @@ const CONCURRENT_FETCHES: usize = 4;
 
 /// Reads the moderators `json` (the group's fetched document) names and stores them as the
 /// moderators of `group`. A group that names no list keeps the ones stored.
-pub async fn refresh(data: &Data<Arc<Context>>, group: &GroupRow, json: &RemoteActor) {
+pub async fn refresh(data: &Data<AppData>, group: &GroupRow, json: &RemoteActor) {
     if group.local {
         return;
     }
@@ -56,11 +54,7 @@ pub async fn refresh(data: &Data<Arc<Context>>, group: &GroupRow, json: &RemoteA
     }
 }
 
-async fn store(
-    data: &Data<Arc<Context>>,
-    group: &GroupRow,
-    people: &[i64],
-) -> Result<(), InboxError> {
+async fn store(data: &Data<AppData>, group: &GroupRow, people: &[i64]) -> Result<(), InboxError> {
     transaction!(&data.db, InboxError, |conn| {
         group::set_moderators(conn, group.id, people).await?;
         Ok(())
@@ -69,10 +63,7 @@ async fn store(
 
 /// The actor ids the group names as its moderators (at most [`MAX_MODERATORS`]); `None` when it
 /// names none.
-async fn listed(
-    data: &Data<Arc<Context>>,
-    json: &RemoteActor,
-) -> Result<Option<Vec<Url>>, InboxError> {
+async fn listed(data: &Data<AppData>, json: &RemoteActor) -> Result<Option<Vec<Url>>, InboxError> {
     let Some(source) = json.moderators.as_ref().or(json.attributed_to.as_ref()) else {
         return Ok(None);
     };
@@ -95,7 +86,7 @@ async fn listed(
 
 /// The ids a collection lists, inline or on its first page (one more fetch at most). A URL that
 /// turns out to be an actor stands for that actor alone.
-async fn collection(data: &Data<Arc<Context>>, url: &Url) -> Result<Vec<String>, InboxError> {
+async fn collection(data: &Data<AppData>, url: &Url) -> Result<Vec<String>, InboxError> {
     let fetched: ReceivedCollection = fetch_object_http(url, &data.reset_request_count())
         .await?
         .object;
@@ -111,7 +102,7 @@ async fn collection(data: &Data<Arc<Context>>, url: &Url) -> Result<Vec<String>,
 }
 
 /// The stored person with this id, fetched when not known yet; `None` when it cannot be had.
-async fn person_id(data: &Data<Arc<Context>>, id: Url) -> Option<i64> {
+async fn person_id(data: &Data<AppData>, id: Url) -> Option<i64> {
     let known = match data.db.get().await {
         Ok(mut pooled) => person::find_by_ap_id(&mut pooled.conn(), id.as_str()).await,
         Err(e) => Err(e),

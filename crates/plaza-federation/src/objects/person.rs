@@ -1,12 +1,11 @@
 //! A person (or any non-group actor) on another server, cached in `persons`.
 
-use std::sync::Arc;
+use crate::AppData;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::{Actor, Object};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use plaza_core::Context;
 use plaza_db::person::{self, PersonRow, RemotePerson};
 use plaza_db::{instance, transaction};
 use url::Url;
@@ -34,7 +33,7 @@ impl ApubPerson {
 
 #[async_trait]
 impl Object for ApubPerson {
-    type DataType = Arc<Context>;
+    type DataType = AppData;
     type Kind = RemoteActor;
     type Error = InboxError;
 
@@ -108,7 +107,8 @@ impl Object for ApubPerson {
     async fn from_json(json: RemoteActor, data: &Data<Self::DataType>) -> Result<Self, InboxError> {
         let domain = domain_of(&json.id)
             .ok_or_else(|| InboxError::Refused("actor id has no host".into()))?;
-        let sanitized_bio = json.summary.as_deref().map(plaza_core::markdown::sanitize);
+        let sanitized_bio =
+            plaza_core::markdown::sanitize_description(json.summary.as_deref()).await;
         let shared_inbox = json
             .endpoints
             .as_ref()

@@ -186,8 +186,11 @@ impl ComposePage {
         }
     }
 
-    fn with_preview(mut self) -> Self {
-        self.preview_html = Some(markdown::render(&self.body));
+    async fn with_preview(mut self) -> Self {
+        match markdown::render("body", &self.body).await {
+            Ok(html) => self.preview_html = Some(html),
+            Err(e) => self.message = Some(e.to_string()),
+        }
         self
     }
 }
@@ -225,7 +228,7 @@ async fn start(
     let account = poster(&visitor)?;
     let page = ComposePage::thread(state, &visitor, name, Some(&fields)).await?;
     if wants_preview(&fields.intent) {
-        return Ok(render(StatusCode::OK, &page.with_preview()));
+        return Ok(render(StatusCode::OK, &page.with_preview().await));
     }
     let input = threads::ThreadInput {
         title: fields.title,
@@ -280,7 +283,7 @@ async fn answer(
     let account = poster(&visitor)?;
     let page = ComposePage::reply(state, &visitor, thread_id, parent, &fields.body).await?;
     if wants_preview(&fields.intent) {
-        return Ok(render(StatusCode::OK, &page.with_preview()));
+        return Ok(render(StatusCode::OK, &page.with_preview().await));
     }
     let created = comments::create(&state.ctx, account, thread_id, parent, &fields.body).await;
     page.outcome(created, |row| format!("/post/{thread_id}#c-{}", row.id))

@@ -97,11 +97,11 @@ async fn home(
     let page = HomePage {
         layout,
         logo: safe_link(site.icon_url.as_deref()),
-        description_html: site
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .map(plaza_core::markdown::render),
+        description_html: plaza_core::markdown::render_optional(
+            "description",
+            site.description.as_deref().filter(|d| !d.trim().is_empty()),
+        )
+        .await?,
         groups: listing.items.iter().map(GroupItem::from).collect(),
         prev_page: (number > 1).then(|| format!("/?page={}", number - 1)),
         next_page: listing.next_page.map(|n| format!("/?page={n}")),

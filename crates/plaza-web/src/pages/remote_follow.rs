@@ -2,7 +2,6 @@
 //! handle, we look their server up by WebFinger, and send them to its "remote follow" page
 //! (the `http://ostatus.org/schema/1.0/subscribe` template) for the group or thread.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
@@ -10,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use plaza_core::thread_view::{self, CommentSort};
-use plaza_federation::activitypub_federation::resolver::ValidatingDnsResolver;
+use plaza_federation::outgoing::FetchError;
 use serde::Deserialize;
 use url::Url;
 
@@ -138,82 +137,37 @@ struct JrdLink {
     template: Option<String>,
 }
 
-/// Whether federation runs in development mode, where loopback and private addresses may be
-/// reached: the federation library then accepts a loopback URL.
-async fn dev_mode(state: &AppState) -> bool {
-    let Ok(loopback) = Url::parse("http://127.0.0.1/") else {
-        return false;
-    };
-    state
-        .federation
-        .to_request_data()
-        .is_valid_ip(&loopback)
-        .await
-        .is_ok()
-}
-
 /// Finds the visitor's remote-follow page for `object_id`.
 pub async fn subscribe_url(
     state: &AppState,
     handle: &str,
     object_id: &str,
 ) -> Result<String, LookupError> {
-    let dev = dev_mode(state).await;
+    // The instance's outgoing client: outside development mode it asks public servers only,
+    // over https, and checks every redirect the same way.
+    let outgoing = &state.federation.outgoing;
+    let dev = outgoing.dev_mode();
     let (name, domain) = parse_handle(handle, dev)?;
-    let unreachable = || LookupError::Unreachable(domain.clone());
     let scheme = if dev { "http" } else { "https" };
     let mut url = Url::parse(&format!("{scheme}://{domain}/.well-known/webfinger"))
         .map_err(|_| LookupError::BadHandle)?;
     url.query_pairs_mut()
         .append_pair("resource", &format!("acct:{name}@{domain}"));
-    // Outside development mode, no request reaches loopback or private addresses: the address
-    // is checked now, and again by the resolver when connecting (also after redirects).
-    let data = state.federation.to_request_data();
-    data.is_valid_ip(&url)
-        .await
-        .map_err(|_| LookupError::NotPublic(domain.clone()))?;
-    let client = reqwest::Client::builder()
-        .timeout(LOOKUP_TIMEOUT)
-        .connect_timeout(LOOKUP_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-            let literal_ip = !matches!(attempt.url().host(), Some(url::Host::Domain(_)));
-            if attempt.previous().len() >= 3 {
-                attempt.error("too many redirects")
-            } else if !dev && (literal_ip || attempt.url().scheme() != "https") {
-                attempt.error("refused redirect")
-            } else {
-                attempt.follow()
-            }
-        }))
-        .dns_resolver(Arc::new(ValidatingDnsResolver::new(Vec::new(), !dev)))
-        .build()
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot build an HTTP client");
-            unreachable()
-        })?;
-    let mut response = client
-        .get(url)
-        .header(
-            header::ACCEPT,
+    let jrd: Jrd = outgoing
+        .get_json(
+            &url,
             "application/jrd+json, application/json;q=0.9",
+            MAX_WEBFINGER_BYTES,
+            LOOKUP_TIMEOUT,
         )
-        .send()
         .await
         .map_err(|e| {
             tracing::debug!(error = %e, %domain, "WebFinger lookup failed");
-            unreachable()
+            match e {
+                FetchError::Refused(_) => LookupError::NotPublic(domain.clone()),
+                FetchError::Failed(_) => LookupError::Unreachable(domain.clone()),
+            }
         })?;
-    if !response.status().is_success() {
-        return Err(unreachable());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|_| unreachable())? {
-        if body.len() + chunk.len() > MAX_WEBFINGER_BYTES {
-            return Err(unreachable());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let jrd: Jrd = serde_json::from_slice(&body).map_err(|_| unreachable())?;
     let template = jrd
         .links
         .into_iter()

@@ -8,7 +8,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use activitypub_federation::resolver::ValidatingDnsResolver;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http_signature_normalization_reqwest::prelude::{Config, SignExt};
@@ -23,25 +22,6 @@ pub const EXCERPT_BYTES: usize = 512;
 
 /// How long a signature stays valid, as the library sets it.
 const SIGNATURE_LIFETIME: Duration = Duration::from_secs(3600);
-
-/// Timeout of one request, the library's.
-const TIMEOUT: Duration = Duration::from_secs(10);
-
-/// An HTTP client with the same safety settings as the federation library's own: no automatic
-/// redirects (they could lead anywhere), timeouts, and a resolver that refuses loopback and
-/// private addresses outside debug builds.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(TIMEOUT)
-        .connect_timeout(TIMEOUT)
-        .dns_resolver(ValidatingDnsResolver::new(
-            Vec::new(),
-            !cfg!(debug_assertions),
-        ))
-        .build()
-        .unwrap_or_default()
-}
 
 /// A local actor's key, parsed once per round.
 pub struct SigningKey {

@@ -137,11 +137,13 @@ impl DeliveryWorker {
         federation: FederationConfig<AppData>,
         settings: DeliverySettings,
     ) -> Self {
+        // The instance's guarded client, without redirects (a delivery is not redirected).
+        let client = federation.outgoing.for_federation();
         Self {
             ctx,
             federation,
             settings,
-            client: http::client(),
+            client,
         }
     }
 

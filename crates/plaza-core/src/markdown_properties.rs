@@ -144,10 +144,15 @@ proptest! {
         }
     }
 
+    /// What Plaza stores is cleaned again by whoever receives it (another Plaza among them).
+    /// That second pass may re-nest mis-nested markup (`<p><div>` becomes `<p></p><div>`, as
+    /// the HTML parser does), so it is not always the same text; it must stay inert.
     #[test]
-    fn cleaning_twice_changes_nothing(input in hostile()) {
-        if let Ok(once) = sanitize_now(&input) {
-            prop_assert_eq!(sanitize_now(&once).ok(), Some(once));
+    fn cleaning_what_was_cleaned_stays_inert(input in hostile()) {
+        if let Ok(once) = sanitize_now(&input)
+            && let Ok(twice) = sanitize_now(&once)
+        {
+            assert_inert(&twice)?;
         }
     }
 }

@@ -20,6 +20,7 @@ mod remote;
 mod remote_groups;
 mod signatures;
 mod three_instances;
+mod wakeup;
 mod xss;
 
 /// What Mastodon sends when it dereferences an id.

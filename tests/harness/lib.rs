@@ -28,6 +28,8 @@ pub struct TestInstance {
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
+    /// Background tasks started by [`TestInstance::run_background`]; aborted on drop.
+    background: std::sync::Mutex<Vec<JoinHandle<()>>>,
     // Dropped last: the server must stop before its database goes.
     _db: TestDatabase,
 }
@@ -76,6 +78,7 @@ impl TestInstance {
             http: reqwest::Client::new(),
             shutdown: Some(tx),
             server: Some(server),
+            background: std::sync::Mutex::new(Vec::new()),
             _db: db,
         }
     }
@@ -214,6 +217,33 @@ impl TestInstance {
         published + delivered
     }
 
+    /// Starts the background tasks `plaza serve` runs (publisher, delivery worker, wake-up
+    /// listener), with `idle_poll` as both tasks' fallback poll. A long poll leaves only the
+    /// wake-ups to explain a prompt delivery.
+    pub async fn run_background(&self, idle_poll: std::time::Duration) {
+        use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
+        let federation = plaza_federation::config::federation_config(self.ctx.clone(), true)
+            .await
+            .expect("federation config");
+        let settings = DeliverySettings {
+            idle_poll,
+            ..DeliverySettings::default()
+        };
+        let worker = DeliveryWorker::new(self.ctx.clone(), federation, settings);
+        let publisher =
+            plaza_federation::publish::Publisher::new(self.ctx.clone()).with_idle_poll(idle_poll);
+        let never = std::future::pending::<()>;
+        let tasks = [
+            tokio::spawn(worker.run(never())),
+            tokio::spawn(publisher.run(never())),
+            tokio::spawn(plaza_federation::background::listen_for_wakeups(
+                self.ctx.clone(),
+                never(),
+            )),
+        ];
+        self.background.lock().expect("tasks").extend(tasks);
+    }
+
     /// Stops the server and waits for it.
     pub async fn stop(mut self) {
         self.stop_server().await;
@@ -231,6 +261,14 @@ impl TestInstance {
 
 impl Drop for TestInstance {
     fn drop(&mut self) {
+        for task in self
+            .background
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default()
+        {
+            task.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -25,6 +25,7 @@ pub mod thread_view;
 pub mod threads;
 pub mod urls;
 pub mod votes;
+pub mod wakeup;
 
 pub use accounts::Account;
 pub use context::{Context, Settings};
@@ -32,6 +33,7 @@ pub use error::{CoreError, CoreResult};
 pub use origin::{Origin, RemoteContent};
 pub use participation::Participant;
 pub use urls::Urls;
+pub use wakeup::Wakeup;
 
 use rand::RngCore;
 

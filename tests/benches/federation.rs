@@ -72,6 +72,9 @@ fn main() {
         if wanted("fan-out") {
             summary.extend(fan_out_benchmark(&config).await);
         }
+        if wanted("first-delivery") {
+            summary.extend(first_delivery_benchmark(&config).await);
+        }
         println!(
             "\nSummary (median of {} rounds, {}):",
             config.rounds,
@@ -629,6 +632,73 @@ async fn fan_out_benchmark(config: &Config) -> Vec<String> {
             ),
             "deliveries",
             &median(rounds),
+        ));
+    }
+    summary
+}
+
+/// How long after the API call that creates a thread its first delivery reaches a follower, with
+/// the background tasks running as `plaza serve` runs them: once polling only (as before they
+/// could be woken: publisher every 0.5 s, worker every 1 s), once woken by the change itself.
+async fn first_delivery_benchmark(config: &Config) -> Vec<String> {
+    let rounds = config.rounds * 4;
+    println!("\nfirst delivery: API call creating a thread to the first POST at a follower");
+    let mut summary = Vec::new();
+    for woken in [false, true] {
+        let name = if woken { "woken" } else { "polling only" };
+        let plaza = bench_instance().await;
+        let admin = plaza.with_group("support").await;
+        let sinks = vec![Sink::start().await];
+        let group_id = {
+            let mut pooled = plaza.ctx.db.get().await.unwrap();
+            group::find_local(&mut pooled.conn(), "support")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        add_followers(&plaza, group_id, &sinks, 1, true)
+            .await
+            .expect("store the follower");
+        if woken {
+            plaza.run_background(Duration::from_secs(60)).await;
+        } else {
+            plaza.run_background_polling_only().await;
+        }
+        let mut latencies = Vec::new();
+        let all = Instant::now();
+        for round in 1..=rounds {
+            // Rounds start at varying points of the poll cycle.
+            tokio::time::sleep(Duration::from_millis(200 + 37 * round as u64 % 300)).await;
+            let started = Instant::now();
+            admin
+                .thread("support", &format!("First {round}"), "Hello.")
+                .await;
+            while sinks[0].posts.load(Ordering::Relaxed) == 0 {
+                assert!(started.elapsed() < Duration::from_secs(30), "no delivery");
+                tokio::time::sleep(Duration::from_micros(500)).await;
+            }
+            latencies.push(started.elapsed());
+            assert_eq!(sinks[0].take(), 1, "one POST per thread");
+        }
+        let elapsed = all.elapsed();
+        latencies.sort();
+        let m = Measured {
+            requests: rounds,
+            elapsed,
+            latencies,
+        };
+        println!(
+            "  {name:<13} {rounds} threads  p50 {}  p99 {}  max {}",
+            m.percentile(50.0).map_or_else(String::new, ms),
+            m.percentile(99.0).map_or_else(String::new, ms),
+            m.latencies.last().copied().map_or_else(String::new, ms),
+        );
+        plaza.stop().await;
+        summary.push(summary_line(
+            &format!("first delivery of a new thread, {name}"),
+            "threads",
+            &m,
         ));
     }
     summary

@@ -221,26 +221,45 @@ impl TestInstance {
     /// listener), with `idle_poll` as both tasks' fallback poll. A long poll leaves only the
     /// wake-ups to explain a prompt delivery.
     pub async fn run_background(&self, idle_poll: std::time::Duration) {
+        self.start_background(self.ctx.clone(), Some(idle_poll), true)
+            .await;
+    }
+
+    /// Starts the publisher and the delivery worker with their default polls and deaf to
+    /// wake-ups: how they ran before they could be woken (for comparisons).
+    pub async fn run_background_polling_only(&self) {
+        let mut deaf = (*self.ctx).clone();
+        deaf.wakeup = plaza_core::Wakeup::default();
+        self.start_background(Arc::new(deaf), None, false).await;
+    }
+
+    async fn start_background(
+        &self,
+        ctx: Arc<Context>,
+        idle_poll: Option<std::time::Duration>,
+        listen: bool,
+    ) {
         use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
-        let federation = plaza_federation::config::federation_config(self.ctx.clone(), true)
+        let federation = plaza_federation::config::federation_config(ctx.clone(), true)
             .await
             .expect("federation config");
-        let settings = DeliverySettings {
-            idle_poll,
-            ..DeliverySettings::default()
-        };
-        let worker = DeliveryWorker::new(self.ctx.clone(), federation, settings);
-        let publisher =
-            plaza_federation::publish::Publisher::new(self.ctx.clone()).with_idle_poll(idle_poll);
+        let mut settings = DeliverySettings::default();
+        let mut publisher = plaza_federation::publish::Publisher::new(ctx.clone());
+        if let Some(idle_poll) = idle_poll {
+            settings.idle_poll = idle_poll;
+            publisher = publisher.with_idle_poll(idle_poll);
+        }
+        let worker = DeliveryWorker::new(ctx.clone(), federation, settings);
         let never = std::future::pending::<()>;
-        let tasks = [
+        let mut tasks = vec![
             tokio::spawn(worker.run(never())),
             tokio::spawn(publisher.run(never())),
-            tokio::spawn(plaza_federation::background::listen_for_wakeups(
-                self.ctx.clone(),
-                never(),
-            )),
         ];
+        if listen {
+            tasks.push(tokio::spawn(
+                plaza_federation::background::listen_for_wakeups(ctx, never()),
+            ));
+        }
         self.background.lock().expect("tasks").extend(tasks);
     }
 

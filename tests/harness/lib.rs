@@ -221,21 +221,26 @@ impl TestInstance {
     /// listener), with `idle_poll` as both tasks' fallback poll. A long poll leaves only the
     /// wake-ups to explain a prompt delivery.
     pub async fn run_background(&self, idle_poll: std::time::Duration) {
-        self.start_background(self.ctx.clone(), Some(idle_poll), true)
+        self.start_background(self.ctx.clone(), self.ctx.clone(), Some(idle_poll), true)
             .await;
     }
 
     /// Starts the publisher and the delivery worker with their default polls and deaf to
     /// wake-ups: how they ran before they could be woken (for comparisons).
     pub async fn run_background_polling_only(&self) {
-        let mut deaf = (*self.ctx).clone();
-        deaf.wakeup = plaza_core::Wakeup::default();
-        self.start_background(Arc::new(deaf), None, false).await;
+        // Each task gets wake-ups of its own that nobody else pings.
+        let deaf = || {
+            let mut deaf = (*self.ctx).clone();
+            deaf.wakeup = plaza_core::Wakeup::default();
+            Arc::new(deaf)
+        };
+        self.start_background(deaf(), deaf(), None, false).await;
     }
 
     async fn start_background(
         &self,
         ctx: Arc<Context>,
+        publisher_ctx: Arc<Context>,
         idle_poll: Option<std::time::Duration>,
         listen: bool,
     ) {
@@ -244,7 +249,7 @@ impl TestInstance {
             .await
             .expect("federation config");
         let mut settings = DeliverySettings::default();
-        let mut publisher = plaza_federation::publish::Publisher::new(ctx.clone());
+        let mut publisher = plaza_federation::publish::Publisher::new(publisher_ctx);
         if let Some(idle_poll) = idle_poll {
             settings.idle_poll = idle_poll;
             publisher = publisher.with_idle_poll(idle_poll);

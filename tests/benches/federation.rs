@@ -480,12 +480,10 @@ impl Sink {
         let app = Router::new()
             .route("/{*path}", post(receive))
             .with_state(posts.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (base, domain) = plaza_tests::serve_loopback(app).await;
         Self {
-            base: format!("http://localhost:{port}"),
-            domain: format!("localhost:{port}"),
+            base,
+            domain,
             posts,
         }
     }
@@ -557,14 +555,7 @@ async fn fan_out_benchmark(config: &Config) -> Vec<String> {
         };
         let plaza = bench_instance().await;
         let admin = plaza.with_group("support").await;
-        let group_id = {
-            let mut pooled = plaza.ctx.db.get().await.unwrap();
-            group::find_local(&mut pooled.conn(), "support")
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let group_id = local_group_id(&plaza, "support").await;
         add_followers(
             &plaza,
             group_id,
@@ -649,14 +640,7 @@ async fn first_delivery_benchmark(config: &Config) -> Vec<String> {
         let plaza = bench_instance().await;
         let admin = plaza.with_group("support").await;
         let sinks = vec![Sink::start().await];
-        let group_id = {
-            let mut pooled = plaza.ctx.db.get().await.unwrap();
-            group::find_local(&mut pooled.conn(), "support")
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let group_id = local_group_id(&plaza, "support").await;
         add_followers(&plaza, group_id, &sinks, 1, true)
             .await
             .expect("store the follower");
@@ -705,6 +689,16 @@ async fn first_delivery_benchmark(config: &Config) -> Vec<String> {
         ));
     }
     summary
+}
+
+/// The id of the local group `name`.
+async fn local_group_id(plaza: &TestInstance, name: &str) -> i64 {
+    let mut pooled = plaza.ctx.db.get().await.unwrap();
+    group::find_local(&mut pooled.conn(), name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 /// An instance without rate limits: the benchmark sends everything from one address.

@@ -680,3 +680,16 @@ pub fn assert_inert(html: &str) {
         }
     }
 }
+
+/// Serves `app` on a loopback port, as a fake remote server; returns its base URL and domain.
+pub async fn serve_loopback(app: axum::Router) -> (String, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let port = listener.local_addr().expect("local address").port();
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("fake server") });
+    (
+        format!("http://localhost:{port}"),
+        format!("localhost:{port}"),
+    )
+}

@@ -75,6 +75,9 @@ fn main() {
         if wanted("limits") {
             limits_benchmark().await;
         }
+        if wanted("first-delivery") {
+            summary.extend(first_delivery_benchmark(&config).await);
+        }
         println!(
             "\nSummary (median of {} rounds, {}):",
             config.rounds,
@@ -490,12 +493,10 @@ impl Sink {
         let app = Router::new()
             .route("/{*path}", post(receive))
             .with_state(posts.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (base, domain) = plaza_tests::serve_loopback(app).await;
         Self {
-            base: format!("http://localhost:{port}"),
-            domain: format!("localhost:{port}"),
+            base,
+            domain,
             posts,
         }
     }
@@ -567,14 +568,7 @@ async fn fan_out_benchmark(config: &Config) -> Vec<String> {
         };
         let plaza = bench_instance().await;
         let admin = plaza.with_group("support").await;
-        let group_id = {
-            let mut pooled = plaza.ctx.db.get().await.unwrap();
-            group::find_local(&mut pooled.conn(), "support")
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let group_id = local_group_id(&plaza, "support").await;
         add_followers(
             &plaza,
             group_id,
@@ -645,6 +639,79 @@ async fn fan_out_benchmark(config: &Config) -> Vec<String> {
         ));
     }
     summary
+}
+
+/// How long after the API call that creates a thread its first delivery reaches a follower, with
+/// the background tasks running as `plaza serve` runs them: once polling only (as before they
+/// could be woken: publisher every 0.5 s, worker every 1 s), once woken by the change itself.
+async fn first_delivery_benchmark(config: &Config) -> Vec<String> {
+    let rounds = config.rounds * 4;
+    println!("\nfirst delivery: API call creating a thread to the first POST at a follower");
+    let mut summary = Vec::new();
+    for woken in [true, false] {
+        let name = if woken { "woken" } else { "polling only" };
+        let plaza = bench_instance().await;
+        let admin = plaza.with_group("support").await;
+        let sinks = vec![Sink::start().await];
+        let group_id = local_group_id(&plaza, "support").await;
+        add_followers(&plaza, group_id, &sinks, 1, true)
+            .await
+            .expect("store the follower");
+        if woken {
+            plaza.run_background(Duration::from_secs(60)).await;
+        } else {
+            plaza.run_background_polling_only().await;
+        }
+        let mut latencies = Vec::new();
+        let all = Instant::now();
+        for round in 1..=rounds {
+            // Rounds start at varying points of the poll cycle.
+            tokio::time::sleep(Duration::from_millis(200 + 37 * round as u64 % 300)).await;
+            let started = Instant::now();
+            admin
+                .thread("support", &format!("First {round}"), "Hello.")
+                .await;
+            while sinks[0].posts.load(Ordering::Relaxed) == 0 {
+                assert!(
+                    started.elapsed() < Duration::from_secs(10),
+                    "no delivery ({name})"
+                );
+                tokio::time::sleep(Duration::from_micros(500)).await;
+            }
+            latencies.push(started.elapsed());
+            assert_eq!(sinks[0].take(), 1, "one POST per thread");
+        }
+        let elapsed = all.elapsed();
+        latencies.sort();
+        let m = Measured {
+            requests: rounds,
+            elapsed,
+            latencies,
+        };
+        println!(
+            "  {name:<13} {rounds} threads  p50 {}  p99 {}  max {}",
+            m.percentile(50.0).map_or_else(String::new, ms),
+            m.percentile(99.0).map_or_else(String::new, ms),
+            m.latencies.last().copied().map_or_else(String::new, ms),
+        );
+        plaza.stop().await;
+        summary.push(summary_line(
+            &format!("first delivery of a new thread, {name}"),
+            "threads",
+            &m,
+        ));
+    }
+    summary
+}
+
+/// The id of the local group `name`.
+async fn local_group_id(plaza: &TestInstance, name: &str) -> i64 {
+    let mut pooled = plaza.ctx.db.get().await.unwrap();
+    group::find_local(&mut pooled.conn(), name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 /// An instance without rate limits: the benchmark sends everything from one address.

@@ -99,12 +99,10 @@ impl Sink {
         let app = Router::new()
             .route("/{*path}", post(receive))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (base, domain) = plaza_tests::serve_loopback(app).await;
         Self {
-            base: format!("http://localhost:{port}"),
-            domain: format!("localhost:{port}"),
+            base,
+            domain,
             state,
         }
     }

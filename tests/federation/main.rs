@@ -25,6 +25,7 @@ mod remote_groups;
 mod reply_contexts;
 mod signatures;
 mod three_instances;
+mod wakeup;
 mod xss;
 
 /// What Mastodon sends when it dereferences an id.

@@ -29,6 +29,8 @@ pub struct TestInstance {
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
+    /// Background tasks started by [`TestInstance::run_background`]; aborted on drop.
+    background: std::sync::Mutex<Vec<JoinHandle<()>>>,
     // Dropped last: the server must stop before its database goes.
     _db: TestDatabase,
 }
@@ -92,6 +94,7 @@ impl TestInstance {
             http: reqwest::Client::new(),
             shutdown: Some(tx),
             server: Some(server),
+            background: std::sync::Mutex::new(Vec::new()),
             _db: db,
         }
     }
@@ -230,6 +233,57 @@ impl TestInstance {
         published + delivered
     }
 
+    /// Starts the background tasks `plaza serve` runs (publisher, delivery worker, wake-up
+    /// listener), with `idle_poll` as both tasks' fallback poll. A long poll leaves only the
+    /// wake-ups to explain a prompt delivery.
+    pub async fn run_background(&self, idle_poll: std::time::Duration) {
+        self.start_background(self.ctx.clone(), self.ctx.clone(), Some(idle_poll), true)
+            .await;
+    }
+
+    /// Starts the publisher and the delivery worker with their default polls and deaf to
+    /// wake-ups: how they ran before they could be woken (for comparisons).
+    pub async fn run_background_polling_only(&self) {
+        // Each task gets wake-ups of its own that nobody else pings.
+        let deaf = || {
+            let mut deaf = (*self.ctx).clone();
+            deaf.wakeup = plaza_core::Wakeup::default();
+            Arc::new(deaf)
+        };
+        self.start_background(deaf(), deaf(), None, false).await;
+    }
+
+    async fn start_background(
+        &self,
+        ctx: Arc<Context>,
+        publisher_ctx: Arc<Context>,
+        idle_poll: Option<std::time::Duration>,
+        listen: bool,
+    ) {
+        use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
+        let federation = plaza_federation::config::federation_config(ctx.clone(), true)
+            .await
+            .expect("federation config");
+        let mut settings = DeliverySettings::default();
+        let mut publisher = plaza_federation::publish::Publisher::new(publisher_ctx);
+        if let Some(idle_poll) = idle_poll {
+            settings.idle_poll = idle_poll;
+            publisher = publisher.with_idle_poll(idle_poll);
+        }
+        let worker = DeliveryWorker::new(ctx.clone(), federation, settings);
+        let never = std::future::pending::<()>;
+        let mut tasks = vec![
+            tokio::spawn(worker.run(never())),
+            tokio::spawn(publisher.run(never())),
+        ];
+        if listen {
+            tasks.push(tokio::spawn(
+                plaza_federation::background::listen_for_wakeups(ctx, never()),
+            ));
+        }
+        self.background.lock().expect("tasks").extend(tasks);
+    }
+
     /// Stops the server and waits for it.
     pub async fn stop(mut self) {
         self.stop_server().await;
@@ -247,6 +301,14 @@ impl TestInstance {
 
 impl Drop for TestInstance {
     fn drop(&mut self) {
+        for task in self
+            .background
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default()
+        {
+            task.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -633,4 +695,17 @@ pub fn assert_inert(html: &str) {
             );
         }
     }
+}
+
+/// Serves `app` on a loopback port, as a fake remote server; returns its base URL and domain.
+pub async fn serve_loopback(app: axum::Router) -> (String, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let port = listener.local_addr().expect("local address").port();
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("fake server") });
+    (
+        format!("http://localhost:{port}"),
+        format!("localhost:{port}"),
+    )
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use plaza_db::comment::{CommentRow, NewComment};
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::post::PostRow;
-use plaza_db::{DbConn, comment, event, now, post, transaction};
+use plaza_db::{DbConn, comment, event, now, post};
 
 use crate::limits::{COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, check_body};
 use crate::origin::{Origin, RemoteContent};
@@ -27,7 +27,7 @@ pub async fn create(
     body: &str,
 ) -> CoreResult<CommentRow> {
     let (body, body_html) = check_text(body).await?;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
         let row = insert(
             conn,
@@ -73,7 +73,7 @@ pub async fn receive(
 ) -> CoreResult<Option<CommentRow>> {
     let content = &reply.content;
     let body_html = markdown::sanitize("content", &content.html).await?;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         if comment::find_by_ap_id(conn, &content.ap_id)
             .await?
             .is_some()
@@ -225,7 +225,7 @@ async fn record(
 /// Edits a comment (author only).
 pub async fn edit(ctx: &Context, account: &Account, id: i64, body: &str) -> CoreResult<CommentRow> {
     let (body, body_html) = check_text(body).await?;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account.into(), "comment")?;
         let row = comment::update_content(conn, id, Some(&body), &body_html).await?;
@@ -250,7 +250,7 @@ pub async fn distinguish(
     id: i64,
     distinguished: bool,
 ) -> CoreResult<CommentRow> {
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account.into(), "comment")?;
         let group_id = post::find(conn, row.post_id).await?.group_id;
@@ -284,7 +284,7 @@ pub async fn receive_edit(
     origin: Origin<'_>,
 ) -> CoreResult<Option<CommentRow>> {
     let body_html = markdown::sanitize("content", &content.html).await?;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let Some(row) = comment::find_by_ap_id(conn, &content.ap_id).await? else {
             return Ok(None);
         };
@@ -319,7 +319,7 @@ pub async fn take_down(
     id: i64,
     origin: Origin<'_>,
 ) -> CoreResult<()> {
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, who, "comment")?;
         let row = comment::mark_deleted(conn, id).await?;

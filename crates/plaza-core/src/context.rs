@@ -6,7 +6,7 @@ use std::time::Duration;
 use plaza_db::{DbPool, instance, person, site};
 
 use crate::keys::KeyPair;
-use crate::{CoreError, CoreResult, Urls, keys};
+use crate::{CoreError, CoreResult, Urls, Wakeup, keys};
 
 /// Settings the core reads.
 #[derive(Debug, Clone)]
@@ -35,6 +35,8 @@ pub struct Context {
     pub urls: Urls,
     /// Settings.
     pub settings: Settings,
+    /// Wakes the background tasks when there is work (shared by clones).
+    pub wakeup: Wakeup,
     local_instance_id: i64,
     instance_keys: KeyPair,
 }
@@ -88,6 +90,7 @@ impl Context {
             db,
             urls,
             settings,
+            wakeup: Wakeup::default(),
             local_instance_id: local.id,
             instance_keys,
         })

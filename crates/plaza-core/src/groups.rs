@@ -3,7 +3,7 @@
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::{GroupRow, GroupView, NewGroup};
 use plaza_db::person::PersonBrief;
-use plaza_db::{DbError, Page, event, group, now, transaction};
+use plaza_db::{DbError, Page, event, group, now};
 
 use crate::limits::{GROUP_DESCRIPTION_MAX, GROUP_TITLE_MAX, check_body, check_line, check_name};
 use crate::{Account, Context, CoreError, CoreResult, Listing, keys, markdown};
@@ -66,7 +66,7 @@ pub async fn create(
     let followers = ctx.urls.group_followers(&name);
     let shared_inbox = ctx.urls.shared_inbox();
     let instance_id = ctx.local_instance_id();
-    let result = transaction!(&ctx.db, CoreError, |conn| {
+    let result = crate::event_transaction!(ctx, |conn| {
         if group::find_local(conn, &name).await?.is_some() {
             return Err(CoreError::Conflict(format!(
                 "a group named '{name}' exists"
@@ -193,7 +193,7 @@ pub async fn update(
         .as_deref()
         .map(|d| check_body("description", d, GROUP_DESCRIPTION_MAX, false))
         .transpose()?;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_named(ctx, conn, name).await?;
         ensure_local_moderator(conn, &row, account).await?;
         let description_source = match &description {
@@ -237,7 +237,7 @@ pub async fn set_moderator(
     person_id: i64,
     add: bool,
 ) -> CoreResult<GroupDetails> {
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_named(ctx, conn, name).await?;
         ensure_local_moderator(conn, &row, account).await?;
         let changed = if add {

@@ -26,6 +26,7 @@ pub mod thread_view;
 pub mod threads;
 pub mod urls;
 pub mod votes;
+pub mod wakeup;
 
 pub use accounts::Account;
 pub use context::{Context, Settings};
@@ -33,6 +34,7 @@ pub use error::{CoreError, CoreResult};
 pub use origin::{Origin, RemoteContent};
 pub use participation::Participant;
 pub use urls::Urls;
+pub use wakeup::Wakeup;
 
 use rand::RngCore;
 

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::GroupRow;
 use plaza_db::mod_log::{self, NewModLog};
-use plaza_db::{DbConn, comment, event, group, post, transaction};
+use plaza_db::{DbConn, comment, event, group, post};
 use serde_json::json;
 
 use crate::limits::{REASON_MAX, check_line};
@@ -183,7 +183,7 @@ pub async fn apply(
 ) -> CoreResult<()> {
     // Lemmy sends an empty `summary` on a removal without a reason: no reason either.
     let reason = reason.filter(|r| !r.trim().is_empty());
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let subject = subject(conn, action).await?;
         ensure_may_moderate(conn, &subject.group, who, origin).await?;
         let changed = match action {

@@ -83,7 +83,7 @@ async fn store(
     ap_id: Option<&str>,
     origin: Origin<'_>,
 ) -> CoreResult<Option<ReportRow>> {
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let (group_id, post_id, comment_id) = place(conn, target).await?;
         let Some(row) = report::insert(
             conn,

@@ -7,7 +7,7 @@ use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::GroupRow;
 use plaza_db::person::PersonBrief;
 use plaza_db::post::{NewPost, PostRow, ThreadSort};
-use plaza_db::{DbConn, Page, event, group, now, post, transaction, vote};
+use plaza_db::{DbConn, Page, event, group, now, post, vote};
 
 use crate::limits::{POST_BODY_MAX, POST_TITLE_MAX, check_body, check_line, check_url};
 use crate::origin::{Origin, RemoteContent};
@@ -76,7 +76,7 @@ pub async fn create(
     input: ThreadInput,
 ) -> CoreResult<PostRow> {
     let input = check_input(input).await?;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let group = crate::groups::find_named(ctx, conn, group_name).await?;
         ensure_may_start_thread(conn, &group, account.into()).await?;
         let row = insert(conn, &group, account.person_id, &input, None, now()).await?;
@@ -120,7 +120,7 @@ pub async fn receive(
         body_html: markdown::sanitize("content", &content.html).await?,
         url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
     };
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         if post::find_by_ap_id(conn, &content.ap_id).await?.is_some() {
             return Ok(None);
         }
@@ -250,7 +250,7 @@ pub async fn edit(
     id: i64,
     patch: ThreadPatch,
 ) -> CoreResult<PostRow> {
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, account.into(), "thread")?;
         let input = check_input(ThreadInput {
@@ -271,7 +271,7 @@ pub async fn receive_edit(
     origin: Origin<'_>,
 ) -> CoreResult<Option<PostRow>> {
     let content = &thread.content;
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let Some(row) = post::find_by_ap_id(conn, &content.ap_id).await? else {
             return Ok(None);
         };
@@ -324,7 +324,7 @@ pub async fn take_down(
     id: i64,
     origin: Origin<'_>,
 ) -> CoreResult<()> {
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, who, "thread")?;
         post::mark_deleted(conn, id).await?;

@@ -2,7 +2,7 @@
 
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::vote::VoteTarget;
-use plaza_db::{comment, event, post, transaction, vote};
+use plaza_db::{comment, event, post, vote};
 
 use crate::origin::Origin;
 use crate::participation::{Participant, ensure_not_banned};
@@ -68,7 +68,7 @@ pub async fn cast(
             .and_then(|id| id.as_str())
             .map(str::to_owned),
     };
-    transaction!(&ctx.db, CoreError, |conn| {
+    crate::event_transaction!(ctx, |conn| {
         let (group_id, post_id, comment_id) = match target {
             VoteTarget::Post(id) => {
                 let row = post::find_for_update(conn, id)

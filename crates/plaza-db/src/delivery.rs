@@ -72,6 +72,9 @@ pub async fn enqueue(
             .execute(c)
             .await)?;
     }
+    if queued > 0 {
+        crate::notify::send(conn, crate::notify::DELIVERIES).await?;
+    }
     Ok(queued)
 }
 

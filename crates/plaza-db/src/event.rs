@@ -70,13 +70,13 @@ pub struct NewEvent {
     pub payload: Option<serde_json::Value>,
 }
 
-/// Appends an event.
+/// Appends an event (and, on PostgreSQL, wakes the publishers of every process at commit).
 pub async fn record(conn: &mut DbConn<'_>, kind: EventKind, event: NewEvent) -> DbResult<i64> {
     let now = now();
     let payload = event
         .payload
         .map_or_else(|| "{}".to_owned(), |p| p.to_string());
-    on_conn!(conn, |c| Ok(diesel::insert_into(events::table)
+    let id = on_conn!(conn, |c| diesel::insert_into(events::table)
         .values((
             events::kind.eq(kind.as_str()),
             events::actor_id.eq(event.actor_id),
@@ -88,7 +88,9 @@ pub async fn record(conn: &mut DbConn<'_>, kind: EventKind, event: NewEvent) -> 
         ))
         .returning(events::id)
         .get_result(c)
-        .await?))
+        .await)?;
+    crate::notify::send(conn, crate::notify::EVENTS).await?;
+    Ok(id)
 }
 
 /// The oldest events not yet processed, in order.

@@ -16,6 +16,7 @@ pub mod local_user;
 pub mod maintenance;
 pub mod migrate;
 pub mod mod_log;
+pub mod notify;
 pub mod person;
 pub mod pool;
 pub mod post;

@@ -130,6 +130,7 @@ pub async fn follow(
         delivery::enqueue(conn, &id, &me.ap_id, &follow, [group.inbox_url.clone()]).await?;
         Ok(true)
     })?;
+    data.wakeup.deliveries_queued();
     Ok(FollowState { group, pending })
 }
 
@@ -160,5 +161,6 @@ pub async fn unfollow(
         delivery::enqueue(conn, &id, &me.ap_id, &undo, [group.inbox_url.clone()]).await?;
         Ok(())
     })?;
+    data.wakeup.deliveries_queued();
     Ok(group)
 }

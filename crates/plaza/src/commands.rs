@@ -351,6 +351,12 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let publisher = Publisher::new(ctx.clone());
     let publisher = tokio::spawn(publisher.run(stopped(stop_rx.clone())));
     let maintenance = tokio::spawn(prune_hourly(ctx.clone(), stopped(stop_rx.clone())));
+    // Other processes on the same PostgreSQL database wake this one's tasks (the poll stays
+    // the fallback).
+    let wakeups = tokio::spawn(plaza_federation::background::listen_for_wakeups(
+        ctx.clone(),
+        stopped(stop_rx.clone()),
+    ));
     let state = AppState {
         ctx,
         config: Arc::new(WebConfig {
@@ -373,6 +379,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let _ = worker.await;
     let _ = publisher.await;
     let _ = maintenance.await;
+    let _ = wakeups.await;
     served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");
     Ok(())

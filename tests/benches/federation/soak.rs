@@ -15,13 +15,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use plaza_db::{delivery, group};
+use plaza_db::delivery;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
 use plaza_tests::RequestSigner;
 use serde_json::{Value, json};
 
-use crate::{Remote, Sink, add_followers, bench_instance, rss_mib};
+use crate::{Remote, Sink, add_followers, bench_instance, local_group_id, rss_mib};
 
 /// One answer: which minute, what kind of request, its status and how long it took.
 #[derive(Clone, Copy)]
@@ -94,14 +94,7 @@ pub async fn soak() {
     let admin = plaza.with_group("support").await;
     let remote = Arc::new(Remote::start(200).await);
     let sinks = futures::future::join_all((0..20).map(|_| Sink::start())).await;
-    let group_id = {
-        let mut pooled = plaza.ctx.db.get().await.unwrap();
-        group::find_local(&mut pooled.conn(), "support")
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
+    let group_id = local_group_id(&plaza, "support").await;
     add_followers(&plaza, group_id, &sinks, 10, true)
         .await
         .unwrap();

@@ -94,6 +94,7 @@ impl Follow {
                 .map_err(|e| InboxError::Refused(e.to_string()))?;
             Ok(())
         })?;
+        data.wakeup.deliveries_queued();
         tracing::info!(follower = %follower.row.ap_id, group = %group.name, "new follower");
         Ok(())
     }

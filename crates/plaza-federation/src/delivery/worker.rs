@@ -151,7 +151,8 @@ impl DeliveryWorker {
     /// are taken up again, by this process after a restart or by another one.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         let idle = self.settings.idle_poll;
-        crate::background::run_rounds("delivery", idle, shutdown, || self.run_once()).await;
+        let wake = self.ctx.wakeup.deliveries();
+        crate::background::run_rounds("delivery", idle, wake, shutdown, || self.run_once()).await;
     }
 
     /// Claims one batch of due deliveries and sends them; returns how many were handled.

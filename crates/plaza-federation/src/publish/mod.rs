@@ -41,32 +41,51 @@ pub const PUBLISHED_KINDS: [&str; 11] = [
 pub struct Publisher {
     ctx: Arc<Context>,
     batch: i64,
+    idle_poll: Duration,
 }
 
 impl Publisher {
     /// A publisher for one instance.
     pub fn new(ctx: Arc<Context>) -> Self {
-        Self { ctx, batch: 100 }
+        Self {
+            ctx,
+            batch: 100,
+            idle_poll: Duration::from_millis(500),
+        }
+    }
+
+    /// How long to wait for work when no wake-up comes (the fallback for a lost one).
+    pub fn with_idle_poll(mut self, idle_poll: Duration) -> Self {
+        self.idle_poll = idle_poll;
+        self
     }
 
     /// Publishes pending events until `shutdown` resolves.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
-        let idle = Duration::from_millis(500);
-        crate::background::run_rounds("publish", idle, shutdown, || self.run_once()).await;
+        let wake = self.ctx.wakeup.events();
+        crate::background::run_rounds("publish", self.idle_poll, wake, shutdown, || {
+            self.run_once()
+        })
+        .await;
     }
 
     /// Publishes one batch of pending events; returns how many were handled.
     pub async fn run_once(&self) -> CoreResult<usize> {
         let ctx = &self.ctx;
         let batch = self.batch;
-        transaction!(&ctx.db, CoreError, |conn| {
+        let handled = transaction!(&ctx.db, CoreError, |conn| {
             let events = event::claim_pending(conn, &PUBLISHED_KINDS, batch).await?;
             for e in &events {
                 publish(ctx, conn, e).await?;
                 event::mark_processed(conn, e.id).await?;
             }
             Ok(events.len())
-        })
+        })?;
+        if handled > 0 {
+            // Committed: the worker can claim what these events queued.
+            ctx.wakeup.deliveries_queued();
+        }
+        Ok(handled)
     }
 }
 

@@ -47,6 +47,21 @@ async fn announce(plaza: &TestInstance, community: &FakeRemote, n: u32, activity
     assert_eq!(status, 202, "{body}");
 }
 
+/// `author`'s new thread in `community` (its first), as the community passes it on: the
+/// `Page`'s id and the `Create`.
+fn thread_in(community: &FakeRemote, author: &str, title: &str, html: &str) -> (String, Value) {
+    let page = format!("{}/post/1", community.base);
+    let create = json!({
+        "id": format!("{}/activities/create/1", community.base), "type": "Create",
+        "actor": author, "to": [PUBLIC], "cc": [community.bob],
+        "object": {
+            "id": page, "type": "Page", "attributedTo": author, "to": [community.bob, PUBLIC],
+            "audience": community.bob, "name": title, "content": html
+        }
+    });
+    (page, create)
+}
+
 async fn post_row(plaza: &TestInstance, ap_id: &str) -> PostRow {
     let mut pooled = plaza.ctx.db.get().await.unwrap();
     plaza_db::post::find_by_ap_id(&mut pooled.conn(), ap_id)
@@ -143,15 +158,7 @@ async fn a_followed_group_cannot_act_on_content_of_another_group() {
     let carol = g2.serve_person("/u/carol");
 
     // g2 passes on carol's thread; it lands in our copy of g2.
-    let page = format!("{}/post/1", g2.base);
-    let create = json!({
-        "id": format!("{}/activities/create/1", g2.base), "type": "Create",
-        "actor": carol, "to": [PUBLIC], "cc": [g2.bob],
-        "object": {
-            "id": page, "type": "Page", "attributedTo": carol, "to": [g2.bob, PUBLIC],
-            "audience": g2.bob, "name": "In g2", "content": "<p>hello</p>"
-        }
-    });
+    let (page, create) = thread_in(&g2, &carol, "In g2", "<p>hello</p>");
     announce(&plaza, &g2, 1, create.clone()).await;
     assert!(!post_row(&plaza, &page).await.removed);
 
@@ -206,15 +213,7 @@ async fn a_third_servers_activity_is_applied_only_as_its_origin_serves_it() {
     let dora = g1.serve_person("/u/dora");
     let third = FakeRemote::start().await;
 
-    let page = format!("{}/post/1", g1.base);
-    let create = json!({
-        "id": format!("{}/activities/create/1", g1.base), "type": "Create",
-        "actor": dora, "to": [PUBLIC], "cc": [g1.bob],
-        "object": {
-            "id": page, "type": "Page", "attributedTo": dora, "to": [g1.bob, PUBLIC],
-            "audience": g1.bob, "name": "Hello", "content": "<p>hi</p>"
-        }
-    });
+    let (page, create) = thread_in(&g1, &dora, "Hello", "<p>hi</p>");
     announce(&plaza, &g1, 1, create).await;
 
     // bob on a third server "likes" it, says g1; bob's server has no such activity.
@@ -246,15 +245,7 @@ async fn nothing_a_group_announces_is_applied_while_our_follow_is_pending() {
     plaza.member("ada").await;
     let g1 = followed_community(&plaza, "ada", "/c/g1", false).await;
     let dora = g1.serve_person("/u/dora");
-    let page = format!("{}/post/1", g1.base);
-    let create = json!({
-        "id": format!("{}/activities/create/1", g1.base), "type": "Create",
-        "actor": dora, "to": [PUBLIC], "cc": [g1.bob],
-        "object": {
-            "id": page, "type": "Page", "attributedTo": dora, "to": [g1.bob, PUBLIC],
-            "audience": g1.bob, "name": "Early", "content": "<p>too soon</p>"
-        }
-    });
+    let (page, create) = thread_in(&g1, &dora, "Early", "<p>too soon</p>");
     announce(&plaza, &g1, 1, create).await;
     let mut pooled = plaza.ctx.db.get().await.unwrap();
     let stored = plaza_db::post::find_by_ap_id(&mut pooled.conn(), &page)

@@ -153,24 +153,13 @@ pub async fn soak() {
                     &body,
                 )
                 .await;
-            let (client, plaza, samples) = (client.clone(), plaza.clone(), samples.clone());
-            in_flight.push(tokio::spawn(async move {
-                let mut headers = signed.headers.clone();
-                headers.remove(reqwest::header::CONTENT_LENGTH);
-                let start = Instant::now();
-                let status = client
-                    .post(format!("{}/inbox", plaza.base))
-                    .headers(headers)
-                    .body(signed.body)
-                    .send()
-                    .await
-                    .map_or(599, |r| r.status().as_u16());
-                samples.lock().unwrap().push(Sample {
-                    minute,
-                    status,
-                    latency: start.elapsed(),
-                });
-            }));
+            let mut headers = signed.headers.clone();
+            headers.remove(reqwest::header::CONTENT_LENGTH);
+            let request = client
+                .post(format!("{}/inbox", plaza.base))
+                .headers(headers)
+                .body(signed.body);
+            in_flight.push(tokio::spawn(timed(request, samples.clone(), minute)));
         }
         // Reads: pages and API, as visitors and apps do.
         for path in [
@@ -180,20 +169,8 @@ pub async fn soak() {
             "/api/v1/groups/support/threads".to_owned(),
             format!("/api/v1/threads/{first}"),
         ] {
-            let (client, plaza, samples) = (client.clone(), plaza.clone(), samples.clone());
-            in_flight.push(tokio::spawn(async move {
-                let start = Instant::now();
-                let status = client
-                    .get(format!("{}{path}", plaza.base))
-                    .send()
-                    .await
-                    .map_or(599, |r| r.status().as_u16());
-                samples.lock().unwrap().push(Sample {
-                    minute,
-                    status,
-                    latency: start.elapsed(),
-                });
-            }));
+            let request = client.get(format!("{}{path}", plaza.base));
+            in_flight.push(tokio::spawn(timed(request, samples.clone(), minute)));
         }
         if second % 60 == 30 {
             let answer = admin
@@ -274,6 +251,17 @@ pub async fn soak() {
         received >= fan_outs * sinks.len(),
         "each follower server got each new thread"
     );
+}
+
+/// Sends one request and records its status (599 when no answer came) and latency.
+async fn timed(request: reqwest::RequestBuilder, samples: Arc<Mutex<Vec<Sample>>>, minute: u64) {
+    let start = Instant::now();
+    let status = request.send().await.map_or(599, |r| r.status().as_u16());
+    samples.lock().unwrap().push(Sample {
+        minute,
+        status,
+        latency: start.elapsed(),
+    });
 }
 
 fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {

@@ -12,6 +12,10 @@ use url::Url;
 /// The prefix of the error a refused URL gets, so the inbox can answer 403.
 pub const BLOCKED: &str = "blocked:";
 
+/// The prefix of the error when the lists cannot be read (the database is away), so the inbox
+/// can answer 503 and the sender retries, instead of a refusal it would not retry.
+pub const UNAVAILABLE: &str = "blocklist unavailable:";
+
 /// Checks URLs against the block list and, in allow-list mode, the allow-list.
 #[derive(Clone)]
 pub struct InstanceBlocklist {
@@ -36,11 +40,11 @@ impl UrlVerifier for InstanceBlocklist {
             .db
             .get()
             .await
-            .map_err(|e| LibError::Other(format!("blocklist unavailable: {e}")))?;
+            .map_err(|e| LibError::Other(format!("{UNAVAILABLE} {e}")))?;
         match instance::federates_with(&mut pooled.conn(), &domain).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(refusal)) => Err(LibError::Other(format!("{BLOCKED} {domain} is {refusal}"))),
-            Err(e) => Err(LibError::Other(format!("blocklist unavailable: {e}"))),
+            Err(e) => Err(LibError::Other(format!("{UNAVAILABLE} {e}"))),
         }
     }
 }

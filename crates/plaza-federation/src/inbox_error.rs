@@ -42,6 +42,10 @@ impl InboxError {
                 LibError::Other(m) if m.starts_with(crate::blocklist::BLOCKED) => {
                     (StatusCode::FORBIDDEN, "blocked")
                 }
+                // The block list could not be read: not a refusal, the sender should retry.
+                LibError::Other(m) if m.starts_with(crate::blocklist::UNAVAILABLE) => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+                }
                 _ => (StatusCode::BAD_REQUEST, "refused"),
             },
             InboxError::Refused(_) => (StatusCode::BAD_REQUEST, "refused"),
@@ -83,5 +87,27 @@ impl IntoResponse for InboxError {
 impl From<plaza_db::reexports::diesel::result::Error> for InboxError {
     fn from(err: plaza_db::reexports::diesel::result::Error) -> Self {
         InboxError::from(plaza_db::DbError::from(err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_block_list_asks_the_sender_to_retry_and_a_block_refuses() {
+        let unavailable = InboxError::Protocol(LibError::Other(format!(
+            "{} database connection pool: timed out",
+            crate::blocklist::UNAVAILABLE
+        )));
+        assert_eq!(
+            unavailable.status(),
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        );
+        let blocked = InboxError::Protocol(LibError::Other(format!(
+            "{} evil.example is blocked",
+            crate::blocklist::BLOCKED
+        )));
+        assert_eq!(blocked.status(), (StatusCode::FORBIDDEN, "blocked"));
     }
 }

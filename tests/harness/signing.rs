@@ -63,6 +63,9 @@ impl Middleware for Keep {
 pub struct RequestSigner {
     config: FederationConfig<Arc<Context>>,
     kept: Keep,
+    /// One signing at a time, so that the request kept is the one this call made; each is taken
+    /// out as it is returned, so that a long run (the soak) does not hold every request it sent.
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl RequestSigner {
@@ -82,7 +85,11 @@ impl RequestSigner {
             .build()
             .await
             .expect("a signing configuration");
-        Self { config, kept }
+        Self {
+            config,
+            kept,
+            turn: Arc::default(),
+        }
     }
 
     /// `activity` as `actor_id` (whose key is `private_key_pem`) would POST it to `target`.
@@ -99,16 +106,19 @@ impl RequestSigner {
         let signer = Signer::new(actor_id, private_key_pem.to_owned()).expect("a signer");
         let target = url::Url::parse(target).expect("a target URL");
         let data = self.config.to_request_data();
-        let before = self.kept.0.lock().expect("signed requests").len();
+        let _turn = self.turn.lock().await;
+        self.kept.0.lock().expect("signed requests").clear();
         for task in SendActivityTask::prepare(&stored, &signer, vec![target], &data)
             .await
             .expect("prepared")
         {
             task.sign_and_send(&data).await.expect("signed");
         }
-        let kept = self.kept.0.lock().expect("signed requests");
-        kept.get(before)
-            .cloned()
+        self.kept
+            .0
+            .lock()
+            .expect("signed requests")
+            .pop()
             .expect("the signed request was kept")
     }
 }

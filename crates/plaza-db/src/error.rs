@@ -49,10 +49,13 @@ impl DbError {
                 // The server ending sessions or not taking any (SQLSTATE 57P01–57P03). Diesel
                 // hands over no SQLSTATE, only the message, which is English unless the server
                 // is set to another language; then these stay 500s.
+                // SQLite: a writer waited the whole busy timeout for the lock (SQLITE_BUSY), as
+                // under a burst of writes on a slow disk; the same write works once it passes.
                 DatabaseErrorKind::Unknown => {
                     let message = info.message();
                     message.starts_with("terminating connection due to administrator command")
                         || message.starts_with("the database system is")
+                        || message == "database is locked"
                 }
                 _ => false,
             },
@@ -111,6 +114,7 @@ mod tests {
             .is_unavailable()
         );
         assert!(query_error(unknown, "the database system is starting up").is_unavailable());
+        assert!(query_error(unknown, "database is locked").is_unavailable());
         assert!(!query_error(unknown, "syntax error at or near").is_unavailable());
         assert!(!query_error(DatabaseErrorKind::UniqueViolation, "taken").is_unavailable());
         assert!(!DbError::NotFound.is_unavailable());

@@ -6,7 +6,11 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::schema::{deliveries, events, outgoing_activities, received_activities};
-use crate::{DbConn, DbResult, on_conn};
+use crate::{DbConn, DbError, DbPool, DbResult, on_conn, transaction};
+
+/// The PostgreSQL advisory lock key of housekeeping ("plaza-prune" in ASCII, folded into 64 bits):
+/// any number works, as long as every Plaza process uses the same one and nothing else does.
+const PRUNE_LOCK: i64 = 0x706c_617a_615f_7072;
 
 /// How long each kind of row is kept once it is finished.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +40,34 @@ pub struct Pruned {
     pub activities: usize,
     pub received_activities: usize,
     pub events: usize,
+}
+
+/// Prunes as [`prune`] does, unless another process is pruning the same database right now:
+/// workers on one PostgreSQL database would otherwise all run the same deletes every hour and
+/// wait on each other's row locks. The lock is a transaction-scoped advisory lock, so it ends
+/// with the transaction, even when the process dies. SQLite serves one process, which needs no
+/// lock. `None` when another process held it.
+pub async fn prune_once(
+    pool: &DbPool,
+    now: NaiveDateTime,
+    keep: Retention,
+) -> DbResult<Option<Pruned>> {
+    transaction!(pool, DbError, |conn| {
+        if let DbConn::Pg(c) = conn {
+            let locked = diesel::select(pg_try_advisory_xact_lock(PRUNE_LOCK))
+                .get_result::<bool>(&mut **c)
+                .await?;
+            if !locked {
+                return Ok(None);
+            }
+        }
+        prune(conn, now, keep).await.map(Some)
+    })
+}
+
+diesel::define_sql_function! {
+    /// Takes a transaction-scoped advisory lock if it is free; false when another session has it.
+    fn pg_try_advisory_xact_lock(key: diesel::sql_types::BigInt) -> diesel::sql_types::Bool;
 }
 
 /// Deletes finished rows older than their retention, measured from `now`.

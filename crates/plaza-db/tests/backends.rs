@@ -128,6 +128,47 @@ async fn pruning_removes_only_finished_rows_past_their_retention() -> Result<(),
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn only_one_process_prunes_at_a_time() -> Result<(), DbError> {
+    use plaza_db::DbConn;
+    use plaza_db::maintenance::{Retention, prune_once};
+    use plaza_db::reexports::diesel_async::SimpleAsyncConnection;
+    let db = TestDatabase::create().await?;
+    let now = plaza_db::now();
+    assert!(
+        prune_once(&db.pool, now, Retention::default())
+            .await?
+            .is_some(),
+        "nobody else prunes: this call does"
+    );
+    // Another session (another worker) holds housekeeping's lock while this one tries.
+    let mut other = db.pool.get().await?;
+    let holds_lock = match &mut other.conn() {
+        DbConn::Pg(c) => {
+            c.batch_execute("BEGIN; SELECT pg_advisory_xact_lock(8100957007980228722)")
+                .await?;
+            true
+        }
+        DbConn::Sqlite(_) => false,
+    };
+    let second = prune_once(&db.pool, now, Retention::default()).await?;
+    if holds_lock {
+        assert_eq!(second, None, "the lock holder prunes; this process skips");
+        if let DbConn::Pg(c) = &mut other.conn() {
+            c.batch_execute("COMMIT").await?;
+        }
+        assert!(
+            prune_once(&db.pool, now, Retention::default())
+                .await?
+                .is_some(),
+            "the lock is free again once its transaction ends"
+        );
+    } else {
+        assert!(second.is_some(), "SQLite serves one process: no lock");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn dropping_an_instances_pending_deliveries_leaves_the_rest() -> Result<(), DbError> {
     use plaza_db::delivery;
     let db = TestDatabase::create().await?;

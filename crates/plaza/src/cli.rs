@@ -51,8 +51,13 @@ pub struct GlobalArgs {
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Runs the server (applies pending migrations first).
+    /// Runs the server (applies pending migrations first). By default one process does
+    /// everything; `--role web` serves HTTP only, beside `plaza worker` processes.
     Serve(ServeArgs),
+    /// Runs the background work only (publishing, delivery, housekeeping), no HTTP: with
+    /// `plaza serve --role web`, web processes and workers scale apart on one PostgreSQL
+    /// database.
+    Worker(WorkerArgs),
     /// Applies pending database migrations and exits.
     Migrate,
     /// Administration.
@@ -83,6 +88,46 @@ pub struct ServeArgs {
     /// address in that header, not per proxy. Only with a proxy you run.
     #[arg(long, env = "PLAZA_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// What this process runs: `all` (HTTP and the background work, the default) or `web`
+    /// (HTTP only; `plaza worker` processes publish and deliver). `web` needs PostgreSQL.
+    #[arg(long, env = "PLAZA_ROLE", value_enum, default_value_t = Role::All)]
+    pub role: Role,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+/// What a `plaza serve` process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// HTTP and the background work: the one process a small instance needs.
+    All,
+    /// HTTP only.
+    Web,
+}
+
+/// How a worker process runs.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Development mode: deliveries may go to plain http, explicit ports and loopback
+    /// addresses. Never in production.
+    #[arg(long, env = "PLAZA_DEV_MODE")]
+    pub dev_mode: bool,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+/// How deliveries are sent, wherever the delivery worker runs.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DeliveryArgs {
+    /// Deliveries in flight at once in this process.
+    #[arg(long, env = "PLAZA_DELIVERY_CONCURRENCY", default_value_t = 32,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub delivery_concurrency: u16,
+    /// Seconds a worker's claim on a delivery holds: if the worker dies, another one sends the
+    /// delivery once this has passed.
+    #[arg(long, env = "PLAZA_DELIVERY_LEASE_SECONDS", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub delivery_lease_seconds: u32,
 }
 
 /// Administration commands.

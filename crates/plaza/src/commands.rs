@@ -1,24 +1,15 @@
 //! What each command does.
 
 use std::io::{BufRead, IsTerminal};
-use std::sync::Arc;
 
 use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
 use plaza_core::instances;
 use plaza_core::{Context, CoreError, Settings, Urls};
 use plaza_db::instance::{InstanceFilter, InstanceRow};
-use plaza_db::maintenance::{self, Retention};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
-use plaza_federation::config::federation_config;
-use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
-use plaza_federation::publish::Publisher;
-use plaza_web::rate_limit::RateLimits;
-use plaza_web::{AppState, WebConfig};
 
-use crate::cli::{
-    AdminCommand, Cli, Command, GlobalArgs, GroupCommand, InstanceCommand, ServeArgs, Switch,
-};
+use crate::cli::{AdminCommand, Cli, Command, GlobalArgs, GroupCommand, InstanceCommand, Switch};
 
 /// A failure that ends the command, with a message for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +25,8 @@ pub enum CliError {
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.global, args).await,
+        Command::Serve(args) => crate::serve::serve(&cli.global, args).await,
+        Command::Worker(args) => crate::serve::worker(&cli.global, args).await,
         Command::Migrate => {
             let (pool, url) = connect(&cli.global).await?;
             let applied = migrate::run_pending(&pool).await?;
@@ -314,7 +306,7 @@ async fn connect(global: &GlobalArgs) -> Result<(DbPool, DatabaseUrl), CliError>
 }
 
 /// Connects, migrates and opens the instance.
-async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
+pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
     let urls = Urls::new(&global.public_url)?;
     let (pool, _) = connect(global).await?;
     migrate::run_pending(&pool).await?;
@@ -323,110 +315,6 @@ async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
         ..Settings::default()
     };
     Ok(Context::open(pool, urls, settings).await?)
-}
-
-async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
-    let url = DatabaseUrl::parse(&global.database_url)?;
-    let ctx = open(global).await?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", args.listen)))?;
-    let bound = listener.local_addr().unwrap_or(args.listen);
-    tracing::info!(
-        "Plaza listening on http://{bound} (public URL {}), database: {}",
-        ctx.urls.base(),
-        url.redacted()
-    );
-    if args.dev_mode {
-        tracing::warn!("development mode: federation allows http, ports and loopback addresses");
-    }
-    let ctx = Arc::new(ctx);
-    let federation = federation_config(ctx.clone(), args.dev_mode).await?;
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
-    let worker = DeliveryWorker::new(ctx.clone(), federation.clone(), DeliverySettings::default());
-    let worker = tokio::spawn(worker.run(stopped(stop_rx.clone())));
-    let publisher = Publisher::new(ctx.clone());
-    let publisher = tokio::spawn(publisher.run(stopped(stop_rx.clone())));
-    let maintenance = tokio::spawn(prune_hourly(ctx.clone(), stopped(stop_rx.clone())));
-    // Other processes on the same PostgreSQL database wake this one's tasks (the poll stays
-    // the fallback).
-    let wakeups = tokio::spawn(plaza_federation::background::listen_for_wakeups(
-        ctx.clone(),
-        stopped(stop_rx.clone()),
-    ));
-    let state = AppState {
-        ctx,
-        config: Arc::new(WebConfig {
-            max_body_bytes: args.max_body_bytes,
-            rate_limits: RateLimits {
-                behind_proxy: args.behind_proxy,
-                ..RateLimits::default()
-            },
-            secure_cookies: !args.dev_mode,
-            ..WebConfig::default()
-        }),
-        federation,
-    };
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        let _ = stop_tx.send(true);
-    });
-    let served = plaza_web::serve(listener, state, stopped(stop_rx)).await;
-    // Deliveries it had claimed are picked up again at the next start.
-    let _ = worker.await;
-    let _ = publisher.await;
-    let _ = maintenance.await;
-    let _ = wakeups.await;
-    served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
-    tracing::info!("Plaza stopped");
-    Ok(())
-}
-
-/// Prunes finished queue rows, replay ids and processed events once an hour.
-async fn prune_hourly(ctx: Arc<Context>, shutdown: impl std::future::Future<Output = ()>) {
-    tokio::pin!(shutdown);
-    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tokio::select! {
-            () = &mut shutdown => break,
-            _ = every_hour.tick() => {}
-        }
-        let pruned = match ctx.db.get().await {
-            Ok(mut pooled) => {
-                maintenance::prune(&mut pooled.conn(), plaza_db::now(), Retention::default()).await
-            }
-            Err(e) => Err(e),
-        };
-        match pruned {
-            Ok(p) => tracing::debug!(?p, "pruned old rows"),
-            Err(e) => tracing::warn!(error = %e, "pruning failed; will retry in an hour"),
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }
 
 /// Reads a password from a file, a terminal prompt (asked twice), or one line of standard input.

@@ -1,7 +1,10 @@
 //! `plaza`: parses the command line and hands over to the crates that do the work.
 
+mod background;
 mod cli;
 mod commands;
+mod serve;
+mod sqlite_lock;
 
 use std::process::ExitCode;
 

@@ -31,6 +31,15 @@ struct Sample {
     latency: Duration,
 }
 
+/// Counts over the whole run; samples are dropped once their minute is reported, so that the
+/// load generator's own memory stays flat (its RSS is counted with Plaza's).
+#[derive(Default)]
+struct Totals {
+    requests: usize,
+    unavailable: usize,
+    server_errors: usize,
+}
+
 #[derive(Default)]
 struct Minute {
     requests: usize,
@@ -48,26 +57,41 @@ fn setting(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Where the activities of one step point: likes stay on the first thread (so a Like and its Undo
+/// always name the same one), replies go to the newest thread. A new thread starts every minute,
+/// so no thread grows without bound: a page read every second then measures the server, not the
+/// size of a conversation that would reach thousands of comments in a long run.
+struct Targets<'a> {
+    group: &'a str,
+    liked: &'a str,
+    answered: &'a str,
+}
+
 /// The activity actor `n` sends at step `step`: follow, like, reply, undo the like, in turn.
-fn activity(actor: &str, n: usize, step: u64, group: &str, thread: &str, remote: &str) -> Value {
+fn activity(actor: &str, n: usize, step: u64, to: &Targets<'_>, remote: &str) -> Value {
+    let Targets {
+        group,
+        liked,
+        answered,
+    } = *to;
     let id = format!("{actor}/soak/{step}");
     let like_id = format!("{actor}/soak-like/{}", step / 4);
     match step % 4 {
         0 => json!({"id": id, "type": "Follow", "actor": actor, "object": group}),
-        1 => json!({"id": like_id, "type": "Like", "actor": actor, "object": thread}),
+        1 => json!({"id": like_id, "type": "Like", "actor": actor, "object": liked}),
         2 => json!({
             "id": id, "type": "Create", "actor": actor,
             "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group],
             "object": {
                 "id": format!("{remote}/notes/{n}/{step}"), "type": "Note",
-                "attributedTo": actor, "inReplyTo": thread,
+                "attributedTo": actor, "inReplyTo": answered,
                 "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group],
                 "content": format!("<p>Reply {step} from user {n}</p>")
             }
         }),
         _ => json!({
             "id": id, "type": "Undo", "actor": actor,
-            "object": {"id": like_id, "type": "Like", "actor": actor, "object": thread}
+            "object": {"id": like_id, "type": "Like", "actor": actor, "object": liked}
         }),
     }
 }
@@ -101,7 +125,9 @@ pub async fn soak() {
     let first = admin
         .thread("support", "Soak thread", "The one everyone answers")
         .await;
-    let thread = plaza.ctx.urls.post(first);
+    let liked = plaza.ctx.urls.post(first);
+    // The thread replies go to and pages read: the newest one.
+    let mut newest = first;
     let group_url = plaza.ctx.urls.group("support");
 
     // The background tasks `plaza serve` runs: publisher and delivery worker.
@@ -128,6 +154,7 @@ pub async fn soak() {
     };
 
     let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
+    let mut totals = Totals::default();
     let signer = RequestSigner::new(plaza.ctx.clone()).await;
     let client = reqwest::Client::new();
     let started = Instant::now();
@@ -144,7 +171,13 @@ pub async fn soak() {
             let n = slot % remote.actors.len();
             let step = (slot / remote.actors.len()) as u64;
             let actor = &remote.actors[n];
-            let body = activity(&actor.id, n, step, &group_url, &thread, &remote.base);
+            let answered = plaza.ctx.urls.post(newest);
+            let to = Targets {
+                group: &group_url,
+                liked: &liked,
+                answered: &answered,
+            };
+            let body = activity(&actor.id, n, step, &to, &remote.base);
             let signed = signer
                 .sign(
                     &actor.id,
@@ -165,9 +198,9 @@ pub async fn soak() {
         for path in [
             "/".to_owned(),
             "/g/support".to_owned(),
-            format!("/post/{first}"),
+            format!("/post/{newest}"),
             "/api/v1/groups/support/threads".to_owned(),
-            format!("/api/v1/threads/{first}"),
+            format!("/api/v1/threads/{newest}"),
         ] {
             let request = client.get(format!("{}{path}", plaza.base));
             in_flight.push(tokio::spawn(timed(request, samples.clone(), minute)));
@@ -181,6 +214,9 @@ pub async fn soak() {
                 .await;
             if answer.status == 201 {
                 fan_outs += 1;
+                if let Some(id) = answer.body.pointer("/thread/id").and_then(Value::as_i64) {
+                    newest = id;
+                }
             }
         }
         if let Some(command) = &restart
@@ -207,7 +243,7 @@ pub async fn soak() {
             tokio::time::sleep(wait).await;
         }
         if second.is_multiple_of(60) {
-            report_minute(&samples, second / 60 - 1);
+            report_minute(&samples, second / 60 - 1, &mut totals);
         }
     }
     futures::stream::iter(in_flight)
@@ -231,15 +267,18 @@ pub async fn soak() {
     stop_tx.send(true).unwrap();
     let _ = background.await;
     let received: usize = sinks.iter().map(Sink::take).sum();
-    let all = samples.lock().unwrap().clone();
-    let server_errors = all
-        .iter()
-        .filter(|s| s.status >= 500 && s.status != 503)
-        .count();
-    let unavailable = all.iter().filter(|s| s.status == 503).count();
+    // Answers that came after their minute was reported.
+    if !samples.lock().unwrap().is_empty() {
+        report_minute(&samples, u64::MAX, &mut totals);
+    }
+    let Totals {
+        requests,
+        unavailable,
+        server_errors,
+    } = totals;
     println!(
         "  total: {} requests, {server_errors} 5xx other than 503, {unavailable} × 503; {fan_outs} fan-outs; deliveries: {} delivered, {} pending, {} given up; {received} POSTs reached the 20 follower servers; RSS at the end {:.0} MiB",
-        all.len(),
+        requests,
         counts.delivered,
         counts.pending,
         counts.failed,
@@ -264,14 +303,15 @@ async fn timed(request: reqwest::RequestBuilder, samples: Arc<Mutex<Vec<Sample>>
     });
 }
 
-fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {
+fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64, totals: &mut Totals) {
     let mut m = Minute::default();
-    for s in samples
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|s| s.minute == minute)
-    {
+    let reported: Vec<Sample> = {
+        let mut kept = samples.lock().unwrap();
+        let (reported, later) = kept.drain(..).partition(|s| s.minute <= minute);
+        *kept = later;
+        reported
+    };
+    for s in &reported {
         m.requests += 1;
         match s.status {
             503 => m.unavailable += 1,
@@ -282,6 +322,9 @@ fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {
         m.latencies.push(s.latency);
     }
     m.latencies.sort();
+    totals.requests += m.requests;
+    totals.unavailable += m.unavailable;
+    totals.server_errors += m.server_errors;
     let p = |q: f64| {
         let n = m.latencies.len();
         if n == 0 {
@@ -290,9 +333,13 @@ fn report_minute(samples: &Mutex<Vec<Sample>>, minute: u64) {
         let rank = ((q / 100.0) * n as f64).ceil() as usize;
         m.latencies[rank.clamp(1, n) - 1].as_secs_f64() * 1000.0
     };
+    let label = if minute == u64::MAX {
+        "late".to_owned()
+    } else {
+        format!("minute {:>3}", minute + 1)
+    };
     println!(
-        "  minute {:>3}: {:>6} requests  5xx {:>3}  503 {:>4}  4xx {:>3}  p50 {:>7.1} ms  p99 {:>7.1} ms  RSS {:>5.0} MiB",
-        minute + 1,
+        "  {label}: {:>6} requests  5xx {:>3}  503 {:>4}  4xx {:>3}  p50 {:>7.1} ms  p99 {:>7.1} ms  RSS {:>5.0} MiB",
         m.requests,
         m.server_errors,
         m.unavailable,

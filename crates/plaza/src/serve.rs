@@ -1,0 +1,107 @@
+//! The long-running commands: `plaza serve` (HTTP, and by default the background work too) and
+//! `plaza worker` (the background work only).
+
+use std::sync::Arc;
+
+use plaza_db::DatabaseUrl;
+use plaza_federation::config::federation_config;
+use plaza_web::rate_limit::RateLimits;
+use plaza_web::{AppState, WebConfig};
+
+use crate::background::{Background, shutdown_signal, stopped};
+use crate::cli::{GlobalArgs, Role, ServeArgs, WorkerArgs};
+use crate::commands::{CliError, open};
+use crate::sqlite_lock::{self, SqliteLock};
+
+/// `plaza serve`.
+pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
+    let url = DatabaseUrl::parse(&global.database_url)?;
+    let _lock = single_process(&url, args.role == Role::All, "plaza serve --role web")?;
+    let ctx = open(global).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", args.listen)))?;
+    let bound = listener.local_addr().unwrap_or(args.listen);
+    tracing::info!(
+        "Plaza listening on http://{bound} (public URL {}), database: {}, role: {}",
+        ctx.urls.base(),
+        url.redacted(),
+        match args.role {
+            Role::All => "all",
+            Role::Web => "web",
+        }
+    );
+    if args.dev_mode {
+        tracing::warn!("development mode: federation allows http, ports and loopback addresses");
+    }
+    let ctx = Arc::new(ctx);
+    let federation = federation_config(ctx.clone(), args.dev_mode).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let background = (args.role == Role::All)
+        .then(|| Background::start(ctx.clone(), federation.clone(), args.delivery, &stop_rx));
+    let state = AppState {
+        ctx,
+        config: Arc::new(WebConfig {
+            max_body_bytes: args.max_body_bytes,
+            rate_limits: RateLimits {
+                behind_proxy: args.behind_proxy,
+                ..RateLimits::default()
+            },
+            secure_cookies: !args.dev_mode,
+            ..WebConfig::default()
+        }),
+        federation,
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let served = plaza_web::serve(listener, state, stopped(stop_rx)).await;
+    if let Some(background) = background {
+        background.finished().await;
+    }
+    served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
+    tracing::info!("Plaza stopped");
+    Ok(())
+}
+
+/// `plaza worker`.
+pub async fn worker(global: &GlobalArgs, args: WorkerArgs) -> Result<(), CliError> {
+    let url = DatabaseUrl::parse(&global.database_url)?;
+    let _lock = single_process(&url, false, "plaza worker")?;
+    let ctx = Arc::new(open(global).await?);
+    tracing::info!(
+        "Plaza worker running (public URL {}), database: {}",
+        ctx.urls.base(),
+        url.redacted()
+    );
+    let federation = federation_config(ctx.clone(), args.dev_mode).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let background = Background::start(ctx, federation, args.delivery, &stop_rx);
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    background.finished().await;
+    tracing::info!("Plaza worker stopped");
+    Ok(())
+}
+
+/// On SQLite: refuses a split role (`what`) outright, since the one process must run
+/// everything, and otherwise takes the database's lock so that a second process stops at once.
+/// PostgreSQL needs neither: processes share the work through the database.
+fn single_process(
+    url: &DatabaseUrl,
+    runs_everything: bool,
+    what: &str,
+) -> Result<Option<SqliteLock>, CliError> {
+    let DatabaseUrl::Sqlite(path) = url else {
+        return Ok(None);
+    };
+    if !runs_everything {
+        return Err(CliError::Io(format!(
+            "`{what}` needs PostgreSQL: an SQLite database serves one process, which runs everything (`plaza serve`)"
+        )));
+    }
+    sqlite_lock::acquire(path)
+        .map(Some)
+        .map_err(|e| CliError::Io(e.to_string()))
+}

@@ -1,0 +1,375 @@
+//! Several `plaza` processes on one database: web processes and workers on PostgreSQL sharing
+//! the work, and SQLite refusing a second process.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use futures::StreamExt;
+use plaza_db::testing::TestDatabase;
+use plaza_db::{DatabaseUrl, delivery, group, instance, person};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::plaza;
+
+/// A follower server: records the id of every activity POSTed to its shared inbox.
+struct Sink {
+    base: String,
+    domain: String,
+    received: Arc<Mutex<Vec<String>>>,
+}
+
+impl Sink {
+    async fn start() -> Self {
+        let received: Arc<Mutex<Vec<String>>> = Arc::default();
+        async fn receive(
+            State(received): State<Arc<Mutex<Vec<String>>>>,
+            body: Bytes,
+        ) -> StatusCode {
+            let id = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|v| v["id"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            received.lock().unwrap().push(id);
+            StatusCode::ACCEPTED
+        }
+        let app = Router::new()
+            .route("/inbox", post(receive))
+            .with_state(received.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        // Named, not numbered: outside its dev-mode allowances the federation library refuses
+        // IP-address hosts.
+        Self {
+            base: format!("http://localhost:{port}"),
+            domain: format!("localhost:{port}"),
+            received,
+        }
+    }
+
+    fn received(&self) -> Vec<String> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// A running `plaza` process and the line it logged when it was ready.
+struct Process {
+    child: Child,
+    ready: String,
+}
+
+/// Starts `plaza ARGS` on `database_url` and waits for the log line containing `ready`.
+async fn start(dir: &std::path::Path, database_url: &str, args: &[&str], ready: &str) -> Process {
+    let mut command: Command = plaza(dir).into();
+    let mut child = command
+        .env("DATABASE_URL", database_url)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start plaza");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let line = tokio::time::timeout(Duration::from_secs(120), async {
+        while let Some(line) = lines.next_line().await.expect("read log") {
+            if line.contains(ready) {
+                return line;
+            }
+        }
+        panic!("plaza {args:?} exited before logging '{ready}'");
+    })
+    .await
+    .unwrap_or_else(|_| panic!("plaza {args:?} did not log '{ready}'"));
+    // Keep reading, so the process never blocks on a full pipe; warnings are passed on.
+    let name = args.join(" ");
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("WARN") || line.contains("ERROR") {
+                eprintln!("[plaza {name}] {line}");
+            }
+        }
+    });
+    Process { child, ready: line }
+}
+
+impl Process {
+    /// The `http://ADDRESS` a web process listens on.
+    fn base(&self) -> String {
+        let address = self
+            .ready
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("address in the log line");
+        format!("http://{address}")
+    }
+}
+
+const THREADS: usize = 200;
+const SERVERS: usize = 20;
+/// The killed worker sends at most this many deliveries at once: each is recorded as soon as it
+/// is answered, so at most this many can have reached their server without being recorded, and
+/// be sent again by the other worker once the dead one's lease ends.
+const KILLED_WORKER_CONCURRENCY: usize = 8;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_worker_is_killed() {
+    plaza_federation::install_tls_provider();
+    let db = TestDatabase::create().await.expect("test database");
+    let DatabaseUrl::Postgres(database_url) = db.url.clone() else {
+        // SQLite serves one process; see the tests below.
+        eprintln!("several processes need PostgreSQL: set PLAZA_TEST_DATABASE_URL");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let password_file = dir.path().join("password");
+    std::fs::write(&password_file, "a long enough password\n").expect("write password");
+    for args in [
+        vec![
+            "admin",
+            "create-user",
+            "--admin",
+            "ada",
+            "--password-file",
+            password_file.to_str().expect("path"),
+        ],
+        vec!["group", "create", "support", "--title", "Support"],
+    ] {
+        let mut command: Command = plaza(dir.path()).into();
+        let output = command
+            .env("DATABASE_URL", &database_url)
+            .args(&args)
+            .output()
+            .await
+            .expect("run plaza");
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+
+    // Five followers on each of twenty servers, all behind the server's shared inbox: every
+    // new thread is one POST per server.
+    let sinks = futures::future::join_all((0..SERVERS).map(|_| Sink::start())).await;
+    {
+        let mut pooled = db.pool.get().await.expect("connection");
+        let conn = &mut pooled.conn();
+        let support = group::find_local(conn, "support")
+            .await
+            .expect("group")
+            .expect("support exists");
+        for sink in &sinks {
+            let host = instance::upsert(conn, &sink.domain)
+                .await
+                .expect("instance");
+            let shared_inbox = format!("{}/inbox", sink.base);
+            for n in 0..5 {
+                let id = format!("{}/users/user{n}", sink.base);
+                let inbox = format!("{id}/inbox");
+                let follower = person::upsert_remote(
+                    conn,
+                    &person::RemotePerson {
+                        ap_id: &id,
+                        instance_id: host.id,
+                        name: &format!("user{n}"),
+                        display_name: None,
+                        bio_html: None,
+                        avatar_url: None,
+                        inbox_url: &inbox,
+                        shared_inbox_url: Some(&shared_inbox),
+                        public_key: "(not used)",
+                        bot: false,
+                    },
+                )
+                .await
+                .expect("follower");
+                group::add_follower(conn, support.id, follower.id, &format!("{id}/follows/1"))
+                    .await
+                    .expect("follow");
+            }
+        }
+    }
+
+    // A short lease, so that the survivor takes over the killed worker's claims within seconds,
+    // yet long enough that a live worker on this busy machine is never overtaken (which would
+    // send its deliveries twice as well).
+    let lease = ["--delivery-lease-seconds", "10"];
+    let killed_concurrency = KILLED_WORKER_CONCURRENCY.to_string();
+    let mut doomed = start(
+        dir.path(),
+        &database_url,
+        &[
+            "worker",
+            "--dev-mode",
+            lease[0],
+            lease[1],
+            "--delivery-concurrency",
+            &killed_concurrency,
+        ],
+        "worker running",
+    )
+    .await;
+    let _survivor = start(
+        dir.path(),
+        &database_url,
+        &["worker", "--dev-mode", lease[0], lease[1]],
+        "worker running",
+    )
+    .await;
+    let web_args = ["serve", "--role", "web", "--listen", "127.0.0.1:0"];
+    let webs = [
+        start(dir.path(), &database_url, &web_args, "listening on").await,
+        start(dir.path(), &database_url, &web_args, "listening on").await,
+    ];
+    let bases: Vec<String> = webs.iter().map(Process::base).collect();
+
+    let login = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", bases[0]))
+        .json(&json!({"name": "ada", "password": "a long enough password"}))
+        .send()
+        .await
+        .expect("log in");
+    assert_eq!(login.status(), 200);
+    let token = login.json::<Value>().await.expect("token")["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+
+    // Posting is rate limited per client address (a burst of 30): ten clients on ten loopback
+    // addresses stay within it, as ten people would.
+    let clients: Vec<reqwest::Client> = (0..10u8)
+        .map(|n| {
+            reqwest::Client::builder()
+                .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 10 + n)))
+                .build()
+                .expect("client")
+        })
+        .collect();
+    let create = |n: usize| {
+        let client = clients[n % clients.len()].clone();
+        let url = format!("{}/api/v1/groups/support/threads", bases[n % bases.len()]);
+        let token = token.clone();
+        async move {
+            let answer = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"title": format!("Thread {n}"), "body": "for every follower"}))
+                .send()
+                .await
+                .expect("create a thread");
+            assert_eq!(answer.status(), 201, "thread {n}");
+        }
+    };
+    futures::stream::iter(0..THREADS / 2)
+        .for_each_concurrent(8, create)
+        .await;
+    // In the middle of the fan-out: one worker dies without a chance to release anything.
+    doomed.child.start_kill().expect("SIGKILL");
+    doomed.child.wait().await.expect("reaped");
+    futures::stream::iter(THREADS / 2..THREADS)
+        .for_each_concurrent(8, create)
+        .await;
+
+    // Every server gets every thread's activity; the queue empties.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let counts = {
+            let mut pooled = db.pool.get().await.expect("connection");
+            delivery::counts(&mut pooled.conn()).await.expect("counts")
+        };
+        let complete = sinks.iter().all(|s| {
+            let mut ids = s.received();
+            ids.sort();
+            ids.dedup();
+            ids.len() >= THREADS
+        });
+        if complete && counts.pending == 0 {
+            assert_eq!(counts.failed, 0, "no delivery was given up");
+            assert_eq!(counts.delivered, (THREADS * SERVERS) as i64);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not delivered in time: {counts:?}, received {:?}",
+            sinks.iter().map(|s| s.received().len()).collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    let mut duplicates = 0;
+    for sink in &sinks {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for id in sink.received() {
+            *seen.entry(id).or_default() += 1;
+        }
+        assert_eq!(
+            seen.len(),
+            THREADS,
+            "one activity per thread at {}",
+            sink.base
+        );
+        duplicates += seen.values().map(|n| n - 1).sum::<usize>();
+    }
+    // A second copy is allowed only where the killed worker sent a delivery and died before
+    // recording it; receivers drop it by its activity id.
+    println!("{duplicates} activities arrived twice");
+    assert!(
+        duplicates <= KILLED_WORKER_CONCURRENCY,
+        "{duplicates} duplicates: more than the killed worker had in flight"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_plaza_process_on_one_sqlite_database_stops_with_a_clear_error() {
+    plaza_federation::install_tls_provider();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = "sqlite://data/plaza.db";
+    let first = start(
+        dir.path(),
+        database_url,
+        &["serve", "--listen", "127.0.0.1:0"],
+        "listening on",
+    )
+    .await;
+    for args in [
+        vec!["serve", "--listen", "127.0.0.1:0"],
+        vec!["serve", "--role", "web", "--listen", "127.0.0.1:0"],
+        vec!["worker"],
+    ] {
+        let mut command: Command = plaza(dir.path()).into();
+        let output = command
+            .env("DATABASE_URL", database_url)
+            .args(&args)
+            .output()
+            .await
+            .expect("run plaza");
+        let text = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} started");
+        let expected = if args.contains(&"serve") && !args.contains(&"web") {
+            "another Plaza process is already running on data/plaza.db"
+        } else {
+            "needs PostgreSQL: an SQLite database serves one process"
+        };
+        assert!(text.contains(expected), "{args:?}: {text}");
+    }
+    // The first one still serves, and short commands still work beside it.
+    let answer = reqwest::get(format!("{}/api/v1/instance", first.base()))
+        .await
+        .expect("request");
+    assert_eq!(answer.status(), 200);
+    let mut command: Command = plaza(dir.path()).into();
+    let output = command
+        .env("DATABASE_URL", database_url)
+        .args(["group", "create", "beside", "--title", "Beside"])
+        .output()
+        .await
+        .expect("run plaza");
+    assert!(output.status.success(), "{output:?}");
+}

@@ -34,7 +34,11 @@ async fn words_find_threads_and_comments_best_match_first_then_newest() {
         .thread("support", "Printer jams on startup", "It stops at once.")
         .await;
     let mentioned = bob
-        .thread("support", "Scanner question", "Unlike my printer, it never jams.")
+        .thread(
+            "support",
+            "Scanner question",
+            "Unlike my printer, it never jams.",
+        )
         .await;
     let other = bob.thread("support", "Toner", "Where to buy toner?").await;
     let answer = bob
@@ -66,7 +70,12 @@ async fn words_find_threads_and_comments_best_match_first_then_newest() {
         .unwrap();
     assert_eq!(comment["title"], "Printer jams on startup");
     assert_eq!(comment["href"], format!("/post/{titled}#c-{answer}"));
-    assert!(comment["snippet"].as_str().unwrap().contains("printer jams"));
+    assert!(
+        comment["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("printer jams")
+    );
 
     // Equally good matches: the newest first.
     let older = ada.thread("support", "Wifi drops", "Same text.").await;
@@ -94,10 +103,18 @@ async fn group_and_author_filters_narrow_and_results_come_in_pages() {
     assert_eq!(hits(&found), [(in_support, None)]);
     let found = search(&anon, &[("q", "refund"), ("author", "bob")]).await;
     assert_eq!(hits(&found), [(in_billing, None)]);
-    let found = search(&anon, &[("q", "refund"), ("group", "billing"), ("author", "@ada")]).await;
+    let found = search(
+        &anon,
+        &[("q", "refund"), ("group", "billing"), ("author", "@ada")],
+    )
+    .await;
     assert_eq!(hits(&found), [(by_ada_in_billing, None)]);
     // A filter naming nobody finds nothing rather than failing.
-    for (key, value) in [("group", "nowhere"), ("author", "nobody@far.example"), ("group", "a\0b")] {
+    for (key, value) in [
+        ("group", "nowhere"),
+        ("author", "nobody@far.example"),
+        ("group", "a\0b"),
+    ] {
         let found = search(&anon, &[("q", "refund"), (key, value)]).await;
         assert!(hits(&found).is_empty(), "{key}={value:?}: {}", found.body);
     }
@@ -113,7 +130,9 @@ async fn group_and_author_filters_narrow_and_results_come_in_pages() {
     all.dedup();
     assert_eq!(all.len(), 3);
 
-    anon.get("/search?q=refund&page=0").await.assert_error(422, "invalid");
+    anon.get("/search?q=refund&page=0")
+        .await
+        .assert_error(422, "invalid");
 }
 
 async fn delete_group(plaza: &TestInstance, name: &str) {
@@ -141,14 +160,21 @@ async fn removed_deleted_and_hidden_content_never_appears() {
     let kept = ada.thread("support", "kept zebra", "").await;
     let removed = ada.thread("support", "removed zebra", "").await;
     let deleted = ada.thread("support", "deleted zebra", "").await;
-    let under_removed = bob.reply(removed, None, "zebra under a removed thread").await;
-    let under_deleted = bob.reply(deleted, None, "zebra under a deleted thread").await;
+    let under_removed = bob
+        .reply(removed, None, "zebra under a removed thread")
+        .await;
+    let under_deleted = bob
+        .reply(deleted, None, "zebra under a deleted thread")
+        .await;
     let removed_comment = bob.reply(kept, None, "removed zebra comment").await;
     let deleted_comment = bob.reply(kept, None, "deleted zebra comment").await;
     ada.thread("closed", "zebra in a deleted group", "").await;
 
     let moderated = admin
-        .post(&format!("/threads/{removed}/moderate"), &json!({"action": "remove"}))
+        .post(
+            &format!("/threads/{removed}/moderate"),
+            &json!({"action": "remove"}),
+        )
         .await;
     assert_eq!(moderated.status, 204, "{}", moderated.body);
     let moderated = admin
@@ -160,7 +186,9 @@ async fn removed_deleted_and_hidden_content_never_appears() {
     assert_eq!(moderated.status, 204, "{}", moderated.body);
     assert_eq!(ada.delete(&format!("/threads/{deleted}")).await.status, 204);
     assert_eq!(
-        bob.delete(&format!("/comments/{deleted_comment}")).await.status,
+        bob.delete(&format!("/comments/{deleted_comment}"))
+            .await
+            .status,
         204
     );
     delete_group(&plaza, "closed").await;
@@ -183,7 +211,9 @@ async fn edits_change_what_is_found() {
     let plaza = TestInstance::spawn().await;
     plaza.with_group("support").await;
     let ada = plaza.member("ada").await;
-    let thread = ada.thread("support", "Blue screen", "After the update").await;
+    let thread = ada
+        .thread("support", "Blue screen", "After the update")
+        .await;
     let comment = ada.reply(thread, None, "Try safe mode").await;
     let anon = plaza.anonymous();
     assert_eq!(hits(&search(&anon, &[("q", "blue")]).await).len(), 1);
@@ -196,14 +226,23 @@ async fn edits_change_what_is_found() {
         .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     let edited = ada
-        .patch(&format!("/comments/{comment}"), &json!({"body": "Try recovery mode"}))
+        .patch(
+            &format!("/comments/{comment}"),
+            &json!({"body": "Try recovery mode"}),
+        )
         .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
 
     for gone in ["blue", "update", "safe"] {
-        assert!(hits(&search(&anon, &[("q", gone)]).await).is_empty(), "{gone}");
+        assert!(
+            hits(&search(&anon, &[("q", gone)]).await).is_empty(),
+            "{gone}"
+        );
     }
-    assert_eq!(hits(&search(&anon, &[("q", "green firmware")]).await), [(thread, None)]);
+    assert_eq!(
+        hits(&search(&anon, &[("q", "green firmware")]).await),
+        [(thread, None)]
+    );
     assert_eq!(
         hits(&search(&anon, &[("q", "recovery")]).await),
         [(thread, Some(comment))]
@@ -216,7 +255,11 @@ async fn any_text_is_a_valid_search() {
     plaza.with_group("support").await;
     let ada = plaza.member("ada").await;
     let thread = ada
-        .thread("support", "Printer jam", "The printer jams: 打印机 принтер طابعة")
+        .thread(
+            "support",
+            "Printer jam",
+            "The printer jams: 打印机 принтер طابعة",
+        )
         .await;
     let anon = plaza.anonymous();
     for query in hostile_queries() {
@@ -236,6 +279,11 @@ async fn any_text_is_a_valid_search() {
         "打印机",
     ] {
         let found = search(&anon, &[("q", query)]).await;
-        assert_eq!(hits(&found).first(), Some(&(thread, None)), "{query:?}: {}", found.body);
+        assert_eq!(
+            hits(&found).first(),
+            Some(&(thread, None)),
+            "{query:?}: {}",
+            found.body
+        );
     }
 }

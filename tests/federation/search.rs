@@ -25,7 +25,11 @@ async fn remote_content_is_found_and_typed_handles_and_urls_resolve_to_local_cop
     b.with_group("support").await;
     let bea = b.member("bea").await;
     let early = bea
-        .thread("support", "Firmware rollback steps", "Hold reset for ten seconds.")
+        .thread(
+            "support",
+            "Firmware rollback steps",
+            "Hold reset for ten seconds.",
+        )
         .await;
     let early_url = format!("{}/post/{early}", b.base);
     let ada = a.member("ada").await;
@@ -35,14 +39,20 @@ async fn remote_content_is_found_and_typed_handles_and_urls_resolve_to_local_cop
     // A person elsewhere, unknown here: found by WebFinger and stored.
     let found = search(&anon, &format!("@bea@{}", domain(&b))).await;
     assert_eq!(found.at("/resolved/kind"), "person", "{}", found.body);
-    assert_eq!(found.str("/resolved/href"), format!("/u/bea@{}", domain(&b)));
+    assert_eq!(
+        found.str("/resolved/href"),
+        format!("/u/bea@{}", domain(&b))
+    );
     let person_page = a.browse(&format!("/u/bea@{}", domain(&b))).await;
     assert_eq!(person_page.status, 200, "{}", person_page.text);
 
     // A group elsewhere: stored here, with no page of its own here.
     let found = search(&anon, &format!("!support@{}", domain(&b))).await;
     assert_eq!(found.at("/resolved/kind"), "group", "{}", found.body);
-    assert_eq!(found.str("/resolved/name"), format!("support@{}", domain(&b)));
+    assert_eq!(
+        found.str("/resolved/name"),
+        format!("support@{}", domain(&b))
+    );
     assert!(found.at("/resolved/href").is_null());
     assert_eq!(found.str("/resolved/url"), format!("{}/g/support", b.base));
 
@@ -52,26 +62,47 @@ async fn remote_content_is_found_and_typed_handles_and_urls_resolve_to_local_cop
 
     // Once followed, new content arrives and is found like local content.
     let followed = ada
-        .post(&format!("/groups/support@{}/follow", domain(&b)), &Value::Null)
+        .post(
+            &format!("/groups/support@{}/follow", domain(&b)),
+            &Value::Null,
+        )
         .await;
     assert_eq!(followed.status, 200, "{}", followed.body);
     settle(&both).await;
     let later = bea
-        .thread("support", "Battery drains overnight", "Since the last update.")
+        .thread(
+            "support",
+            "Battery drains overnight",
+            "Since the last update.",
+        )
         .await;
     bea.reply(later, None, "Disable wake on LAN.").await;
     settle(&both).await;
     let found = search(&anon, "battery").await;
-    assert_eq!(found.body["items"].as_array().unwrap().len(), 1, "{}", found.body);
+    assert_eq!(
+        found.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        found.body
+    );
     assert_eq!(found.at("/items/0/group/local"), false);
     assert!(found.at("/items/0/group/href").is_null());
-    assert_eq!(found.str("/items/0/author/handle"), format!("bea@{}", domain(&b)));
+    assert_eq!(
+        found.str("/items/0/author/handle"),
+        format!("bea@{}", domain(&b))
+    );
     let later_here = found.i64("/items/0/thread_id");
     let found = search(&anon, "wake lan").await;
     assert_eq!(found.at("/items/0/kind"), "comment", "{}", found.body);
     assert_eq!(found.i64("/items/0/thread_id"), later_here);
     let page = a.browse("/search?q=battery").await;
-    assert!(page.text.contains(&format!(r#"<a href="/post/{later_here}">Battery drains overnight</a>"#)), "{}", page.text);
+    assert!(
+        page.text.contains(&format!(
+            r#"<a href="/post/{later_here}">Battery drains overnight</a>"#
+        )),
+        "{}",
+        page.text
+    );
 
     // The thread from before the follow is now fetched, stored, and opened here.
     let found = search(&anon, &early_url).await;
@@ -97,7 +128,12 @@ async fn remote_content_is_found_and_typed_handles_and_urls_resolve_to_local_cop
     assert_eq!(blocked.status, 200, "{}", blocked.body);
     for q in ["battery", "wake", "rollback"] {
         let found = search(&anon, q).await;
-        assert_eq!(found.at("/items"), &Value::Array(Vec::new()), "{q}: {}", found.body);
+        assert_eq!(
+            found.at("/items"),
+            &Value::Array(Vec::new()),
+            "{q}: {}",
+            found.body
+        );
     }
     b.member("carl").await;
     let found = search(&anon, &format!("@carl@{}", domain(&b))).await;

@@ -15,11 +15,18 @@ fn search_path(pairs: &[(&str, &str)]) -> String {
 #[tokio::test]
 async fn every_page_has_a_search_box_in_its_header() {
     let (plaza, thread, _) = instance_with_thread().await;
-    for path in ["/", "/g/support", &format!("/post/{thread}"), "/login", "/search"] {
+    for path in [
+        "/",
+        "/g/support",
+        &format!("/post/{thread}"),
+        "/login",
+        "/search",
+    ] {
         let page = plaza.browse(path).await;
         assert_html(&page, 200);
         assert!(
-            page.text.contains(r#"<form class="search" method="get" action="/search" role="search">"#),
+            page.text
+                .contains(r#"<form class="search" method="get" action="/search" role="search">"#),
             "{path}: {}",
             page.text
         );
@@ -31,26 +38,43 @@ async fn the_results_page_lists_threads_and_comments_with_their_context() {
     let (plaza, thread, comment) = instance_with_thread().await;
     let page = plaza.browse(&search_path(&[("q", "router button")])).await;
     assert_html(&page, 200);
-    assert!(page.text.contains("Nothing found"), "both words in no one text: {}", page.text);
+    assert!(
+        page.text.contains("Nothing found"),
+        "both words in no one text: {}",
+        page.text
+    );
 
     let page = plaza.browse(&search_path(&[("q", "button")])).await;
     assert_html(&page, 200);
     let text = &page.text;
     assert!(
-        text.contains(&format!(r#"<a href="/post/{thread}#c-{comment}">How do I reset my router?</a>"#)),
+        text.contains(&format!(
+            r#"<a href="/post/{thread}#c-{comment}">How do I reset my router?</a>"#
+        )),
         "{text}"
     );
     assert!(text.contains("Hold the button for ten seconds."), "{text}");
-    assert!(text.contains(r#"<a href="/g/support">Support</a>"#), "{text}");
+    assert!(
+        text.contains(r#"<a href="/g/support">Support</a>"#),
+        "{text}"
+    );
     assert!(text.contains(">bob</a>"), "{text}");
     assert!(text.contains("<time datetime="), "{text}");
     // The header's box keeps the search.
     assert!(text.contains(r#"name="q" value="button""#), "{text}");
 
     let page = plaza
-        .browse(&search_path(&[("q", "router"), ("group", "support"), ("author", "ada")]))
+        .browse(&search_path(&[
+            ("q", "router"),
+            ("group", "support"),
+            ("author", "ada"),
+        ]))
         .await;
-    assert!(page.text.contains(&format!(r#"<a href="/post/{thread}">"#)), "{}", page.text);
+    assert!(
+        page.text.contains(&format!(r#"<a href="/post/{thread}">"#)),
+        "{}",
+        page.text
+    );
     let page = plaza
         .browse(&search_path(&[("q", "router"), ("author", "bob")]))
         .await;
@@ -69,7 +93,11 @@ async fn any_text_typed_gives_a_results_page_and_stays_inert() {
     }
     for query in ["\"router", "router))", "reset*", "🔥router"] {
         let page = plaza.browse(&search_path(&[("q", query)])).await;
-        assert!(page.text.contains(&format!(r#"<a href="/post/{thread}">"#)), "{query}: {}", page.text);
+        assert!(
+            page.text.contains(&format!(r#"<a href="/post/{thread}">"#)),
+            "{query}: {}",
+            page.text
+        );
     }
 }
 
@@ -80,7 +108,10 @@ async fn a_local_handle_or_url_typed_opens_its_page() {
     for (typed, location) in [
         (format!("!support@{domain}"), "/g/support".to_owned()),
         (format!("@ada@{domain}"), "/u/ada".to_owned()),
-        (format!("{}/post/{thread}", plaza.base), format!("/post/{thread}")),
+        (
+            format!("{}/post/{thread}", plaza.base),
+            format!("/post/{thread}"),
+        ),
         (
             format!("{}/comment/{comment}", plaza.base),
             format!("/post/{thread}#c-{comment}"),

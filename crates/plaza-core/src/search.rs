@@ -84,7 +84,11 @@ fn usable_filter(value: Option<&str>) -> Option<Option<&str>> {
 /// One page of what matches, best first, of what anyone may read: never removed or deleted
 /// content, nothing in a deleted group or from a blocked instance. A group or author filter that
 /// names nobody known here finds nothing.
-pub async fn search(ctx: &Context, request: &SearchRequest, page: Page) -> CoreResult<Listing<Found>> {
+pub async fn search(
+    ctx: &Context,
+    request: &SearchRequest,
+    page: Page,
+) -> CoreResult<Listing<Found>> {
     let terms = terms(&request.text);
     let empty = || Listing {
         items: Vec::new(),
@@ -172,7 +176,12 @@ pub fn html_to_text(html: &str) -> String {
 /// About [`SNIPPET_CHARS`] characters of `text` around the first place one of `terms` occurs
 /// (ignoring case), or its start; cut ends are marked with an ellipsis.
 pub fn snippet(text: &str, terms: &[String]) -> String {
-    let chars: Vec<char> = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let chars: Vec<char> = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
     // One lower-case char per char, so positions agree with `chars`.
     let lower: Vec<char> = chars.iter().map(|c| fold(*c)).collect();
     let first = terms
@@ -214,7 +223,10 @@ mod tests {
     #[test]
     fn words_with_letters_or_digits_in_any_script_are_terms() {
         assert_eq!(terms("  Printer  jam 42 "), ["Printer", "jam", "42"]);
-        assert_eq!(terms("принтер 打印机 طابعة"), ["принтер", "打印机", "طابعة"]);
+        assert_eq!(
+            terms("принтер 打印机 طابعة"),
+            ["принтер", "打印机", "طابعة"]
+        );
         assert_eq!(terms("\"unbalanced (paren"), ["\"unbalanced", "(paren"]);
     }
 

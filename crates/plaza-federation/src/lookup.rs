@@ -3,9 +3,9 @@
 //! copy. Servers Plaza does not federate with are never asked.
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::{FetchObjectResponse, fetch_object_http};
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use activitypub_federation::fetch::{FetchObjectResponse, fetch_object_http};
 use plaza_core::{CoreError, groups, people};
 use plaza_db::group::GroupRow;
 use plaza_db::instance;
@@ -78,7 +78,9 @@ pub fn address_of(text: &str) -> Option<Address> {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     let domain_ok = Url::parse(&format!("https://{domain}/"))
         .ok()
-        .is_some_and(|u| u.path() == "/" && crate::domain_of(&u).as_deref() == Some(&domain.to_ascii_lowercase()));
+        .is_some_and(|u| {
+            u.path() == "/" && crate::domain_of(&u).as_deref() == Some(&domain.to_ascii_lowercase())
+        });
     if !name_ok || !domain_ok {
         return None;
     }
@@ -163,7 +165,8 @@ async fn local_actor(data: &Data<AppData>, url: &Url) -> Option<Resolved> {
 /// (in one of our groups, or one someone here follows, as for anything received); one that has
 /// none gives its group, whose page offers to follow it. Anything else is tried as an actor.
 async fn remote_url(data: &Data<AppData>, url: &Url) -> Option<Resolved> {
-    let fetched: Result<FetchObjectResponse<ReceivedObject>, _> = fetch_object_http(url, data).await;
+    let fetched: Result<FetchObjectResponse<ReceivedObject>, _> =
+        fetch_object_http(url, data).await;
     match fetched {
         Ok(response) if content::CONTENT_TYPES.contains(&response.object.kind.as_str()) => {
             let object = response.object;
@@ -176,7 +179,10 @@ async fn remote_url(data: &Data<AppData>, url: &Url) -> Option<Resolved> {
                 let Ok(candidate) = Url::parse(addressee) else {
                     continue;
                 };
-                if let Ok(group) = ObjectId::<ApubGroup>::from(candidate).dereference(data).await {
+                if let Ok(group) = ObjectId::<ApubGroup>::from(candidate)
+                    .dereference(data)
+                    .await
+                {
                     return Some(Resolved::Group(group.row));
                 }
             }

@@ -3,11 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use plaza_db::comment::NewComment;
 use plaza_db::post::NewPost;
 use plaza_db::reexports::diesel;
 use plaza_db::reexports::diesel_async::RunQueryDsl;
-use plaza_db::schema::{comments, posts};
 use plaza_db::{group, on_conn, person};
 use plaza_tests::TestInstance;
 
@@ -21,11 +19,46 @@ const SEARCHES: usize = 200;
 
 /// Everyday support words; each text takes a dozen of them.
 const WORDS: [&str; 40] = [
-    "printer", "router", "reset", "update", "firmware", "battery", "screen", "cable", "driver",
-    "error", "install", "account", "password", "login", "network", "wifi", "bluetooth", "sound",
-    "speaker", "charger", "warranty", "refund", "shipping", "order", "invoice", "manual", "light",
-    "button", "power", "slow", "crash", "freeze", "setting", "backup", "restore", "sync", "app",
-    "phone", "tablet", "laptop",
+    "printer",
+    "router",
+    "reset",
+    "update",
+    "firmware",
+    "battery",
+    "screen",
+    "cable",
+    "driver",
+    "error",
+    "install",
+    "account",
+    "password",
+    "login",
+    "network",
+    "wifi",
+    "bluetooth",
+    "sound",
+    "speaker",
+    "charger",
+    "warranty",
+    "refund",
+    "shipping",
+    "order",
+    "invoice",
+    "manual",
+    "light",
+    "button",
+    "power",
+    "slow",
+    "crash",
+    "freeze",
+    "setting",
+    "backup",
+    "restore",
+    "sync",
+    "app",
+    "phone",
+    "tablet",
+    "laptop",
 ];
 
 /// A deterministic generator (no dependency for a benchmark's filler text).
@@ -33,14 +66,17 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as usize
     }
 
     fn text(&mut self, n: usize, index: usize) -> String {
         let mut words: Vec<&str> = (0..n).map(|_| WORDS[self.next() % WORDS.len()]).collect();
         // "printer" is everywhere, "zeppelin" in one text of a thousand.
-        if index % 2 == 0 {
+        if index.is_multiple_of(2) {
             words.push("printer");
         }
         if index % 1_000 == 7 {
@@ -55,7 +91,10 @@ pub async fn search_benchmark() -> Vec<String> {
     plaza.with_group("support").await;
     let admin = plaza.admin("root").await;
     admin
-        .post("/groups", &serde_json::json!({"name": "billing", "title": "Billing"}))
+        .post(
+            "/groups",
+            &serde_json::json!({"name": "billing", "title": "Billing"}),
+        )
         .await;
     plaza.member("ada").await;
     let started = Instant::now();
@@ -63,8 +102,16 @@ pub async fn search_benchmark() -> Vec<String> {
         let mut pooled = plaza.ctx.db.get().await.unwrap();
         let conn = &mut pooled.conn();
         (
-            group::find_local(conn, "support").await.unwrap().unwrap().id,
-            group::find_local(conn, "billing").await.unwrap().unwrap().id,
+            group::find_local(conn, "support")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            group::find_local(conn, "billing")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
             person::find_local(conn, "ada").await.unwrap().unwrap().id,
         )
     };
@@ -78,7 +125,11 @@ pub async fn search_benchmark() -> Vec<String> {
     let new_posts: Vec<NewPost<'_>> = (0..THREADS)
         .map(|i| NewPost {
             ap_id: &ap_ids[i],
-            group_id: if i % 10 == 0 { billing } else { support },
+            group_id: if i.is_multiple_of(10) {
+                billing
+            } else {
+                support
+            },
             author_id: ada,
             title: &titles[i],
             body_source: Some(&bodies[i]),
@@ -89,38 +140,36 @@ pub async fn search_benchmark() -> Vec<String> {
             last_activity_at: now,
         })
         .collect();
-    let post_ids: Vec<i64> = {
+    let mut post_ids = Vec::with_capacity(THREADS);
+    {
         let mut pooled = plaza.ctx.db.get().await.unwrap();
         let conn = &mut pooled.conn();
-        on_conn!(conn, |c| diesel::insert_into(posts::table)
-            .values(&new_posts)
-            .returning(posts::id)
-            .get_results::<i64>(c)
-            .await
-            .unwrap())
-    };
-    let texts: Vec<String> = (0..COMMENTS).map(|i| rng.text(12, i)).collect();
-    let comment_ids: Vec<String> = (0..COMMENTS)
-        .map(|i| format!("https://bench.invalid/comment/{i}"))
-        .collect();
+        for new in &new_posts {
+            post_ids.push(plaza_db::post::insert(conn, new).await.unwrap().id);
+        }
+    }
+    // Comments as multi-row INSERTs (diesel's batch insert needs a synchronous SQLite
+    // connection); the text is made of known lower-case words, so it needs no escaping.
     for start in (0..COMMENTS).step_by(BATCH) {
-        let batch: Vec<NewComment<'_>> = (start..(start + BATCH).min(COMMENTS))
-            .map(|i| NewComment {
-                ap_id: &comment_ids[i],
-                post_id: post_ids[i % THREADS],
-                parent_id: None,
-                author_id: ada,
-                depth: 0,
-                body_source: Some(&texts[i]),
-                body_html: &texts[i],
-                local: true,
-                created_at: now - chrono::Duration::seconds((COMMENTS - i) as i64),
+        let rows: Vec<String> = (start..(start + BATCH).min(COMMENTS))
+            .map(|i| {
+                let text = rng.text(12, i);
+                let at = (now - chrono::Duration::seconds((COMMENTS - i) as i64))
+                    .format("%Y-%m-%d %H:%M:%S");
+                format!(
+                    "('https://bench.invalid/comment/{i}', {}, NULL, {ada}, 0, '{text}', '{text}', TRUE, '{at}')",
+                    post_ids[i % THREADS]
+                )
             })
             .collect();
+        let sql = format!(
+            "INSERT INTO comments (ap_id, post_id, parent_id, author_id, depth, body_source, \
+             body_html, local, created_at) VALUES {}",
+            rows.join(", ")
+        );
         let mut pooled = plaza.ctx.db.get().await.unwrap();
         let conn = &mut pooled.conn();
-        on_conn!(conn, |c| diesel::insert_into(comments::table)
-            .values(&batch)
+        on_conn!(conn, |c| diesel::sql_query(sql.clone())
             .execute(c)
             .await
             .unwrap());

@@ -75,7 +75,12 @@ impl From<Found> for SearchResultJson {
         let href = result_href(&found);
         let h = found.hit;
         Self {
-            kind: if h.comment_id.is_some() { "comment" } else { "thread" }.to_owned(),
+            kind: if h.comment_id.is_some() {
+                "comment"
+            } else {
+                "thread"
+            }
+            .to_owned(),
             thread_id: h.post_id,
             comment_id: h.comment_id,
             title: h.title,
@@ -164,7 +169,11 @@ pub async fn search(
     let listing = search::search(&state.ctx, &request, page).await?;
     Ok(Json(SearchJson {
         resolved,
-        items: listing.items.into_iter().map(SearchResultJson::from).collect(),
+        items: listing
+            .items
+            .into_iter()
+            .map(SearchResultJson::from)
+            .collect(),
         page: listing.page,
         next_page: listing.next_page,
     }))

@@ -71,7 +71,11 @@ impl From<Found> for ResultItem {
             author: PersonView {
                 href: format!(
                     "/u/{}",
-                    segment(if h.author_local { &h.author_name } else { &handle })
+                    segment(if h.author_local {
+                        &h.author_name
+                    } else {
+                        &handle
+                    })
                 ),
                 shown_name: h
                     .author_display_name

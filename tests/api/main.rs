@@ -10,5 +10,6 @@ mod groups;
 mod moderation;
 mod openapi;
 mod outbox;
+mod search;
 mod threads;
 mod votes;

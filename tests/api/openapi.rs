@@ -33,6 +33,7 @@ async fn the_openapi_description_lists_every_endpoint() {
         "/groups/{name}/modlog",
         "/groups/{name}/reports",
         "/reports/{id}/resolve",
+        "/search",
     ] {
         assert!(
             paths.contains_key(path),

@@ -6,9 +6,10 @@
 //! - **fan-out**: one new thread delivered to 1,000 remote followers on 100 servers, through
 //!   shared inboxes (100 requests) and through personal inboxes (1,000 requests).
 //!
-//! - **soak** (only when named): long mixed traffic, see `soak.rs`.
+//! - **soak** (only when named): long mixed traffic, see `soak.rs`;
+//! - **search** (only when named): search latency over 100,000 comments, see `search.rs`.
 //!
-//! `cargo bench -p plaza-tests --bench federation [-- inbox|fan-out|soak]`. The backend is SQLite,
+//! `cargo bench -p plaza-tests --bench federation [-- inbox|fan-out|soak|search]`. The backend is SQLite,
 //! or PostgreSQL when `PLAZA_TEST_DATABASE_URL` is set, as for the tests. Every answer and every
 //! count is checked, so a run that measured failures stops with an error instead of a figure.
 // A failed set-up or check is a failed benchmark.
@@ -33,6 +34,8 @@ use plaza_federation::publish::Publisher;
 use plaza_tests::{RequestSigner, SignedRequest, TestInstance};
 use serde_json::{Value, json};
 
+#[path = "federation/search.rs"]
+mod search;
 #[path = "federation/soak.rs"]
 mod soak;
 
@@ -63,6 +66,12 @@ fn main() {
         );
         if filters.iter().any(|f| f == "soak") {
             soak::soak().await;
+            return;
+        }
+        if filters.iter().any(|f| f == "search") {
+            println!("| Benchmark | Requests | Time | Rate | p50 | p99 |");
+            println!("|---|---:|---:|---:|---:|---:|");
+            search::search_benchmark().await;
             return;
         }
         let mut summary = Vec::new();

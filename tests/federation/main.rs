@@ -23,6 +23,7 @@ mod outgoing;
 mod remote;
 mod remote_groups;
 mod reply_contexts;
+mod search;
 mod signatures;
 mod three_instances;
 mod wakeup;

@@ -17,6 +17,7 @@ mod pages;
 mod remote_follow;
 mod reports;
 mod safety;
+mod search;
 mod slow_clients;
 mod votes;
 

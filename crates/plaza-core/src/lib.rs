@@ -21,6 +21,7 @@ pub mod participation;
 pub mod password;
 pub mod people;
 pub mod reports;
+pub mod search;
 pub mod site;
 pub mod thread_view;
 pub mod threads;

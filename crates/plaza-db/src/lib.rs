@@ -23,6 +23,7 @@ pub mod post;
 pub mod received;
 pub mod report;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod stats;
 #[cfg(feature = "testing")]

@@ -17,6 +17,7 @@ pub mod endpoints;
 pub mod following;
 pub mod inbox;
 pub mod inbox_error;
+pub mod lookup;
 pub mod objects;
 pub mod outgoing;
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod pages;
 pub mod rate_limit;
+pub mod search;
 pub mod server;
 
 use std::future::Future;

@@ -6,6 +6,7 @@ pub mod comments;
 pub mod groups;
 pub mod instance;
 pub mod moderation;
+pub mod search;
 pub mod threads;
 pub mod views;
 
@@ -20,7 +21,7 @@ use crate::{ApiError, AppState};
 /// The OpenAPI document, generated from the handlers and types below.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Plaza API", description = "Plaza's JSON API: accounts, groups, threads, comments and votes. Errors answer with {\"error\": CODE, \"message\": TEXT}."),
+    info(title = "Plaza API", description = "Plaza's JSON API: accounts, groups, threads, comments, votes and search. Errors answer with {\"error\": CODE, \"message\": TEXT}."),
     servers((url = "/api/v1")),
     paths(
         instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
@@ -34,11 +35,13 @@ use crate::{ApiError, AppState};
         moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
         moderation::unban, moderation::modlog, moderation::report_thread,
         moderation::report_comment, moderation::open_reports, moderation::resolve_report,
+        search::search,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "instance"), (name = "accounts"), (name = "admin"),
         (name = "groups"), (name = "threads"), (name = "comments"), (name = "moderation"),
+        (name = "search"),
     )
 )]
 pub struct ApiDoc;
@@ -124,6 +127,7 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             "/admin/accounts/{name}/staff",
             axum::routing::put(accounts::add_staff).delete(accounts::remove_staff),
         )
+        .route("/search", get(search::search))
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{name}", get(groups::get).patch(groups::edit))
         .route(

@@ -38,6 +38,8 @@ pub struct Layout {
     pub registrations_open: bool,
     /// This instance's domain (handles are `name@domain`).
     pub domain: String,
+    /// What the header's search box holds: the search shown, on the results page.
+    pub search: String,
 }
 
 /// The signed-in person as the header shows them.
@@ -110,6 +112,7 @@ impl Layout {
             csrf: visitor.csrf.clone(),
             registrations_open: site.registrations_open,
             domain: ctx.urls.domain().to_owned(),
+            search: String::new(),
         }
     }
 }
@@ -227,7 +230,7 @@ impl PersonView {
 
 /// A path segment kept as it is when made of plain characters, or else percent-encoded (a
 /// remote name is whatever the other server sent).
-fn segment(raw: &str) -> String {
+pub fn segment(raw: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@' | ':');
     if raw.chars().all(plain) && !raw.contains("..") {
         return raw.to_owned();
@@ -370,6 +373,7 @@ impl PageError {
                 csrf: String::new(),
                 registrations_open: false,
                 domain: ctx.urls.domain().to_owned(),
+                search: String::new(),
             },
             message: self.message,
         };

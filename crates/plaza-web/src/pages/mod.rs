@@ -22,6 +22,7 @@ pub mod person;
 pub mod remote_follow;
 pub mod report;
 pub mod report_queue;
+pub mod search;
 pub mod session;
 pub mod thread;
 pub mod vote;
@@ -65,6 +66,7 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         ))
         .merge(staff())
         .route("/logout", post(login::logout))
+        .route("/search", get(search::page))
         .route("/feed.rss", get(feeds::instance_rss))
         .route("/feed.atom", get(feeds::instance_atom))
         .route("/g/{name}/feed.rss", get(feeds::group_rss))

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use plaza_web::rate_limit::Limit;
 
 /// Plaza, a federated community server.
 #[derive(Debug, Parser)]
@@ -46,6 +47,22 @@ pub struct GlobalArgs {
     /// Most database connections open at once.
     #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: usize,
+    /// How log lines are written: `text` for people, `json` for one JSON object per line.
+    #[arg(
+        long,
+        env = "PLAZA_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// What to do.
@@ -83,6 +100,30 @@ pub struct ServeArgs {
     /// address in that header, not per proxy. Only with a proxy you run.
     #[arg(long, env = "PLAZA_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Serves Prometheus metrics at /metrics on this address (such as 127.0.0.1:9090); off
+    /// unless set. Keep it private: it is not behind the rate limits.
+    #[arg(long, env = "PLAZA_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub rate_limits: RateLimitArgs,
+}
+
+/// Rate limits, each `0` (off) or COUNT/WINDOW: a burst of COUNT requests, refilled evenly over
+/// WINDOW (`ms`, `s`, `min` or `h`, with an optional number before it: `10/min`, `300/3s`).
+#[derive(Debug, Args)]
+pub struct RateLimitArgs {
+    /// Log-ins and sign-ups per client address.
+    #[arg(long, env = "PLAZA_RATE_LIMIT_AUTH", default_value = "10/min")]
+    pub rate_limit_auth: Limit,
+    /// Writes (threads, replies, votes, reports, edits) per client address.
+    #[arg(long, env = "PLAZA_RATE_LIMIT_POSTING", default_value = "30/min")]
+    pub rate_limit_posting: Limit,
+    /// Every POST, the inboxes included, per client address.
+    #[arg(long, env = "PLAZA_RATE_LIMIT_ANY_POST", default_value = "300/3s")]
+    pub rate_limit_any_post: Limit,
+    /// Activities posted to the inboxes per remote instance (the host of the signing key).
+    #[arg(long, env = "PLAZA_RATE_LIMIT_INBOX", default_value = "300/3s")]
+    pub rate_limit_inbox: Limit,
 }
 
 /// Administration commands.

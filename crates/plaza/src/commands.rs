@@ -346,6 +346,23 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
+    let metrics = match args.metrics_listen {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| {
+                CliError::Io(format!("cannot listen on {address} for metrics: {e}"))
+            })?;
+            tracing::info!(
+                "metrics at http://{}/metrics",
+                listener.local_addr().unwrap_or(address)
+            );
+            Some(tokio::spawn(plaza_web::metrics::serve(
+                listener,
+                ctx.clone(),
+                stopped(stop_rx.clone()),
+            )))
+        }
+        None => None,
+    };
     let worker = DeliveryWorker::new(ctx.clone(), federation.clone(), DeliverySettings::default());
     let worker = tokio::spawn(worker.run(stopped(stop_rx.clone())));
     let publisher = Publisher::new(ctx.clone());
@@ -362,8 +379,11 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
         config: Arc::new(WebConfig {
             max_body_bytes: args.max_body_bytes,
             rate_limits: RateLimits {
+                auth: args.rate_limits.rate_limit_auth,
+                posting: args.rate_limits.rate_limit_posting,
+                any_post: args.rate_limits.rate_limit_any_post,
+                inbox: args.rate_limits.rate_limit_inbox,
                 behind_proxy: args.behind_proxy,
-                ..RateLimits::default()
             },
             secure_cookies: !args.dev_mode,
             ..WebConfig::default()
@@ -380,6 +400,12 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let _ = publisher.await;
     let _ = maintenance.await;
     let _ = wakeups.await;
+    if let Some(metrics) = metrics {
+        match metrics.await {
+            Ok(Err(e)) => tracing::warn!(error = %e, "the metrics server failed"),
+            Ok(Ok(())) | Err(_) => {}
+        }
+    }
     served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");
     Ok(())

@@ -216,3 +216,44 @@ pub enum Switch {
     On,
     Off,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_web::rate_limit::RateLimits;
+
+    #[test]
+    fn the_rate_limit_flags_default_to_the_built_in_limits_and_read_zero_as_off() {
+        let cli = Cli::try_parse_from(["plaza", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        let limits = RateLimits::default();
+        assert_eq!(args.rate_limits.rate_limit_auth, limits.auth);
+        assert_eq!(args.rate_limits.rate_limit_posting, limits.posting);
+        assert_eq!(args.rate_limits.rate_limit_any_post, limits.any_post);
+        assert_eq!(args.rate_limits.rate_limit_inbox, limits.inbox);
+        assert_eq!(args.metrics_listen, None);
+        assert_eq!(cli.global.log_format, LogFormat::Text);
+
+        let cli = Cli::try_parse_from([
+            "plaza",
+            "--log-format",
+            "json",
+            "serve",
+            "--rate-limit-inbox",
+            "0",
+            "--metrics-listen",
+            "127.0.0.1:9090",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        assert!(!args.rate_limits.rate_limit_inbox.is_on());
+        assert_eq!(args.metrics_listen, Some("127.0.0.1:9090".parse().unwrap()));
+        assert_eq!(cli.global.log_format, LogFormat::Json);
+        let bad = Cli::try_parse_from(["plaza", "serve", "--rate-limit-auth", "lots"]);
+        assert!(bad.unwrap_err().to_string().contains("COUNT/WINDOW"));
+    }
+}

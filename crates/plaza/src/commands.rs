@@ -400,11 +400,10 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError> {
     let _ = publisher.await;
     let _ = maintenance.await;
     let _ = wakeups.await;
-    if let Some(metrics) = metrics {
-        match metrics.await {
-            Ok(Err(e)) => tracing::warn!(error = %e, "the metrics server failed"),
-            Ok(Ok(())) | Err(_) => {}
-        }
+    if let Some(metrics) = metrics
+        && let Ok(Err(e)) = metrics.await
+    {
+        tracing::warn!(error = %e, "the metrics server failed");
     }
     served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");

@@ -9,6 +9,7 @@ mod comments;
 mod groups;
 mod moderation;
 mod openapi;
+mod operations;
 mod outbox;
 mod search;
 mod threads;

@@ -1,7 +1,8 @@
-//! What the instances under test log, kept in memory for the whole test binary: for the rare
-//! check that something was not done when nothing else would show it (a request Plaza makes to
-//! itself). Tests run in parallel and share the log, so they look for lines only they can cause
-//! (URLs carry each instance's port).
+//! What the instances under test log, kept in memory for the whole test binary, in the JSON
+//! format of `PLAZA_LOG_FORMAT=json`: for the rare check that something was not done when
+//! nothing else would show it (a request Plaza makes to itself), and for the log format itself.
+//! Tests run in parallel and share the log, so they look for lines only they can cause (URLs
+//! carry each instance's port).
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -21,23 +22,29 @@ impl Write for Sink {
     }
 }
 
-/// Starts keeping the logs (at `info` and above), once per test binary.
+/// Starts keeping the logs (at `info` and above, and a request's end and a delivery's success
+/// at `debug`), once per test binary.
 pub fn capture() {
     LOG.get_or_init(|| {
         let log = Arc::new(Mutex::new(Vec::new()));
         let writer = log.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
-            .with_ansi(false)
-            .with_writer(move || Sink(writer.clone()))
-            .try_init()
+        let filter = tracing_subscriber::EnvFilter::new(
+            "info,tower_http=debug,plaza_federation::delivery::worker=debug",
+        );
+        let subscriber = plaza_web::logging::json_subscriber(filter, move || Sink(writer.clone()));
+        tracing::subscriber::set_global_default(subscriber)
             .expect("no other logger in this test binary");
         log
     });
 }
 
+/// Everything logged so far.
+pub fn text() -> String {
+    let log = LOG.get().expect("capture() first");
+    String::from_utf8_lossy(&log.lock().unwrap()).into_owned()
+}
+
 /// Whether a logged line so far contains `text`.
 pub fn logged(text: &str) -> bool {
-    let log = LOG.get().expect("capture() first");
-    String::from_utf8_lossy(&log.lock().unwrap()).contains(text)
+    self::text().contains(text)
 }

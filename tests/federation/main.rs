@@ -19,6 +19,7 @@ mod limits;
 mod logs;
 mod moderation;
 mod objects;
+mod operations;
 mod outgoing;
 mod remote;
 mod remote_groups;

@@ -33,7 +33,7 @@ pub struct TestInstance {
     /// Background tasks started by [`TestInstance::run_background`]; aborted on drop.
     background: std::sync::Mutex<Vec<JoinHandle<()>>>,
     // Dropped last: the server must stop before its database goes.
-    _db: TestDatabase,
+    db: TestDatabase,
 }
 
 impl TestInstance {
@@ -96,7 +96,7 @@ impl TestInstance {
             shutdown: Some(tx),
             server: Some(server),
             background: std::sync::Mutex::new(Vec::new()),
-            _db: db,
+            db,
         }
     }
 
@@ -283,6 +283,38 @@ impl TestInstance {
             ));
         }
         self.background.lock().expect("tasks").extend(tasks);
+    }
+
+    /// Serves the instance's Prometheus metrics on a loopback port of their own, as
+    /// `--metrics-listen` does; returns the scrape URL.
+    pub async fn serve_metrics(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let address = listener.local_addr().expect("local address");
+        let ctx = self.ctx.clone();
+        let server = tokio::spawn(async move {
+            let _ = plaza_web::metrics::serve(listener, ctx, std::future::pending()).await;
+        });
+        self.background.lock().expect("tasks").push(server);
+        format!("http://{address}/metrics")
+    }
+
+    /// Takes the database away from the running instance (see
+    /// [`TestDatabase::make_unreachable`]).
+    pub async fn make_database_unreachable(&self) {
+        self.db
+            .make_unreachable()
+            .await
+            .expect("make the database unreachable");
+    }
+
+    /// Makes the database look as if the newest migration were pending.
+    pub async fn forget_newest_migration(&self) {
+        self.db
+            .forget_newest_migration()
+            .await
+            .expect("forget the newest migration");
     }
 
     /// Stops the server and waits for it.

@@ -1,12 +1,13 @@
 //! Everything an operation needs: storage, URLs and settings. No globals, so several instances
 //! can live in one process (the federation tests rely on it).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use plaza_db::{DbPool, instance, person, site};
 
 use crate::keys::KeyPair;
-use crate::{CoreError, CoreResult, Urls, Wakeup, keys};
+use crate::{CoreError, CoreResult, Heartbeat, Metrics, Urls, Wakeup, keys};
 
 /// Settings the core reads.
 #[derive(Debug, Clone)]
@@ -37,6 +38,10 @@ pub struct Context {
     pub settings: Settings,
     /// Wakes the background tasks when there is work (shared by clones).
     pub wakeup: Wakeup,
+    /// The delivery worker's heartbeat, for readiness (shared by clones).
+    pub heartbeat: Heartbeat,
+    /// Counters and gauges for Prometheus (shared by clones).
+    pub metrics: Arc<Metrics>,
     local_instance_id: i64,
     instance_keys: KeyPair,
 }
@@ -91,6 +96,8 @@ impl Context {
             urls,
             settings,
             wakeup: Wakeup::default(),
+            heartbeat: Heartbeat::default(),
+            metrics: Arc::new(Metrics::default()),
             local_instance_id: local.id,
             instance_keys,
         })

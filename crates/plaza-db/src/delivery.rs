@@ -21,10 +21,20 @@ pub struct ClaimedDelivery {
     pub activity_ap_id: String,
     pub actor_ap_id: String,
     pub body: String,
+    /// The request behind the activity, if one was.
+    pub request_id: Option<String>,
+}
+
+impl ClaimedDelivery {
+    /// The id of the request behind the activity, or "" (for log fields).
+    pub fn request_id(&self) -> &str {
+        self.request_id.as_deref().unwrap_or("")
+    }
 }
 
 /// Stores an outgoing activity and one delivery per distinct inbox. An activity id that was
-/// queued before is not queued again (the same change must not be sent twice).
+/// queued before is not queued again (the same change must not be sent twice). The activity
+/// keeps the id of the request under way ([`crate::correlation`]).
 pub async fn enqueue(
     conn: &mut DbConn<'_>,
     activity_ap_id: &str,
@@ -40,6 +50,7 @@ pub async fn enqueue(
                 outgoing_activities::actor_ap_id.eq(actor_ap_id),
                 outgoing_activities::body.eq(body),
                 outgoing_activities::created_at.eq(now),
+                outgoing_activities::request_id.eq(crate::correlation::current()),
             ))
             .on_conflict_do_nothing()
             .returning(outgoing_activities::id)
@@ -124,6 +135,7 @@ pub async fn claim_due(
                 outgoing_activities::ap_id,
                 outgoing_activities::actor_ap_id,
                 outgoing_activities::body,
+                outgoing_activities::request_id,
             ))
             .load(c)
             .await?)

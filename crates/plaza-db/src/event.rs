@@ -58,6 +58,8 @@ pub struct EventRow {
     pub payload: String,
     pub created_at: NaiveDateTime,
     pub processed_at: Option<NaiveDateTime>,
+    /// The request that caused the change, if one did.
+    pub request_id: Option<String>,
 }
 
 /// What a change records; ids name the subjects, `payload` carries anything else as JSON.
@@ -70,7 +72,8 @@ pub struct NewEvent {
     pub payload: Option<serde_json::Value>,
 }
 
-/// Appends an event (and, on PostgreSQL, wakes the publishers of every process at commit).
+/// Appends an event (and, on PostgreSQL, wakes the publishers of every process at commit),
+/// with the id of the request under way ([`crate::correlation`]).
 pub async fn record(conn: &mut DbConn<'_>, kind: EventKind, event: NewEvent) -> DbResult<i64> {
     let now = now();
     let payload = event
@@ -85,6 +88,7 @@ pub async fn record(conn: &mut DbConn<'_>, kind: EventKind, event: NewEvent) -> 
             events::comment_id.eq(event.comment_id),
             events::payload.eq(&payload),
             events::created_at.eq(now),
+            events::request_id.eq(crate::correlation::current()),
         ))
         .returning(events::id)
         .get_result(c)

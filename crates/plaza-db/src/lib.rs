@@ -6,6 +6,7 @@
 
 pub mod api_token;
 pub mod comment;
+pub mod correlation;
 pub mod database_url;
 pub mod delivery;
 pub mod error;

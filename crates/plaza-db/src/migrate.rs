@@ -1,10 +1,12 @@
 //! The embedded migrations, one set per backend with identical version names.
 
-use diesel_async::AsyncMigrationHarness;
-use diesel_async::SimpleAsyncConnection;
+use diesel::QueryableByName;
+use diesel::migration::MigrationSource;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncMigrationHarness, RunQueryDsl, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::{DbError, DbPool, DbResult};
+use crate::{DbConn, DbError, DbPool, DbResult, on_conn};
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -52,4 +54,57 @@ pub async fn run_pending(pool: &DbPool) -> DbResult<Vec<String>> {
             applied
         }
     }
+}
+
+#[derive(QueryableByName)]
+struct AppliedVersion {
+    #[diesel(sql_type = Text)]
+    version: String,
+}
+
+/// The versions of the migrations this build has that the database has not applied: empty when
+/// the schema is current. One read of diesel's bookkeeping table, cheap enough for a readiness
+/// probe.
+pub async fn pending(conn: &mut DbConn<'_>) -> DbResult<Vec<String>> {
+    let query = "SELECT version FROM __diesel_schema_migrations";
+    let (applied, known): (Vec<AppliedVersion>, Vec<String>) = on_conn!(conn, |c| {
+        let applied = diesel::sql_query(query).load(c).await?;
+        let known = embedded_versions(c)?;
+        Ok::<_, DbError>((applied, known))
+    })?;
+    let applied: std::collections::HashSet<String> =
+        applied.into_iter().map(|row| row.version).collect();
+    Ok(known
+        .into_iter()
+        .filter(|version| !applied.contains(version))
+        .collect())
+}
+
+/// The versions of the migrations embedded for the backend of `conn`.
+fn embedded_versions<C>(_conn: &mut C) -> DbResult<Vec<String>>
+where
+    C: EmbeddedFor,
+{
+    let migrations = MigrationSource::<C::Backend>::migrations(&C::MIGRATIONS)
+        .map_err(|e| DbError::Migration(e.to_string()))?;
+    Ok(migrations
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect())
+}
+
+/// Which embedded set belongs to a connection type.
+trait EmbeddedFor {
+    type Backend: diesel::backend::Backend;
+    const MIGRATIONS: EmbeddedMigrations;
+}
+
+impl EmbeddedFor for crate::pool::SqliteConn {
+    type Backend = diesel::sqlite::Sqlite;
+    const MIGRATIONS: EmbeddedMigrations = SQLITE;
+}
+
+impl EmbeddedFor for crate::pool::PgConn {
+    type Backend = diesel::pg::Pg;
+    const MIGRATIONS: EmbeddedMigrations = POSTGRES;
 }

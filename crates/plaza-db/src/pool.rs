@@ -123,6 +123,19 @@ async fn postgres_unreachable(raw: &str) -> Option<String> {
     }
 }
 
+/// A pool's state at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStatus {
+    /// Most connections it may open.
+    pub max_size: usize,
+    /// Connections open.
+    pub size: usize,
+    /// Open connections not lent out.
+    pub available: usize,
+    /// Checkouts waiting for a connection.
+    pub waiting: usize,
+}
+
 /// How a pool is sized and how long it waits.
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
@@ -216,6 +229,20 @@ impl DbPool {
             DbPool::Sqlite(pool) => PooledConn::Sqlite(pool.get().await?),
             DbPool::Pg(pool) => PooledConn::Pg(Box::new(pool.get().await?)),
         })
+    }
+
+    /// How many connections the pool holds, lends out and is asked for.
+    pub fn status(&self) -> PoolStatus {
+        let status = match self {
+            DbPool::Sqlite(pool) => pool.status(),
+            DbPool::Pg(pool) => pool.status(),
+        };
+        PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            available: status.available,
+            waiting: status.waiting,
+        }
     }
 
     /// The backend's display name.

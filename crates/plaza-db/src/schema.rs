@@ -219,6 +219,7 @@ diesel::table! {
         payload -> Text,
         created_at -> Timestamp,
         processed_at -> Nullable<Timestamp>,
+        request_id -> Nullable<Text>,
     }
 }
 
@@ -229,6 +230,7 @@ diesel::table! {
         actor_ap_id -> Text,
         body -> Text,
         created_at -> Timestamp,
+        request_id -> Nullable<Text>,
     }
 }
 

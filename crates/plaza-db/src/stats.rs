@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::schema::{comments, local_users, posts};
+use crate::schema::{comments, deliveries, events, instances, local_users, posts};
 use crate::{DbConn, DbResult, on_conn};
 
 /// What NodeInfo reports.
@@ -70,5 +70,59 @@ pub async fn usage(conn: &mut DbConn<'_>, now: NaiveDateTime) -> DbResult<Usage>
         active_halfyear: active_since(conn, now - chrono::TimeDelta::days(180)).await?,
         local_posts,
         local_comments,
+    })
+}
+
+/// The state of the background queues, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueGauges {
+    /// Deliveries neither delivered nor given up.
+    pub pending: i64,
+    /// How long the oldest due delivery has been due, if one is.
+    pub oldest_due_age: Option<std::time::Duration>,
+    /// Instances marked dead.
+    pub dead_hosts: i64,
+    /// Events of the published kinds the publisher has not processed.
+    pub events_waiting: i64,
+}
+
+/// Reads the queues' state; `published` are the event kinds the publisher handles (others
+/// are never processed, and waiting for nothing).
+pub async fn queue_gauges(
+    conn: &mut DbConn<'_>,
+    now: NaiveDateTime,
+    published: &[&str],
+) -> DbResult<QueueGauges> {
+    on_conn!(conn, |c| {
+        let pending = deliveries::table
+            .filter(deliveries::delivered_at.is_null())
+            .filter(deliveries::failed_at.is_null())
+            .count()
+            .get_result(c)
+            .await?;
+        let oldest_due: Option<NaiveDateTime> = deliveries::table
+            .filter(deliveries::delivered_at.is_null())
+            .filter(deliveries::failed_at.is_null())
+            .filter(deliveries::next_attempt_at.le(now))
+            .select(diesel::dsl::min(deliveries::next_attempt_at))
+            .first(c)
+            .await?;
+        let dead_hosts = instances::table
+            .filter(instances::dead_since.is_not_null())
+            .count()
+            .get_result(c)
+            .await?;
+        let events_waiting = events::table
+            .filter(events::processed_at.is_null())
+            .filter(events::kind.eq_any(published))
+            .count()
+            .get_result(c)
+            .await?;
+        Ok(QueueGauges {
+            pending,
+            oldest_due_age: oldest_due.map(|due| (now - due).to_std().unwrap_or_default()),
+            dead_hosts,
+            events_waiting,
+        })
     })
 }

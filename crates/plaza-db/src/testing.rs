@@ -68,6 +68,48 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Takes the database away from its pool, as a stopped server or a lost disk would: a
+    /// PostgreSQL database is dropped (which ends its connections); an SQLite file's folder is
+    /// removed. Either way the pool's idle connections are closed and new ones cannot open.
+    pub async fn make_unreachable(&self) -> DbResult<()> {
+        match (&self.cleanup, &self.pool) {
+            (Cleanup::Postgres { admin_url, name }, DbPool::Pg(pool)) => {
+                let mut admin = AsyncPgConnection::establish(admin_url)
+                    .await
+                    .map_err(|e| DbError::Config(e.to_string()))?;
+                admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await?;
+                pool.retain(|_, _| false);
+            }
+            (Cleanup::Sqlite(dir), DbPool::Sqlite(pool)) => {
+                std::fs::remove_dir_all(dir.path()).map_err(|e| DbError::Config(e.to_string()))?;
+                pool.retain(|_, _| false);
+            }
+            _ => {
+                return Err(DbError::Config(
+                    "the pool is not the test database's".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the database look as if its newest migration had not been applied (the
+    /// migration's changes stay; only the record of it goes).
+    pub async fn forget_newest_migration(&self) -> DbResult<()> {
+        let mut pooled = self.pool.get().await?;
+        let sql = "DELETE FROM __diesel_schema_migrations WHERE version = \
+                   (SELECT MAX(version) FROM __diesel_schema_migrations)";
+        match &mut pooled {
+            crate::PooledConn::Sqlite(c) => c.batch_execute(sql).await?,
+            crate::PooledConn::Pg(c) => c.batch_execute(sql).await?,
+        }
+        Ok(())
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 /// How long an inbox request may work before it is answered.
 pub const INBOX_DEADLINE: Duration = Duration::from_secs(15);
@@ -61,7 +62,10 @@ impl InboxLimits {
         id: &str,
         work: impl Future<Output = T> + Send + 'static,
     ) -> Finished<T> {
-        let mut task = tokio::spawn(work);
+        // The work stays the request's: in its log span, and in what it writes.
+        let request_id = plaza_db::correlation::current();
+        let work = plaza_db::correlation::scope(request_id, work);
+        let mut task = tokio::spawn(work.instrument(tracing::Span::current()));
         match tokio::time::timeout(self.deadline, &mut task).await {
             Ok(Ok(result)) => return Finished::Done(result),
             Ok(Err(e)) => {

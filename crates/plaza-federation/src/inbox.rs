@@ -34,18 +34,69 @@ pub const INBOX_MAX_BYTES: usize = 512 * 1024;
 /// activities address a few actors and collections; a group's followers are one collection.
 pub const MAX_ADDRESSEES: usize = 2_000;
 
-fn answer(status: StatusCode, code: &str, message: &str) -> Response {
-    (
+/// What became of an activity, as the metrics count it; carried from where it is decided to
+/// [`inbox`] in the response's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Applied (or being applied past the deadline).
+    Accepted,
+    /// A type Plaza does not act on: acknowledged and dropped.
+    Ignored,
+    /// Applied before: acknowledged and dropped.
+    Replay,
+}
+
+/// The error code a refused activity was answered with, for the metrics.
+#[derive(Debug, Clone)]
+pub struct Refusal(pub &'static str);
+
+/// The JSON error answer, marked with its code for the metrics.
+pub(crate) fn answer(status: StatusCode, code: &'static str, message: &str) -> Response {
+    let mut response = (
         status,
         axum::Json(serde_json::json!({ "error": code, "message": message })),
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(Refusal(code));
+    response
 }
 
-/// Receives one activity.
+fn acknowledged(outcome: Outcome) -> Response {
+    let mut response = StatusCode::ACCEPTED.into_response();
+    response.extensions_mut().insert(outcome);
+    response
+}
+
+/// Receives one activity, and counts what became of it.
 pub async fn inbox(
     State(federation): State<FederationConfig<AppData>>,
     request: Request,
+) -> Response {
+    let mut kind = String::new();
+    let response = receive(&federation, request, &mut kind).await;
+    let (outcome, reason) = match (
+        response.extensions().get::<Outcome>(),
+        response.extensions().get::<Refusal>(),
+    ) {
+        (Some(Outcome::Ignored), _) => ("ignored", ""),
+        (Some(Outcome::Replay), _) => ("replay", ""),
+        (_, Some(Refusal(code))) if response.status().is_server_error() => ("failed", *code),
+        (_, Some(Refusal(code))) => ("refused", *code),
+        _ if response.status().is_success() => ("accepted", ""),
+        _ => ("refused", "other"),
+    };
+    federation
+        .ctx
+        .metrics
+        .inbox_activity(&kind, outcome, reason);
+    response
+}
+
+/// Verifies and applies one activity; sets `kind` to its type once the body is read.
+async fn receive(
+    federation: &FederationConfig<AppData>,
+    request: Request,
+    kind_seen: &mut String,
 ) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, INBOX_MAX_BYTES).await {
@@ -75,7 +126,9 @@ pub async fn inbox(
             "the body is not an activity",
         );
     };
+    kind_seen.clone_from(&kind);
     let id = scan.id.unwrap_or_default();
+    tracing::Span::current().record("activity", id.as_str());
     if scan.addressees > MAX_ADDRESSEES {
         tracing::info!(%kind, %id, addressees = scan.addressees, "inbox refused an activity with too many addressees");
         return answer(
@@ -86,7 +139,7 @@ pub async fn inbox(
     }
     if !is_handled(&kind, scan.object_kind.as_deref()) {
         tracing::info!(%kind, %id, "ignoring an activity type Plaza does not handle");
-        return StatusCode::ACCEPTED.into_response();
+        return acknowledged(Outcome::Ignored);
     }
     let now = std::time::SystemTime::now();
     let modern = rfc9421::is_signed(&parts.headers);
@@ -106,7 +159,7 @@ pub async fn inbox(
     match already_applied(&data, &id).await {
         Ok(true) => {
             tracing::info!(%id, "ignoring a replayed activity");
-            return StatusCode::ACCEPTED.into_response();
+            return acknowledged(Outcome::Replay);
         }
         Ok(false) => {}
         Err(e) => return e.into_response(),
@@ -129,7 +182,7 @@ pub async fn inbox(
             .map_err(IntoResponse::into_response)
     };
     match federation.inbox.run(&id, work).await {
-        Finished::Done(Ok(())) | Finished::Background => StatusCode::ACCEPTED.into_response(),
+        Finished::Done(Ok(())) | Finished::Background => acknowledged(Outcome::Accepted),
         Finished::Done(Err(response)) => response,
         Finished::Dropped => {
             let mut response = answer(

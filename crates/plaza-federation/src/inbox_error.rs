@@ -76,11 +76,7 @@ impl IntoResponse for InboxError {
             tracing::info!(error = %self, %status, "inbox refused an activity");
             self.to_string()
         };
-        (
-            status,
-            axum::Json(serde_json::json!({ "error": code, "message": message })),
-        )
-            .into_response()
+        crate::inbox::answer(status, code, &message)
     }
 }
 

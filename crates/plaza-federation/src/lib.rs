@@ -58,7 +58,21 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The federation routes, for any router state that can hand out the instance's [`Context`].
+/// The inboxes, apart from the other routes so the web layer can limit them per remote
+/// instance.
+pub fn inboxes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    FederationConfig<AppData>: FromRef<S>,
+{
+    Router::new()
+        .route("/inbox", post(inbox::inbox))
+        .route("/g/{name}/inbox", post(inbox::inbox))
+        .route("/u/{name}/inbox", post(inbox::inbox))
+}
+
+/// The federation routes other than the inboxes ([`inboxes`]), for any router state that can
+/// hand out the instance's [`Context`].
 pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -66,9 +80,6 @@ where
     FederationConfig<AppData>: FromRef<S>,
 {
     Router::new()
-        .route("/inbox", post(inbox::inbox))
-        .route("/g/{name}/inbox", post(inbox::inbox))
-        .route("/u/{name}/inbox", post(inbox::inbox))
         .route(
             "/.well-known/webfinger",
             get(discovery::webfinger::webfinger),

@@ -3,8 +3,12 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod health;
+pub mod logging;
+pub mod metrics;
 pub mod pages;
 pub mod rate_limit;
+pub mod request_id;
 pub mod search;
 pub mod server;
 
@@ -76,8 +80,11 @@ pub fn router(state: AppState) -> Router {
     let limits = state.config.rate_limits.limiters();
     // Browsers get the page at the URLs shared with ActivityPub documents.
     let documents = pages::documents(&state).with_state(state.clone());
+    let metrics = state.ctx.metrics.clone();
     let app = Router::new()
+        .merge(health::router())
         .nest("/api/v1", api::router(&limits))
+        .merge(limits.inbox.apply(plaza_federation::inboxes()))
         .merge(plaza_federation::router())
         .merge(pages::router(&state, &limits));
     // Every POST, the inboxes and the pages' forms included, counts against one generous limit
@@ -91,9 +98,14 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(middleware::from_fn(pages::layout::safety_headers))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(TraceLayer::new_for_http())
         .with_state(state);
-    timeouts.apply(app)
+    // Every route is counted and traced, time-outs included; the request id is set before the
+    // span that carries it is made.
+    let app = timeouts
+        .apply(app)
+        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(TraceLayer::new_for_http().make_span_with(logging::request_span));
+    request_id::apply(app)
 }
 
 /// Serves the router on a bound listener until `shutdown` resolves, then finishes in-flight

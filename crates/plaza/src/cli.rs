@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use plaza_web::rate_limit::Limit;
 
 /// Plaza, a federated community server.
 #[derive(Debug, Parser)]
@@ -46,6 +47,22 @@ pub struct GlobalArgs {
     /// Most database connections open at once.
     #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: usize,
+    /// How log lines are written: `text` for people, `json` for one JSON object per line.
+    #[arg(
+        long,
+        env = "PLAZA_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// What to do.
@@ -94,6 +111,30 @@ pub struct ServeArgs {
     pub role: Role,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+    /// Serves Prometheus metrics at /metrics on this address (such as 127.0.0.1:9090); off
+    /// unless set. Keep it private: it is not behind the rate limits.
+    #[arg(long, env = "PLAZA_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    #[command(flatten)]
+    pub rate_limits: RateLimitArgs,
+}
+
+/// Rate limits, each `0` (off) or COUNT/WINDOW: a burst of COUNT requests, refilled evenly over
+/// WINDOW (`ms`, `s`, `min` or `h`, with an optional number before it: `10/min`, `300/3s`).
+#[derive(Debug, Args)]
+pub struct RateLimitArgs {
+    /// Log-ins and sign-ups per client address.
+    #[arg(long, env = "PLAZA_RATE_LIMIT_AUTH", default_value = "10/min")]
+    pub rate_limit_auth: Limit,
+    /// Writes (threads, replies, votes, reports, edits) per client address.
+    #[arg(long, env = "PLAZA_RATE_LIMIT_POSTING", default_value = "30/min")]
+    pub rate_limit_posting: Limit,
+    /// Every POST, the inboxes included, per client address.
+    #[arg(long, env = "PLAZA_RATE_LIMIT_ANY_POST", default_value = "300/3s")]
+    pub rate_limit_any_post: Limit,
+    /// Activities posted to the inboxes per remote instance (the host of the signing key).
+    #[arg(long, env = "PLAZA_RATE_LIMIT_INBOX", default_value = "300/3s")]
+    pub rate_limit_inbox: Limit,
 }
 
 /// What a `plaza serve` process runs.
@@ -114,6 +155,10 @@ pub struct WorkerArgs {
     pub dev_mode: bool,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+    /// Serves Prometheus metrics (deliveries, queue) at /metrics on this address; off unless
+    /// set.
+    #[arg(long, env = "PLAZA_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// How deliveries are sent, wherever the delivery worker runs.
@@ -219,4 +264,45 @@ pub enum InstanceCommand {
 pub enum Switch {
     On,
     Off,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_web::rate_limit::RateLimits;
+
+    #[test]
+    fn the_rate_limit_flags_default_to_the_built_in_limits_and_read_zero_as_off() {
+        let cli = Cli::try_parse_from(["plaza", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        let limits = RateLimits::default();
+        assert_eq!(args.rate_limits.rate_limit_auth, limits.auth);
+        assert_eq!(args.rate_limits.rate_limit_posting, limits.posting);
+        assert_eq!(args.rate_limits.rate_limit_any_post, limits.any_post);
+        assert_eq!(args.rate_limits.rate_limit_inbox, limits.inbox);
+        assert_eq!(args.metrics_listen, None);
+        assert_eq!(cli.global.log_format, LogFormat::Text);
+
+        let cli = Cli::try_parse_from([
+            "plaza",
+            "--log-format",
+            "json",
+            "serve",
+            "--rate-limit-inbox",
+            "0",
+            "--metrics-listen",
+            "127.0.0.1:9090",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve");
+        };
+        assert!(!args.rate_limits.rate_limit_inbox.is_on());
+        assert_eq!(args.metrics_listen, Some("127.0.0.1:9090".parse().unwrap()));
+        assert_eq!(cli.global.log_format, LogFormat::Json);
+        let bad = Cli::try_parse_from(["plaza", "serve", "--rate-limit-auth", "lots"]);
+        assert!(bad.unwrap_err().to_string().contains("COUNT/WINDOW"));
+    }
 }

@@ -14,11 +14,17 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     plaza_federation::install_tls_provider();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match cli.global.log_format {
+        cli::LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        cli::LogFormat::Json => {
+            let subscriber = plaza_web::logging::json_subscriber(filter, std::io::stdout);
+            if let Err(e) = tracing::subscriber::set_global_default(subscriber) {
+                eprintln!("error: cannot start logging: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

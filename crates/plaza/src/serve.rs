@@ -37,6 +37,7 @@ pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError>
     let ctx = Arc::new(ctx);
     let federation = federation_config(ctx.clone(), args.dev_mode).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = serve_metrics(args.metrics_listen, &ctx, &stop_rx).await?;
     let background = (args.role == Role::All)
         .then(|| Background::start(ctx.clone(), federation.clone(), args.delivery, &stop_rx));
     let state = AppState {
@@ -44,8 +45,11 @@ pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError>
         config: Arc::new(WebConfig {
             max_body_bytes: args.max_body_bytes,
             rate_limits: RateLimits {
+                auth: args.rate_limits.rate_limit_auth,
+                posting: args.rate_limits.rate_limit_posting,
+                any_post: args.rate_limits.rate_limit_any_post,
+                inbox: args.rate_limits.rate_limit_inbox,
                 behind_proxy: args.behind_proxy,
-                ..RateLimits::default()
             },
             secure_cookies: !args.dev_mode,
             ..WebConfig::default()
@@ -60,6 +64,7 @@ pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError>
     if let Some(background) = background {
         background.finished().await;
     }
+    finish_metrics(metrics).await;
     served.map_err(|e| CliError::Io(format!("server failed: {e}")))?;
     tracing::info!("Plaza stopped");
     Ok(())
@@ -77,12 +82,47 @@ pub async fn worker(global: &GlobalArgs, args: WorkerArgs) -> Result<(), CliErro
     );
     let federation = federation_config(ctx.clone(), args.dev_mode).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = serve_metrics(args.metrics_listen, &ctx, &stop_rx).await?;
     let background = Background::start(ctx, federation, args.delivery, &stop_rx);
     shutdown_signal().await;
     let _ = stop_tx.send(true);
     background.finished().await;
+    finish_metrics(metrics).await;
     tracing::info!("Plaza worker stopped");
     Ok(())
+}
+
+type MetricsTask = tokio::task::JoinHandle<std::io::Result<()>>;
+
+/// Serves `/metrics` on `address`, when one is set, until `stop` turns true.
+async fn serve_metrics(
+    address: Option<std::net::SocketAddr>,
+    ctx: &Arc<plaza_core::Context>,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Result<Option<MetricsTask>, CliError> {
+    let Some(address) = address else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| CliError::Io(format!("cannot listen on {address} for metrics: {e}")))?;
+    tracing::info!(
+        "metrics at http://{}/metrics",
+        listener.local_addr().unwrap_or(address)
+    );
+    Ok(Some(tokio::spawn(plaza_web::metrics::serve(
+        listener,
+        ctx.clone(),
+        stopped(stop.clone()),
+    ))))
+}
+
+async fn finish_metrics(metrics: Option<MetricsTask>) {
+    if let Some(metrics) = metrics
+        && let Ok(Err(e)) = metrics.await
+    {
+        tracing::warn!(error = %e, "the metrics server failed");
+    }
 }
 
 /// On SQLite: refuses a split role (`what`) outright, since the one process must run

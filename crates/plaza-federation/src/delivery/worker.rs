@@ -152,7 +152,14 @@ impl DeliveryWorker {
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         let idle = self.settings.idle_poll;
         let wake = self.ctx.wakeup.deliveries();
-        crate::background::run_rounds("delivery", idle, wake, shutdown, || self.run_once()).await;
+        crate::background::run_rounds("delivery", idle, wake, shutdown, || self.beat_and_run())
+            .await;
+    }
+
+    /// Shows the worker is alive, then runs a round.
+    async fn beat_and_run(&self) -> CoreResult<usize> {
+        self.ctx.heartbeat.beat();
+        self.run_once().await
     }
 
     /// Claims one batch of due deliveries and sends them; returns how many were handled.
@@ -198,18 +205,34 @@ impl DeliveryWorker {
                 async move {
                     for d in queue {
                         let signer = &signers[&d.actor_ap_id];
-                        let outcome = match refused.get(&d.instance_id) {
-                            Some(&why) => Outcome::NotFederated(why),
-                            None => self.send(&d, signer, data).await,
-                        };
-                        if let Err(e) = self.record(&d, outcome).await {
-                            tracing::error!(error = %e, delivery = d.id, "cannot record a delivery");
-                        }
+                        let refusal = refused.get(&d.instance_id).copied();
+                        self.deliver(&d, signer, refusal, data).await;
+                        // A long round of slow hosts is still a live worker.
+                        self.ctx.heartbeat.beat();
                     }
                 }
             })
             .await;
         Ok(count)
+    }
+
+    /// Sends one delivery (unless its instance is not federated with) and records the outcome.
+    async fn deliver(
+        &self,
+        d: &ClaimedDelivery,
+        signer: &Result<Sender, String>,
+        refusal: Option<Refusal>,
+        data: &Data<AppData>,
+    ) {
+        let outcome = match refusal {
+            Some(why) => Outcome::NotFederated(why),
+            None => self.send(d, signer, data).await,
+        };
+        let counted = self.metric_of(d, &outcome);
+        match self.record(d, outcome).await {
+            Ok(()) => self.ctx.metrics.delivery(counted),
+            Err(e) => tracing::error!(error = %e, delivery = d.id, "cannot record a delivery"),
+        }
     }
 
     /// Signs (now, so a retry never carries a stale `Date`) and sends one delivery.
@@ -309,12 +332,12 @@ impl DeliveryWorker {
     ) -> CoreResult<()> {
         match outcome {
             Outcome::Delivered(answer) => {
-                tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, "delivered");
+                tracing::debug!(inbox = %d.inbox_url, activity = %d.activity_ap_id, request_id = d.request_id(), "delivered");
                 delivery::mark_delivered(conn, d.id, d.instance_id, Some(&stored(answer))).await?;
             }
             Outcome::NotFederated(why) => {
                 let reason = format!("the instance is {why}");
-                tracing::info!(inbox = %d.inbox_url, %reason, "dropping a delivery");
+                tracing::info!(inbox = %d.inbox_url, activity = %d.activity_ap_id, request_id = d.request_id(), %reason, "dropping a delivery");
                 delivery::mark_dropped(conn, d.id, &reason).await?;
             }
             Outcome::Refused(answer) => {
@@ -323,6 +346,7 @@ impl DeliveryWorker {
                 tracing::warn!(
                     inbox = %d.inbox_url,
                     activity = %d.activity_ap_id,
+                    request_id = d.request_id(),
                     status = answer.status,
                     answer = %answer.excerpt,
                     "the receiving server refused a delivery"
@@ -330,14 +354,14 @@ impl DeliveryWorker {
                 delivery::mark_refused(conn, d.id, d.instance_id, &stored(answer)).await?;
             }
             Outcome::Unsendable(error) => {
-                tracing::error!(%error, delivery = d.id, "giving up an unsendable delivery");
+                tracing::error!(%error, delivery = d.id, activity = %d.activity_ap_id, request_id = d.request_id(), "giving up an unsendable delivery");
                 delivery::mark_failed(conn, d.id, d.instance_id, error, None, Retry::GiveUp)
                     .await?;
             }
             Outcome::Failed { error, answer } => {
                 let failures = d.attempts + 1;
                 let retry = if failures >= self.settings.max_attempts {
-                    tracing::warn!(inbox = %d.inbox_url, %error, "giving up a delivery");
+                    tracing::warn!(inbox = %d.inbox_url, activity = %d.activity_ap_id, request_id = d.request_id(), %error, "giving up a delivery");
                     Retry::GiveUp
                 } else {
                     let wait = answer
@@ -346,7 +370,7 @@ impl DeliveryWorker {
                         .map(|asked| asked.max(self.settings.first_retry))
                         .unwrap_or_else(|| backoff(&self.settings, failures))
                         .min(self.settings.max_retry);
-                    tracing::info!(inbox = %d.inbox_url, %error, failures, "delivery failed, will retry");
+                    tracing::info!(inbox = %d.inbox_url, activity = %d.activity_ap_id, request_id = d.request_id(), %error, failures, "delivery failed, will retry");
                     Retry::At(plaza_db::now() + delta(wait))
                 };
                 let answer = answer.as_ref().map(stored);
@@ -360,6 +384,18 @@ impl DeliveryWorker {
             }
         }
         Ok(())
+    }
+
+    /// An outcome as the metrics name it.
+    fn metric_of(&self, d: &ClaimedDelivery, outcome: &Outcome) -> &'static str {
+        match outcome {
+            Outcome::Delivered(_) => "delivered",
+            Outcome::NotFederated(_) => "dropped",
+            Outcome::Refused(_) => "refused",
+            Outcome::Unsendable(_) => "given_up",
+            Outcome::Failed { .. } if d.attempts + 1 >= self.settings.max_attempts => "given_up",
+            Outcome::Failed { .. } => "retry",
+        }
     }
 }
 

@@ -76,7 +76,8 @@ impl Publisher {
         let handled = transaction!(&ctx.db, CoreError, |conn| {
             let events = event::claim_pending(conn, &PUBLISHED_KINDS, batch).await?;
             for e in &events {
-                publish(ctx, conn, e).await?;
+                // The activities keep the id of the request that caused the change.
+                plaza_db::correlation::scope(e.request_id.clone(), publish(ctx, conn, e)).await?;
                 event::mark_processed(conn, e.id).await?;
             }
             Ok(events.len())

@@ -65,10 +65,8 @@ fn delivery_settings(args: DeliveryArgs) -> DeliverySettings {
 }
 
 /// Resolves once `stop` turns true (or its sender is gone).
-pub fn stopped(mut stop: watch::Receiver<bool>) -> impl Future<Output = ()> {
-    async move {
-        let _ = stop.wait_for(|stop| *stop).await;
-    }
+pub async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
 }
 
 /// Prunes finished queue rows, replay ids and processed events once an hour. With several

@@ -27,8 +27,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use futures::StreamExt;
-use plaza_db::person::RemotePerson;
-use plaza_db::{DbError, delivery, group, instance, person, transaction};
+use plaza_db::{DbError, delivery, group, transaction};
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
 use plaza_tests::{RequestSigner, SignedRequest, TestInstance};
@@ -526,30 +525,15 @@ async fn add_followers(
 ) -> Result<(), DbError> {
     transaction!(&plaza.ctx.db, DbError, |conn| {
         for sink in sinks {
-            let host = instance::upsert(conn, &sink.domain).await?;
-            let shared_inbox = format!("{}/inbox", sink.base);
-            for n in 0..per_sink {
-                let id = format!("{}/users/user{n}", sink.base);
-                let inbox = format!("{id}/inbox");
-                let follower = person::upsert_remote(
-                    conn,
-                    &RemotePerson {
-                        ap_id: &id,
-                        instance_id: host.id,
-                        name: &format!("user{n}"),
-                        display_name: None,
-                        bio_html: None,
-                        avatar_url: None,
-                        inbox_url: &inbox,
-                        shared_inbox_url: shared.then_some(shared_inbox.as_str()),
-                        public_key: "(not used for sending)",
-                        bot: false,
-                    },
-                )
-                .await?;
-                group::add_follower(conn, group_id, follower.id, &format!("{id}/follows/1"))
-                    .await?;
-            }
+            plaza_db::testing::add_remote_followers(
+                conn,
+                group_id,
+                &sink.base,
+                &sink.domain,
+                per_sink,
+                shared,
+            )
+            .await?;
         }
         Ok(())
     })

@@ -136,3 +136,42 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Stores `count` people of the server at `base` (whose domain is `domain`) as followers of the
+/// group `group_id`, as the inbox stores accepted follows; with `shared`, they name the server's
+/// shared inbox (`BASE/inbox`). For tests and benchmarks that need many followers without
+/// playing each one's Follow.
+pub async fn add_remote_followers(
+    conn: &mut crate::DbConn<'_>,
+    group_id: i64,
+    base: &str,
+    domain: &str,
+    count: usize,
+    shared: bool,
+) -> DbResult<()> {
+    use crate::{group, instance, person};
+    let host = instance::upsert(conn, domain).await?;
+    let shared_inbox = format!("{base}/inbox");
+    for n in 0..count {
+        let id = format!("{base}/users/user{n}");
+        let inbox = format!("{id}/inbox");
+        let follower = person::upsert_remote(
+            conn,
+            &person::RemotePerson {
+                ap_id: &id,
+                instance_id: host.id,
+                name: &format!("user{n}"),
+                display_name: None,
+                bio_html: None,
+                avatar_url: None,
+                inbox_url: &inbox,
+                shared_inbox_url: shared.then_some(shared_inbox.as_str()),
+                public_key: "(not used for sending)",
+                bot: false,
+            },
+        )
+        .await?;
+        group::add_follower(conn, group_id, follower.id, &format!("{id}/follows/1")).await?;
+    }
+    Ok(())
+}

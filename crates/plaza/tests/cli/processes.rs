@@ -2,7 +2,6 @@
 //! the work, and SQLite refusing a second process.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use futures::StreamExt;
 use plaza_db::testing::TestDatabase;
-use plaza_db::{DatabaseUrl, delivery, group, instance, person};
+use plaza_db::{DatabaseUrl, delivery, group};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -166,34 +165,16 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
             .expect("group")
             .expect("support exists");
         for sink in &sinks {
-            let host = instance::upsert(conn, &sink.domain)
-                .await
-                .expect("instance");
-            let shared_inbox = format!("{}/inbox", sink.base);
-            for n in 0..5 {
-                let id = format!("{}/users/user{n}", sink.base);
-                let inbox = format!("{id}/inbox");
-                let follower = person::upsert_remote(
-                    conn,
-                    &person::RemotePerson {
-                        ap_id: &id,
-                        instance_id: host.id,
-                        name: &format!("user{n}"),
-                        display_name: None,
-                        bio_html: None,
-                        avatar_url: None,
-                        inbox_url: &inbox,
-                        shared_inbox_url: Some(&shared_inbox),
-                        public_key: "(not used)",
-                        bot: false,
-                    },
-                )
-                .await
-                .expect("follower");
-                group::add_follower(conn, support.id, follower.id, &format!("{id}/follows/1"))
-                    .await
-                    .expect("follow");
-            }
+            plaza_db::testing::add_remote_followers(
+                conn,
+                support.id,
+                &sink.base,
+                &sink.domain,
+                5,
+                true,
+            )
+            .await
+            .expect("followers");
         }
     }
 
@@ -223,7 +204,16 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
         "worker running",
     )
     .await;
-    let web_args = ["serve", "--role", "web", "--listen", "127.0.0.1:0"];
+    // One client creates every thread: the posting limit is off, as an operator may set it.
+    let web_args = [
+        "serve",
+        "--role",
+        "web",
+        "--listen",
+        "127.0.0.1:0",
+        "--rate-limit-posting",
+        "0",
+    ];
     let webs = [
         start(dir.path(), &database_url, &web_args, "listening on").await,
         start(dir.path(), &database_url, &web_args, "listening on").await,
@@ -242,18 +232,9 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
         .expect("a token")
         .to_owned();
 
-    // Posting is rate limited per client address (a burst of 30): ten clients on ten loopback
-    // addresses stay within it, as ten people would.
-    let clients: Vec<reqwest::Client> = (0..10u8)
-        .map(|n| {
-            reqwest::Client::builder()
-                .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 10 + n)))
-                .build()
-                .expect("client")
-        })
-        .collect();
+    let client = reqwest::Client::new();
     let create = |n: usize| {
-        let client = clients[n % clients.len()].clone();
+        let client = client.clone();
         let url = format!("{}/api/v1/groups/support/threads", bases[n % bases.len()]);
         let token = token.clone();
         async move {

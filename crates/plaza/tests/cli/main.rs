@@ -8,6 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod processes;
+mod proxy;
+mod running;
 
 fn plaza(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_plaza"));
@@ -100,10 +102,7 @@ fn test_database() -> (
     let db = runtime
         .block_on(plaza_db::testing::TestDatabase::create())
         .expect("test database");
-    let url = match &db.url {
-        plaza_db::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        plaza_db::DatabaseUrl::Postgres(raw) => raw.clone(),
-    };
+    let url = running::url_of(&db);
     (runtime, db, url)
 }
 

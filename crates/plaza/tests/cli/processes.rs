@@ -2,7 +2,6 @@
 //! the work, and SQLite refusing a second process.
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,10 +14,10 @@ use futures::StreamExt;
 use plaza_db::testing::TestDatabase;
 use plaza_db::{DatabaseUrl, delivery, group};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-use crate::plaza;
+use tokio::process::Command;
+
+use crate::{plaza, running};
 
 /// A follower server: records the id of every activity POSTed to its shared inbox.
 struct Sink {
@@ -61,59 +60,6 @@ impl Sink {
     }
 }
 
-/// A running `plaza` process and the line it logged when it was ready.
-struct Process {
-    child: Child,
-    ready: String,
-}
-
-/// Starts `plaza ARGS` on `database_url` and waits for the log line containing `ready`.
-async fn start(dir: &std::path::Path, database_url: &str, args: &[&str], ready: &str) -> Process {
-    let mut command: Command = plaza(dir).into();
-    let mut child = command
-        .env("DATABASE_URL", database_url)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start plaza");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let line = tokio::time::timeout(Duration::from_secs(120), async {
-        while let Some(line) = lines.next_line().await.expect("read log") {
-            if line.contains(ready) {
-                return line;
-            }
-        }
-        panic!("plaza {args:?} exited before logging '{ready}'");
-    })
-    .await
-    .unwrap_or_else(|_| panic!("plaza {args:?} did not log '{ready}'"));
-    // Keep reading, so the process never blocks on a full pipe; warnings are passed on.
-    let name = args.join(" ");
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("WARN") || line.contains("ERROR") {
-                eprintln!("[plaza {name}] {line}");
-            }
-        }
-    });
-    Process { child, ready: line }
-}
-
-impl Process {
-    /// The `http://ADDRESS` a web process listens on.
-    fn base(&self) -> String {
-        let address = self
-            .ready
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .expect("address in the log line");
-        format!("http://{address}")
-    }
-}
-
 const THREADS: usize = 200;
 const SERVERS: usize = 20;
 /// The killed worker sends at most this many deliveries at once: each is recorded as soon as it
@@ -131,28 +77,7 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let password_file = dir.path().join("password");
-    std::fs::write(&password_file, "a long enough password\n").expect("write password");
-    for args in [
-        vec![
-            "admin",
-            "create-user",
-            "--admin",
-            "ada",
-            "--password-file",
-            password_file.to_str().expect("path"),
-        ],
-        vec!["group", "create", "support", "--title", "Support"],
-    ] {
-        let mut command: Command = plaza(dir.path()).into();
-        let output = command
-            .env("DATABASE_URL", &database_url)
-            .args(&args)
-            .output()
-            .await
-            .expect("run plaza");
-        assert!(output.status.success(), "{args:?}: {output:?}");
-    }
+    running::create_admin_and_group(dir.path(), &database_url, None).await;
 
     // Five followers on each of twenty servers, all behind the server's shared inbox: every
     // new thread is one POST per server.
@@ -183,7 +108,7 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
     // send its deliveries twice as well).
     let lease = ["--delivery-lease-seconds", "10"];
     let killed_concurrency = KILLED_WORKER_CONCURRENCY.to_string();
-    let mut doomed = start(
+    let mut doomed = running::start(
         dir.path(),
         &database_url,
         &[
@@ -197,7 +122,7 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
         "worker running",
     )
     .await;
-    let _survivor = start(
+    let _survivor = running::start(
         dir.path(),
         &database_url,
         &["worker", "--dev-mode", lease[0], lease[1]],
@@ -215,10 +140,10 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
         "0",
     ];
     let webs = [
-        start(dir.path(), &database_url, &web_args, "listening on").await,
-        start(dir.path(), &database_url, &web_args, "listening on").await,
+        running::start(dir.path(), &database_url, &web_args, "listening on").await,
+        running::start(dir.path(), &database_url, &web_args, "listening on").await,
     ];
-    let bases: Vec<String> = webs.iter().map(Process::base).collect();
+    let bases: Vec<String> = webs.iter().map(running::Process::base).collect();
 
     let login = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/login", bases[0]))
@@ -312,7 +237,7 @@ async fn a_second_plaza_process_on_one_sqlite_database_stops_with_a_clear_error(
     plaza_federation::install_tls_provider();
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = "sqlite://data/plaza.db";
-    let first = start(
+    let first = running::start(
         dir.path(),
         database_url,
         &["serve", "--listen", "127.0.0.1:0"],

@@ -28,6 +28,9 @@ pub enum DbError {
     /// Applying the embedded migrations failed.
     #[error("database migration failed: {0}")]
     Migration(String),
+    /// Copying one database into another was refused or did not add up.
+    #[error("cannot copy the database: {0}")]
+    Transfer(String),
     /// Any other query error.
     #[error("database query failed: {0}")]
     Query(#[source] DieselError),

@@ -29,6 +29,7 @@ pub mod site;
 pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod transfer;
 pub mod vote;
 
 pub use database_url::DatabaseUrl;

@@ -86,6 +86,27 @@ pub enum Command {
     /// Other instances: which Plaza knows, and which it blocks.
     #[command(subcommand)]
     Instance(InstanceCommand),
+    /// The database itself: backups, and moving from SQLite to PostgreSQL.
+    #[command(subcommand)]
+    Database(DatabaseCommand),
+}
+
+/// Database commands.
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Writes a consistent copy of the SQLite database to FILE while Plaza goes on serving
+    /// (SQLite's VACUUM INTO). Back up PostgreSQL with pg_dump instead.
+    Backup {
+        /// Where the copy goes; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Copies every row of the SQLite database (DATABASE_URL) into a new, empty PostgreSQL
+    /// database, keeping every id: the way to move an instance to PostgreSQL. Stop Plaza first;
+    /// afterwards, start it with DATABASE_URL set to the PostgreSQL URL.
+    CopyTo {
+        /// The PostgreSQL database, as postgres://USER:PASSWORD@HOST:PORT/DATABASE.
+        url: String,
+    },
 }
 
 /// How the server listens.

@@ -7,9 +7,11 @@ use plaza_core::groups::{self, NewGroupInput};
 use plaza_core::instances;
 use plaza_core::{Context, CoreError, Settings, Urls};
 use plaza_db::instance::{InstanceFilter, InstanceRow};
-use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate};
+use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate, transfer};
 
-use crate::cli::{AdminCommand, Cli, Command, GlobalArgs, GroupCommand, InstanceCommand, Switch};
+use crate::cli::{
+    AdminCommand, Cli, Command, DatabaseCommand, GlobalArgs, GroupCommand, InstanceCommand, Switch,
+};
 
 /// A failure that ends the command, with a message for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve(args) => crate::serve::serve(&cli.global, args).await,
         Command::Worker(args) => crate::serve::worker(&cli.global, args).await,
+        Command::Database(DatabaseCommand::Backup { file }) => {
+            let (pool, _) = connect(&cli.global).await?;
+            transfer::backup_sqlite(&pool, &file).await?;
+            println!("backed up to {}", file.display());
+            Ok(())
+        }
+        Command::Database(DatabaseCommand::CopyTo { url }) => copy_to(&cli.global, &url).await,
         Command::Migrate => {
             let (pool, url) = connect(&cli.global).await?;
             let applied = migrate::run_pending(&pool).await?;
@@ -293,6 +302,30 @@ fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Copies the SQLite database into the PostgreSQL one at `url`, holding the SQLite database's
+/// lock so that no server writes to it meanwhile.
+async fn copy_to(global: &GlobalArgs, url: &str) -> Result<(), CliError> {
+    let (from, from_url) = connect(global).await?;
+    let DatabaseUrl::Sqlite(path) = &from_url else {
+        return Err(CliError::Io(
+            "DATABASE_URL must name the SQLite database to copy from".into(),
+        ));
+    };
+    let _lock = crate::sqlite_lock::acquire(path).map_err(|e| CliError::Io(e.to_string()))?;
+    let to_url = DatabaseUrl::parse(url)?;
+    let to = DbPool::connect(&to_url, &PoolOptions::default()).await?;
+    let copied = transfer::sqlite_to_postgres(&from, &to).await?;
+    let rows: i64 = copied.iter().map(|table| table.rows).sum();
+    let table = |c: &transfer::CopiedTable| [c.table.clone(), c.rows.to_string()];
+    print!("{}", aligned(&copied.iter().map(table).collect::<Vec<_>>()));
+    println!(
+        "copied {rows} rows in {} tables to {}; start Plaza with DATABASE_URL set to it",
+        copied.len(),
+        to_url.redacted()
+    );
+    Ok(())
 }
 
 async fn connect(global: &GlobalArgs) -> Result<(DbPool, DatabaseUrl), CliError> {

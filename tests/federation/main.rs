@@ -17,6 +17,7 @@ mod group_backfill;
 mod inbox;
 mod limits;
 mod logs;
+mod media;
 mod moderation;
 mod objects;
 mod operations;

@@ -25,9 +25,14 @@ pub struct Captured {
     pub body: Vec<u8>,
 }
 
+/// A file served as it is: its content type and bytes.
+type File = (&'static str, Vec<u8>);
+
 #[derive(Clone, Default)]
 struct RemoteState {
     documents: Arc<Mutex<HashMap<String, Value>>>,
+    /// Files other than JSON documents (pictures), with their content type.
+    files: Arc<Mutex<HashMap<String, File>>>,
     captured: Arc<Mutex<Vec<Captured>>>,
     /// Documents under this path prefix are answered only after this delay.
     slow: Arc<Mutex<Option<(String, std::time::Duration)>>>,
@@ -149,6 +154,9 @@ impl FakeRemote {
             if let Some(delay) = delay {
                 tokio::time::sleep(delay).await;
             }
+            if let Some((content_type, bytes)) = state.files.lock().unwrap().get(&path).cloned() {
+                return ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
+            }
             // A document served at `path?query` (a collection's page) wins over one at `path`.
             let documents = state.documents.lock().unwrap();
             let with_query = uri.path_and_query().map(|pq| pq.as_str().to_owned());
@@ -188,6 +196,15 @@ impl FakeRemote {
             .lock()
             .unwrap()
             .insert(path.to_owned(), document);
+    }
+
+    /// Serves `bytes` as `content_type` at `path` from now on.
+    pub fn serve_file(&self, path: &str, content_type: &'static str, bytes: Vec<u8>) {
+        self.state
+            .files
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), (content_type, bytes));
     }
 
     /// The document served at `path`.

@@ -225,6 +225,7 @@ async fn a_reply_from_elsewhere_shows_its_author_as_remote_and_its_cleaned_html(
                 source: None,
                 published: None,
                 author: Participant::remote(cleo.id),
+                attachments: Vec::new(),
             },
         },
         Origin::Fetched,

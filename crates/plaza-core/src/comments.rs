@@ -1,6 +1,7 @@
 //! Replies: to a thread or to another reply, to any depth up to the documented limit.
 
 use chrono::NaiveDateTime;
+use plaza_db::attachment::Owner;
 use plaza_db::comment::{CommentRow, NewComment};
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::post::PostRow;
@@ -9,7 +10,7 @@ use plaza_db::{DbConn, comment, event, now, post};
 use crate::limits::{COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, check_body};
 use crate::origin::{Origin, RemoteContent};
 use crate::participation::{Participant, ensure_author, ensure_not_banned};
-use crate::{Account, Context, CoreError, CoreResult, markdown};
+use crate::{Account, Context, CoreError, CoreResult, attachments, markdown};
 
 async fn check_text(body: &str) -> CoreResult<(String, String)> {
     let body = check_body("body", body, COMMENT_BODY_MAX, true)?
@@ -92,6 +93,7 @@ pub async fn receive(
             published,
         )
         .await?;
+        attachments::store(conn, Owner::Comment(row.id), &content.attachments).await?;
         post::count_reply(conn, reply.post_id, now()).await?;
         record(
             conn,
@@ -294,6 +296,7 @@ pub async fn receive_edit(
         ensure_author(row.author_id, content.author, "comment")?;
         let row =
             comment::update_content(conn, row.id, content.source.as_deref(), &body_html).await?;
+        attachments::store(conn, Owner::Comment(row.id), &content.attachments).await?;
         record(
             conn,
             EventKind::CommentUpdated,

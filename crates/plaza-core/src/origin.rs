@@ -78,4 +78,6 @@ pub struct RemoteContent {
     pub published: Option<NaiveDateTime>,
     /// Who wrote it.
     pub author: Participant,
+    /// Media it carries, as sent; what is unusable is dropped when it is stored.
+    pub attachments: Vec<plaza_db::attachment::NewAttachment>,
 }

@@ -2,11 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use plaza_db::attachment::AttachmentRow;
 use plaza_db::comment::CommentRow;
 use plaza_db::group::GroupView;
 use plaza_db::person::PersonBrief;
 use plaza_db::post::PostRow;
-use plaza_db::{comment, group, post, vote};
+use plaza_db::{attachment, comment, group, post, vote};
 
 use crate::{Account, Context, CoreError, CoreResult, participation};
 
@@ -31,6 +32,8 @@ pub struct CommentNode {
     pub author: PersonBrief,
     /// The caller's vote.
     pub my_vote: Option<i16>,
+    /// Media its server attached, in order.
+    pub attachments: Vec<AttachmentRow>,
     /// Direct replies, sorted.
     pub replies: Vec<CommentNode>,
 }
@@ -48,6 +51,8 @@ pub struct ThreadView {
     pub moderator_ids: HashSet<i64>,
     /// The caller's vote on the post.
     pub my_vote: Option<i16>,
+    /// Media attached to the post, in order.
+    pub attachments: Vec<AttachmentRow>,
     /// The caller may moderate the thread's group: removed content is shown to them, marked.
     pub may_moderate: bool,
     /// The caller may mark their own answers official here.
@@ -81,6 +86,13 @@ pub async fn get(
     }
     let group = group::view(conn, post.group_id).await?;
     let rows = comment::list_for_post(conn, post_id).await?;
+    let attachments = attachment::of_post(conn, post_id).await?;
+    let mut comment_attachments: HashMap<i64, Vec<AttachmentRow>> = HashMap::new();
+    for row in attachment::of_comments_of_post(conn, post_id).await? {
+        if let Some(id) = row.comment_id {
+            comment_attachments.entry(id).or_default().push(row);
+        }
+    }
     let (my_vote, my_comment_votes) = match viewer {
         Some(account) => (
             vote::get(conn, vote::VoteTarget::Post(post_id), account.person_id).await?,
@@ -97,10 +109,17 @@ pub async fn get(
         group,
         moderator_ids,
         my_vote,
+        attachments,
         may_moderate,
         answers_officially: viewer
             .is_some_and(|a| participation::answers_officially(a, may_moderate)),
-        comments: build_tree(rows, &my_comment_votes, sort, may_moderate),
+        comments: build_tree(
+            rows,
+            &my_comment_votes,
+            comment_attachments,
+            sort,
+            may_moderate,
+        ),
     })
 }
 
@@ -116,6 +135,7 @@ pub async fn comment(ctx: &Context, viewer: Option<&Account>, id: i64) -> CoreRe
         None => None,
     };
     Ok(CommentNode {
+        attachments: attachment::of_comment(conn, id).await?,
         comment,
         author,
         my_vote,
@@ -129,6 +149,7 @@ pub async fn comment(ctx: &Context, viewer: Option<&Account>, id: i64) -> CoreRe
 fn build_tree(
     rows: Vec<(CommentRow, PersonBrief)>,
     my_votes: &HashMap<i64, i16>,
+    mut attachments: HashMap<i64, Vec<AttachmentRow>>,
     sort: CommentSort,
     keep_removed: bool,
 ) -> Vec<CommentNode> {
@@ -139,38 +160,56 @@ fn build_tree(
             .or_default()
             .push((row, author));
     }
-    attach(None, &mut children, my_votes, sort, keep_removed)
+    let mut tree = Tree {
+        children,
+        my_votes,
+        attachments: &mut attachments,
+        sort,
+        keep_removed,
+    };
+    tree.attach(None)
 }
 
-fn attach(
-    parent: Option<i64>,
-    children: &mut HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>>,
-    my_votes: &HashMap<i64, i16>,
+/// What building the tree draws on.
+struct Tree<'a> {
+    children: HashMap<Option<i64>, Vec<(CommentRow, PersonBrief)>>,
+    my_votes: &'a HashMap<i64, i16>,
+    attachments: &'a mut HashMap<i64, Vec<AttachmentRow>>,
     sort: CommentSort,
     keep_removed: bool,
-) -> Vec<CommentNode> {
-    let Some(rows) = children.remove(&parent) else {
-        return Vec::new();
-    };
-    let mut nodes: Vec<CommentNode> = rows
-        .into_iter()
-        .filter_map(|(mut comment, author)| {
-            let replies = attach(Some(comment.id), children, my_votes, sort, keep_removed);
-            if comment.removed && !keep_removed {
+}
+
+impl Tree<'_> {
+    fn attach(&mut self, parent: Option<i64>) -> Vec<CommentNode> {
+        let Some(rows) = self.children.remove(&parent) else {
+            return Vec::new();
+        };
+        let mut nodes: Vec<CommentNode> = Vec::with_capacity(rows.len());
+        for (mut comment, author) in rows {
+            let replies = self.attach(Some(comment.id));
+            let mut attachments = self.attachments.remove(&comment.id).unwrap_or_default();
+            if comment.removed && !self.keep_removed {
                 if replies.is_empty() {
-                    return None;
+                    continue;
                 }
                 comment.body_source = None;
                 comment.body_html = String::new();
+                attachments.clear();
             }
-            Some(CommentNode {
-                my_vote: my_votes.get(&comment.id).copied(),
+            nodes.push(CommentNode {
+                my_vote: self.my_votes.get(&comment.id).copied(),
+                attachments,
                 comment,
                 author,
                 replies,
-            })
-        })
-        .collect();
+            });
+        }
+        sort_siblings(&mut nodes, self.sort);
+        nodes
+    }
+}
+
+fn sort_siblings(nodes: &mut [CommentNode], sort: CommentSort) {
     match sort {
         CommentSort::Top => nodes.sort_by(|a, b| {
             b.comment
@@ -186,5 +225,4 @@ fn attach(
             (a.comment.created_at, a.comment.id).cmp(&(b.comment.created_at, b.comment.id))
         }),
     }
-    nodes
 }

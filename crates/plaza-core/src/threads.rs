@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use plaza_db::attachment::Owner;
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::GroupRow;
 use plaza_db::person::PersonBrief;
@@ -12,7 +13,7 @@ use plaza_db::{DbConn, Page, event, group, now, post, vote};
 use crate::limits::{POST_BODY_MAX, POST_TITLE_MAX, check_body, check_line, check_url};
 use crate::origin::{Origin, RemoteContent};
 use crate::participation::{Participant, ensure_author, ensure_may_start_thread};
-use crate::{Account, Context, CoreError, CoreResult, Listing, markdown};
+use crate::{Account, Context, CoreError, CoreResult, Listing, attachments, markdown};
 
 /// What a new thread or an edit carries.
 #[derive(Debug, Clone, Default)]
@@ -141,6 +142,7 @@ pub async fn receive(
             published,
         )
         .await?;
+        attachments::store(conn, Owner::Post(row.id), &content.attachments).await?;
         record(conn, EventKind::PostCreated, content.author, &row, origin).await?;
         Ok(Some(row))
     })
@@ -285,6 +287,7 @@ pub async fn receive_edit(
             body_html: markdown::sanitize("content", &content.html).await?,
             url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
         };
+        attachments::store(conn, Owner::Post(row.id), &content.attachments).await?;
         Ok(Some(
             update(conn, content.author, &row, &input, origin).await?,
         ))

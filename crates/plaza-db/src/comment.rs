@@ -161,6 +161,8 @@ pub async fn update_content(
 /// Marks a comment deleted by its author and erases its body; the node stays so replies keep
 /// their place in the tree.
 pub async fn mark_deleted(conn: &mut DbConn<'_>, id: i64) -> DbResult<CommentRow> {
+    // Its media go with its text.
+    crate::attachment::replace(conn, crate::attachment::Owner::Comment(id), &[]).await?;
     let now = now();
     on_conn!(conn, |c| Ok(diesel::update(comments::table.find(id))
         .set((

@@ -5,6 +5,7 @@
 //! for each backend. Writes that belong together run in one [`transaction!`].
 
 pub mod api_token;
+pub mod attachment;
 pub mod comment;
 pub mod correlation;
 pub mod database_url;

@@ -143,6 +143,8 @@ pub async fn update_content(
 /// Marks a post deleted by its author and erases its body and link; the title stays so the
 /// thread's replies keep their context.
 pub async fn mark_deleted(conn: &mut DbConn<'_>, id: i64) -> DbResult<PostRow> {
+    // Its media go with its text.
+    crate::attachment::replace(conn, crate::attachment::Owner::Post(id), &[]).await?;
     let now = now();
     on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
         .set((

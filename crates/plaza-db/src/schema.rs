@@ -290,6 +290,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        position -> Integer,
+        kind -> Text,
+        url -> Text,
+        media_type -> Nullable<Text>,
+        alt -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        blurhash -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(persons -> instances (instance_id));
@@ -306,6 +322,8 @@ diesel::joinable!(comments -> posts (post_id));
 diesel::joinable!(comments -> persons (author_id));
 diesel::joinable!(post_votes -> posts (post_id));
 diesel::joinable!(comment_votes -> comments (comment_id));
+diesel::joinable!(attachments -> posts (post_id));
+diesel::joinable!(attachments -> comments (comment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site,
@@ -327,4 +345,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     received_activities,
     mod_log,
     reports,
+    attachments,
 );

@@ -12,7 +12,7 @@ use crate::activities::{InboxActivity, is_handled_value};
 use crate::protocol::received::ReceivedObject;
 use crate::signature_policy;
 
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 23] = [
     "id",
     "type",
     "actor",
@@ -29,6 +29,9 @@ const KEYS: [&str; 20] = [
     "published",
     "tag",
     "attachment",
+    "image",
+    "mediaType",
+    "width",
     "source",
     "url",
     "expires",
@@ -121,6 +124,7 @@ proptest! {
             let _ = object.is_public();
             let _ = object.addressees().count();
             let _ = object.link();
+            let _ = plaza_core::attachments::keep(crate::convert::received::media(&object));
         }
     }
 

@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod logging;
+pub mod media_proxy;
 pub mod metrics;
 pub mod pages;
 pub mod rate_limit;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, Request};
 use axum::middleware::{self, Next};
+use axum::routing::get;
 use plaza_core::Context;
 use plaza_federation::AppData;
 use plaza_federation::activitypub_federation::config::FederationConfig;
@@ -37,6 +39,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Time limits on inbound requests.
     pub timeouts: server::Timeouts,
+    /// Where pictures from other servers are kept.
+    pub media_cache: media_proxy::MediaCache,
 }
 
 impl Default for WebConfig {
@@ -46,6 +50,7 @@ impl Default for WebConfig {
             rate_limits: rate_limit::RateLimits::default(),
             secure_cookies: true,
             timeouts: server::Timeouts::default(),
+            media_cache: media_proxy::MediaCache::default(),
         }
     }
 }
@@ -83,6 +88,10 @@ pub fn router(state: AppState) -> Router {
     let metrics = state.ctx.metrics.clone();
     let app = Router::new()
         .merge(health::router())
+        .route(
+            &format!("{}/{{id}}", media_proxy::ATTACHMENT_PATH),
+            get(media_proxy::attachment),
+        )
         .nest("/api/v1", api::router(&limits))
         .merge(limits.inbox.apply(plaza_federation::inboxes()))
         .merge(plaza_federation::router())

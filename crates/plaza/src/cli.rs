@@ -126,6 +126,17 @@ pub struct ServeArgs {
     /// address in that header, not per proxy. Only with a proxy you run.
     #[arg(long, env = "PLAZA_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Where pictures other servers attached to posts are kept once fetched, to be served from
+    /// here; an empty value keeps none (each view fetches again).
+    #[arg(
+        long,
+        env = "PLAZA_MEDIA_CACHE_DIR",
+        default_value = "data/media-cache"
+    )]
+    pub media_cache_dir: PathBuf,
+    /// The most the media cache holds, in megabytes; the oldest pictures go first.
+    #[arg(long, env = "PLAZA_MEDIA_CACHE_MB", default_value_t = 1024)]
+    pub media_cache_mb: u64,
     /// What this process runs: `all` (HTTP and the background work, the default) or `web`
     /// (HTTP only; `plaza worker` processes publish and deliver). `web` needs PostgreSQL.
     #[arg(long, env = "PLAZA_ROLE", value_enum, default_value_t = Role::All)]

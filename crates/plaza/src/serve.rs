@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use plaza_db::DatabaseUrl;
 use plaza_federation::config::federation_config;
+use plaza_web::media_proxy::MediaCache;
 use plaza_web::rate_limit::RateLimits;
 use plaza_web::{AppState, WebConfig};
 
@@ -52,6 +53,14 @@ pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError>
                 behind_proxy: args.behind_proxy,
             },
             secure_cookies: !args.dev_mode,
+            media_cache: if args.media_cache_dir.as_os_str().is_empty() {
+                MediaCache::default()
+            } else {
+                MediaCache::new(
+                    args.media_cache_dir.clone(),
+                    args.media_cache_mb.saturating_mul(1024 * 1024),
+                )
+            },
             ..WebConfig::default()
         }),
         federation,

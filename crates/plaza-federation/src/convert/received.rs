@@ -3,10 +3,11 @@
 
 use plaza_core::threads::RemoteThread;
 use plaza_core::{Participant, RemoteContent};
+use plaza_db::attachment::NewAttachment;
 use plaza_db::group::GroupRow;
 use url::Url;
 
-use crate::protocol::received::ReceivedObject;
+use crate::protocol::received::{ReceivedAttachment, ReceivedObject};
 
 /// The stored form of a received object's body. The HTML is sanitized by the core. An event's
 /// time and place open its body (its Markdown source, which would lack them, is not kept).
@@ -29,7 +30,44 @@ pub fn content(object: &ReceivedObject, author: Participant) -> RemoteContent {
         source,
         published: object.published.map(|at| at.naive_utc()),
         author,
+        attachments: media(object),
     }
+}
+
+/// An object's media: the attachments that are files, then a thumbnail (`image`, as Lemmy sends
+/// one) that is not one of them already.
+pub fn media(object: &ReceivedObject) -> Vec<NewAttachment> {
+    let mut media: Vec<NewAttachment> = object.attachment.iter().filter_map(file).collect();
+    if let Some(thumbnail) = object.image.as_ref().and_then(file)
+        && !media.iter().any(|m| m.url == thumbnail.url)
+    {
+        media.push(thumbnail);
+    }
+    media
+}
+
+/// An attachment as media to store, or `None` for a `Link` and for unknown types. Mastodon sends
+/// every file as a `Document` with its media type.
+fn file(attachment: &ReceivedAttachment) -> Option<NewAttachment> {
+    let (url, link_type) = attachment.file()?;
+    let media_type = attachment.media_type.clone().or(link_type);
+    let family = media_type.as_deref().and_then(|t| t.split('/').next());
+    let kind = match (attachment.kind.as_str(), family) {
+        ("Image", _) | ("Document", Some("image")) => "image",
+        ("Video", _) | ("Document", Some("video")) => "video",
+        ("Audio", _) | ("Document", Some("audio")) => "audio",
+        ("Document", _) => "document",
+        _ => return None,
+    };
+    Some(NewAttachment {
+        kind: kind.to_owned(),
+        url,
+        media_type,
+        alt: attachment.name.clone(),
+        width: attachment.width,
+        height: attachment.height,
+        blurhash: attachment.blurhash.clone(),
+    })
 }
 
 /// A received object as a thread of `group`.
@@ -107,6 +145,77 @@ mod tests {
             "content": content,
         }))
         .unwrap()
+    }
+
+    fn with(fields: serde_json::Value) -> ReceivedObject {
+        let mut object = serde_json::json!({
+            "id": "https://social.example/users/ann/statuses/1",
+            "type": "Note",
+        });
+        object
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        serde_json::from_value(object).unwrap()
+    }
+
+    #[test]
+    fn mastodon_documents_are_images_with_their_alt_text_and_size() {
+        let object = with(serde_json::json!({"attachment": [
+            {"type": "Document", "mediaType": "image/jpeg", "url": "https://files.example/a.jpg",
+             "name": "A jammed tray", "blurhash": "USQv:h-W-qI-^,W;RPs=^-R%NZxbo#sDobSc",
+             "focalPoint": [0.0, 0.0], "width": 1500, "height": 1095},
+            {"type": "Document", "mediaType": "video/mp4", "url": "https://files.example/b.mp4"},
+            {"type": "Document", "mediaType": "application/pdf", "url": "https://files.example/c.pdf"},
+        ]}));
+        let media = media(&object);
+        let kinds: Vec<&str> = media.iter().map(|m| m.kind.as_str()).collect();
+        assert_eq!(kinds, ["image", "video", "document"]);
+        assert_eq!(media[0].alt.as_deref(), Some("A jammed tray"));
+        assert_eq!((media[0].width, media[0].height), (Some(1500), Some(1095)));
+    }
+
+    #[test]
+    fn a_lemmy_thumbnail_is_kept_once_and_its_link_stays_the_threads_link() {
+        let object = with(serde_json::json!({
+            "type": "Page",
+            "attachment": [
+                {"type": "Image", "url": "https://lemmy.example/pictrs/image/a.png", "mediaType": "image/png"},
+                {"type": "Link", "href": "https://example.com/article", "mediaType": "text/html"},
+            ],
+            "image": {"type": "Image", "url": "https://lemmy.example/pictrs/image/a.png"},
+        }));
+        let urls: Vec<String> = media(&object).into_iter().map(|m| m.url).collect();
+        assert_eq!(urls, ["https://lemmy.example/pictrs/image/a.png"]);
+        assert_eq!(object.link(), Some("https://example.com/article"));
+        let thumbnail_only = with(serde_json::json!({
+            "image": {"type": "Image", "url": "https://lemmy.example/pictrs/image/b.png"},
+        }));
+        assert_eq!(media(&thumbnail_only).len(), 1);
+    }
+
+    #[test]
+    fn a_file_named_by_links_is_the_first_that_is_not_a_web_page() {
+        let object = with(serde_json::json!({"attachment": {"type": "Video", "url": [
+            {"type": "Link", "mediaType": "text/html", "href": "https://video.example/w/1"},
+            {"type": "Link", "mediaType": "video/mp4", "href": "https://video.example/1.mp4"},
+        ]}}));
+        let media = media(&object);
+        assert_eq!(media[0].url, "https://video.example/1.mp4");
+        assert_eq!(media[0].media_type.as_deref(), Some("video/mp4"));
+    }
+
+    #[test]
+    fn odd_shapes_cost_a_field_not_the_object() {
+        let object = with(serde_json::json!({"attachment": [
+            {"type": "Image", "url": "https://files.example/a.png", "width": "wide",
+             "name": {"en": "x"}, "blurhash": 7},
+            {"type": ["Image"], "url": 12},
+            "https://files.example/not-an-object.png",
+        ]}));
+        let media = media(&object);
+        assert_eq!(media.len(), 1);
+        assert_eq!((media[0].width, media[0].alt.as_deref()), (None, None));
     }
 
     #[test]

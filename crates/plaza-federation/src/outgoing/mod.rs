@@ -161,6 +161,19 @@ impl Outgoing {
         max_bytes: usize,
         timeout: Duration,
     ) -> Result<T, FetchError> {
+        let body = self.get_bytes(url, accept, max_bytes, timeout).await?;
+        serde_json::from_slice(&body).map_err(|e| FetchError::Failed(format!("{url}: {e}")))
+    }
+
+    /// GETs a body of at most `max_bytes`, within `timeout`; a larger one is not read past the
+    /// limit.
+    pub async fn get_bytes(
+        &self,
+        url: &Url,
+        accept: &str,
+        max_bytes: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, FetchError> {
         self.check(url)?;
         let mut response = self
             .client
@@ -176,16 +189,21 @@ impl Outgoing {
                 response.status()
             )));
         }
+        let too_large = || FetchError::Failed(format!("{url}: larger than {max_bytes} bytes"));
+        if response
+            .content_length()
+            .is_some_and(|length| length > max_bytes as u64)
+        {
+            return Err(too_large());
+        }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| classify(url, &e))? {
             if body.len() + chunk.len() > max_bytes {
-                return Err(FetchError::Failed(format!(
-                    "{url}: larger than {max_bytes} bytes"
-                )));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&body).map_err(|e| FetchError::Failed(format!("{url}: {e}")))
+        Ok(body)
     }
 }
 

@@ -118,9 +118,13 @@ pub struct ReceivedObject {
     /// lists the whole thread. Other servers send an opaque `tag:` URI or nothing.
     #[serde(default, deserialize_with = "first_id")]
     pub context: Option<Url>,
-    /// A thread's link: Lemmy sends it as a `Link` attachment.
+    /// Media (`Image`, `Document`, `Video`, `Audio`) and, from Lemmy, a thread's link as a
+    /// `Link`.
     #[serde(default, deserialize_with = "one_or_many")]
-    pub attachment: Vec<ReceivedLink>,
+    pub attachment: Vec<ReceivedAttachment>,
+    /// A picture for the object: Lemmy's thread thumbnail.
+    #[serde(default, deserialize_with = "lenient")]
+    pub image: Option<ReceivedAttachment>,
     /// Where the object can be seen (its own page, on most servers), or what it shares
     /// (Friendica's link posts): URLs and `Link`s, as their `href`s.
     #[serde(default, deserialize_with = "hrefs")]
@@ -212,13 +216,68 @@ impl ReceivedPlace {
     }
 }
 
-/// An attachment; only links (`Link` with `href`) are kept.
+/// An attachment: a file (`Image`, `Document`, `Video`, `Audio`) or a `Link`. Each field is read
+/// on its own, so one of an unexpected shape costs that field, not the attachment.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ReceivedLink {
-    #[serde(rename = "type", default)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedAttachment {
+    #[serde(rename = "type", default, deserialize_with = "lenient_or_default")]
     pub kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub href: Option<String>,
+    /// The file: a URL, a `Link`, or several `Link`s (one per format, as PeerTube sends them).
+    #[serde(default)]
+    pub url: Option<Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub media_type: Option<String>,
+    /// Its description (alt text).
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub width: Option<i32>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub height: Option<i32>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub blurhash: Option<String>,
+}
+
+/// Deserializes a value, or its default when it has another shape.
+fn lenient_or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    Ok(lenient(d)?.unwrap_or_default())
+}
+
+impl ReceivedAttachment {
+    /// Where the file is, and its media type when the `Link` naming it says so.
+    pub fn file(&self) -> Option<(String, Option<String>)> {
+        fn link(value: &Value) -> Option<(String, Option<String>)> {
+            match value {
+                Value::String(url) => Some((url.clone(), None)),
+                Value::Object(map) => {
+                    let href = map.get("href").or_else(|| map.get("url"))?.as_str()?;
+                    let media_type = map.get("mediaType").and_then(Value::as_str);
+                    Some((href.to_owned(), media_type.map(str::to_owned)))
+                }
+                _ => None,
+            }
+        }
+        let from_url = match &self.url {
+            // Several formats: the first one that is a file rather than a web page.
+            Some(Value::Array(links)) => {
+                let all: Vec<_> = links.iter().filter_map(link).collect();
+                all.iter()
+                    .find(|(_, t)| t.as_deref().is_some_and(|t| t != "text/html"))
+                    .or(all.first())
+                    .cloned()
+            }
+            Some(other) => link(other),
+            None => None,
+        };
+        from_url.or_else(|| self.href.clone().map(|href| (href, None)))
+    }
 }
 
 impl ReceivedObject {

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use plaza_core::Listing;
 use plaza_core::thread_view::{CommentNode, ThreadView};
 use plaza_core::threads::ThreadSummary;
+use plaza_db::attachment::AttachmentRow;
 use plaza_db::comment::CommentRow;
 use plaza_db::group::GroupView;
 use plaza_db::person::PersonBrief;
@@ -109,6 +110,46 @@ impl GroupJson {
     }
 }
 
+/// A file another server attached to a post or comment (Mastodon's pictures, Lemmy's thumbnail).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentJson {
+    pub id: i64,
+    /// `image`, `video`, `audio` or `document`.
+    pub kind: String,
+    /// Where the file is, on the server it came from.
+    pub url: String,
+    /// For an image: the same picture served by this instance (`/media/attachments/{id}`),
+    /// checked to be a picture, so a reader's browser asks only this server.
+    pub proxy_path: Option<String>,
+    pub media_type: Option<String>,
+    /// The description its author wrote (alt text).
+    pub alt: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub blurhash: Option<String>,
+}
+
+impl From<AttachmentRow> for AttachmentJson {
+    fn from(a: AttachmentRow) -> Self {
+        Self {
+            proxy_path: (a.kind == "image")
+                .then(|| format!("{}/{}", crate::media_proxy::ATTACHMENT_PATH, a.id)),
+            id: a.id,
+            kind: a.kind,
+            url: a.url,
+            media_type: a.media_type,
+            alt: a.alt,
+            width: a.width,
+            height: a.height,
+            blurhash: a.blurhash,
+        }
+    }
+}
+
+fn attachments_json(rows: Vec<AttachmentRow>) -> Vec<AttachmentJson> {
+    rows.into_iter().map(AttachmentJson::from).collect()
+}
+
 /// A thread's opening post.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ThreadJson {
@@ -141,6 +182,9 @@ pub struct ThreadJson {
     /// The last edit of the title, body or link: when set, the thread was edited.
     pub edited_at: Option<DateTime<Utc>>,
     pub last_activity_at: DateTime<Utc>,
+    /// Files attached to the post; only when the thread is read whole, not in listings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<AttachmentJson>>,
 }
 
 impl ThreadJson {
@@ -168,6 +212,7 @@ impl ThreadJson {
             updated_at: p.updated_at.map(utc),
             edited_at: p.edited_at.map(utc),
             last_activity_at: utc(p.last_activity_at),
+            attachments: None,
         }
     }
 }
@@ -208,6 +253,8 @@ pub struct CommentJson {
     pub updated_at: Option<DateTime<Utc>>,
     /// The last edit of the body: when set, the comment was edited.
     pub edited_at: Option<DateTime<Utc>>,
+    /// Files attached to the comment.
+    pub attachments: Vec<AttachmentJson>,
     /// Direct replies, in the requested order.
     #[schema(no_recursion)]
     pub replies: Vec<CommentJson>,
@@ -218,6 +265,7 @@ impl CommentJson {
         c: CommentRow,
         author: PersonBrief,
         my_vote: Option<i16>,
+        attachments: Vec<AttachmentRow>,
         replies: Vec<CommentJson>,
     ) -> Self {
         Self {
@@ -239,6 +287,7 @@ impl CommentJson {
             created_at: utc(c.created_at),
             updated_at: c.updated_at.map(utc),
             edited_at: c.edited_at.map(utc),
+            attachments: attachments_json(attachments),
             replies,
         }
     }
@@ -247,7 +296,7 @@ impl CommentJson {
 impl From<CommentNode> for CommentJson {
     fn from(n: CommentNode) -> Self {
         let replies = n.replies.into_iter().map(CommentJson::from).collect();
-        Self::from_row(n.comment, n.author, n.my_vote, replies)
+        Self::from_row(n.comment, n.author, n.my_vote, n.attachments, replies)
     }
 }
 
@@ -263,7 +312,10 @@ pub struct ThreadPageJson {
 impl From<ThreadView> for ThreadPageJson {
     fn from(v: ThreadView) -> Self {
         Self {
-            thread: ThreadJson::new(v.post, v.author, v.my_vote),
+            thread: ThreadJson {
+                attachments: Some(attachments_json(v.attachments)),
+                ..ThreadJson::new(v.post, v.author, v.my_vote)
+            },
             group: GroupJson::new(v.group, None),
             comments: v.comments.into_iter().map(CommentJson::from).collect(),
         }

@@ -15,6 +15,7 @@ pub mod group_settings;
 pub mod home;
 pub mod layout;
 pub mod login;
+pub mod media;
 pub mod moderate;
 pub mod modlog;
 pub mod negotiate;

@@ -11,6 +11,7 @@ use plaza_core::Account;
 use plaza_core::thread_view::{self, CommentNode, CommentSort, ThreadView};
 
 use super::layout::{Layout, PageError, PersonView, TimeView, render, respond, safe_link};
+use super::media::MediaView;
 use super::moderate::ModButton;
 use super::session::Visitor;
 use super::vote::VoteButtons;
@@ -79,6 +80,8 @@ pub struct CommentView {
     pub edited: bool,
     /// Sanitized HTML; `None` when deleted, or removed and the visitor does not moderate.
     pub body_html: Option<String>,
+    /// Attached files, shown with the body.
+    pub media: Vec<MediaView>,
     /// What happened to it, when it has no body.
     pub state: Option<&'static str>,
     /// Removed by a moderator, shown to a moderator.
@@ -124,6 +127,7 @@ impl CommentView {
             when: TimeView::new(c.created_at),
             edited: c.edited_at.is_some(),
             body_html: state.is_none().then(|| c.body_html.clone()),
+            media: MediaView::list(&n.attachments),
             state,
             removed: c.removed && powers.moderate,
             upvotes: c.upvotes,
@@ -196,6 +200,8 @@ pub struct ThreadPage {
     pub link: Option<String>,
     /// Sanitized HTML of the opening post; `None` when deleted.
     pub body_html: Option<String>,
+    /// Files attached to the opening post.
+    pub media: Vec<MediaView>,
     /// Deleted by its author.
     pub deleted: bool,
     /// Removed by a moderator (only moderators see such a thread).
@@ -261,6 +267,7 @@ impl ThreadPage {
             body_html: (!p.deleted)
                 .then(|| p.body_html.clone())
                 .filter(|b| !b.trim().is_empty()),
+            media: MediaView::list(&view.attachments),
             deleted: p.deleted,
             removed: p.removed,
             locked: p.locked,

@@ -22,6 +22,7 @@ mod moderation;
 mod objects;
 mod operations;
 mod outgoing;
+mod profiles;
 mod remote;
 mod remote_groups;
 mod reply_contexts;

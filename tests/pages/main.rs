@@ -14,6 +14,7 @@ mod group_settings;
 mod moderation;
 mod negotiation;
 mod pages;
+mod profile;
 mod remote_follow;
 mod reports;
 mod safety;

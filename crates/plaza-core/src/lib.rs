@@ -23,6 +23,7 @@ pub mod origin;
 pub mod participation;
 pub mod password;
 pub mod people;
+pub mod profiles;
 pub mod reports;
 pub mod search;
 pub mod site;

@@ -12,6 +12,10 @@ pub const PASSWORD_MAX: usize = 256;
 pub const EMAIL_MAX: usize = 254;
 /// Longest group title.
 pub const GROUP_TITLE_MAX: usize = 100;
+/// A person's display name, in characters.
+pub const DISPLAY_NAME_MAX: usize = 100;
+/// A person's bio, in characters of Markdown.
+pub const BIO_MAX: usize = 5_000;
 /// Longest group description (Markdown).
 pub const GROUP_DESCRIPTION_MAX: usize = 10_000;
 /// Longest thread title.

@@ -23,6 +23,7 @@ pub enum EventKind {
     VoteRemoved,
     Moderation,
     Reported,
+    PersonUpdated,
 }
 
 impl EventKind {
@@ -41,6 +42,7 @@ impl EventKind {
             EventKind::VoteRemoved => "vote_removed",
             EventKind::Moderation => "moderation",
             EventKind::Reported => "reported",
+            EventKind::PersonUpdated => "person_updated",
         }
     }
 }

@@ -503,6 +503,52 @@ pub async fn follower_audience(
     Ok(audience)
 }
 
+/// The inboxes that may show a local person: those of the servers following any group of this
+/// instance, and those of the groups elsewhere the person follows; one per server where it has a
+/// shared inbox, none on servers this instance does not federate with.
+pub async fn person_audience(conn: &mut DbConn<'_>, person_id: i64) -> DbResult<Vec<String>> {
+    let policy = FederationPolicy::load(conn).await?;
+    type Row = (String, Option<String>, String, bool, bool);
+    let followers: Vec<Row> = on_conn!(conn, |c| group_follows::table
+        .inner_join(groups::table)
+        .inner_join(persons::table.inner_join(instances::table))
+        .filter(groups::local.eq(true))
+        .filter(group_follows::pending.eq(false))
+        .filter(persons::local.eq(false))
+        .select((
+            persons::inbox_url,
+            persons::shared_inbox_url,
+            instances::domain,
+            instances::blocked,
+            instances::allowed,
+        ))
+        .distinct()
+        .load(c)
+        .await)?;
+    let followed: Vec<Row> = on_conn!(conn, |c| group_follows::table
+        .inner_join(groups::table.inner_join(instances::table))
+        .filter(group_follows::person_id.eq(person_id))
+        .filter(groups::local.eq(false))
+        .select((
+            groups::inbox_url,
+            groups::shared_inbox_url,
+            instances::domain,
+            instances::blocked,
+            instances::allowed,
+        ))
+        .load(c)
+        .await)?;
+    let mut inboxes: Vec<String> = followers
+        .into_iter()
+        .chain(followed)
+        .filter(|(_, _, domain, blocked, allowed)| policy.check(domain, *blocked, *allowed).is_ok())
+        .map(|(inbox, shared, ..)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
 /// A group on another server as last fetched.
 #[derive(Debug, Clone)]
 pub struct RemoteGroup<'a> {

@@ -216,3 +216,29 @@ pub async fn find_by_handle(
         .await
         .optional()?))
 }
+
+/// What a person shows of themselves: their display name, their bio (its Markdown source, for a
+/// local person, and its HTML) and their avatar.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile<'a> {
+    pub display_name: Option<&'a str>,
+    pub bio_source: Option<&'a str>,
+    pub bio_html: Option<&'a str>,
+    pub avatar_url: Option<&'a str>,
+}
+
+/// Replaces a person's profile.
+pub async fn set_profile(conn: &mut DbConn<'_>, id: i64, p: &Profile<'_>) -> DbResult<PersonRow> {
+    let now = crate::now();
+    on_conn!(conn, |c| Ok(diesel::update(persons::table.find(id))
+        .set((
+            persons::display_name.eq(p.display_name),
+            persons::bio_source.eq(p.bio_source),
+            persons::bio_html.eq(p.bio_html),
+            persons::avatar_url.eq(p.avatar_url),
+            persons::updated_at.eq(now),
+        ))
+        .returning(PersonRow::as_returning())
+        .get_result(c)
+        .await?))
+}

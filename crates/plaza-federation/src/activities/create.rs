@@ -1,7 +1,7 @@
 //! `Create` and `Update` of a thread or comment: Lemmy's `Page` and `Note`, Mbin's and PieFed's
 //! `Article`, and Mastodon's `Note`, which becomes a thread when it mentions one of our groups and
 //! a comment when it answers something stored here. An `Update` of a group goes to
-//! [`super::group_update`].
+//! [`super::group_update`]; an `Update` of a person refreshes their profile.
 
 use crate::AppData;
 
@@ -59,6 +59,11 @@ impl Write {
             let group = self.raw.get("object").unwrap_or(&Value::Null);
             return super::group_update::apply(data, self.actor.inner(), group).await;
         }
+        if self.kind == "Update"
+            && matches!(object.kind.as_str(), "Person" | "Service" | "Application")
+        {
+            return profile_update(data, self.actor.inner(), object).await;
+        }
         if !CONTENT_TYPES.contains(&object.kind.as_str()) {
             tracing::info!(id = %object.id, kind = %object.kind, "ignoring an object type Plaza does not store");
             return Ok(());
@@ -76,6 +81,38 @@ impl Write {
         stored::store(data, object, who, origin, 0).await?;
         Ok(())
     }
+}
+
+/// `Update` of a person by themselves: their profile is fetched again from their server rather
+/// than taken from the activity, so what is stored is always what their home serves (keys
+/// included). People not known here are left for when they act.
+async fn profile_update(
+    data: &Data<AppData>,
+    actor: &Url,
+    object: &ReceivedObject,
+) -> Result<(), InboxError> {
+    if object.id != *actor {
+        return Err(InboxError::Refused(
+            "a person's profile is updated only by that person".into(),
+        ));
+    }
+    let known = {
+        let mut pooled = data.db.get().await?;
+        plaza_db::person::find_by_ap_id(&mut pooled.conn(), actor.as_str()).await?
+    };
+    match known {
+        Some(row) if !row.local => {
+            ObjectId::<ApubPerson>::from(actor.clone())
+                .dereference_forced(data)
+                .await?;
+            tracing::info!(%actor, "refreshed a person's profile after their update");
+        }
+        Some(_) => {
+            tracing::info!(%actor, "ignoring an update of a person of this instance from elsewhere")
+        }
+        None => tracing::info!(%actor, "ignoring an update of a person not known here"),
+    }
+    Ok(())
 }
 
 /// Applies an edit to whatever the object is here; an edit of something unknown is ignored.

@@ -22,7 +22,7 @@ mod microblog;
 pub mod readers;
 
 /// The event kinds that federate.
-pub const PUBLISHED_KINDS: [&str; 11] = [
+pub const PUBLISHED_KINDS: [&str; 12] = [
     "post_created",
     "post_updated",
     "post_deleted",
@@ -34,6 +34,7 @@ pub const PUBLISHED_KINDS: [&str; 11] = [
     "moderation",
     "reported",
     "group_updated",
+    "person_updated",
 ];
 
 /// Turns events into queued deliveries.
@@ -141,6 +142,32 @@ async fn banned_inbox(
     Ok((!banned.local).then(|| banned.shared_inbox_url.unwrap_or(banned.inbox_url)))
 }
 
+/// A local person changed their profile: `Update(Person)` by them, to every server that may show
+/// them (see [`group::person_audience`]).
+async fn publish_profile(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResult<()> {
+    let Some(person_id) = e.actor_id else {
+        return Ok(());
+    };
+    let row = person::find(conn, person_id).await?;
+    if !row.local || row.deleted {
+        return Ok(());
+    }
+    let inboxes = group::person_audience(conn, person_id).await?;
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let id = ctx.urls.activity("update", &format!("event/{}", e.id));
+    let actor = to_json(&crate::convert::person::person_actor(&ctx.urls, &row))?;
+    let body = serde_json::json!({
+        "id": id, "type": "Update", "actor": row.ap_id,
+        "to": [crate::protocol::PUBLIC], "object": actor,
+    });
+    delivery::enqueue(conn, &id, &row.ap_id, &body, inboxes)
+        .await
+        .map_err(to_core)?;
+    Ok(())
+}
+
 /// Queues what one event federates, if anything.
 ///
 /// In a local group the group passes each change on to its followers: forum servers get the
@@ -148,6 +175,9 @@ async fn banned_inbox(
 /// passed on as it came), microblog servers get what [`microblog`] sends them. In a group on
 /// another server, a local member's activity goes to that group, which passes it on itself.
 async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResult<()> {
+    if e.kind == "person_updated" {
+        return publish_profile(ctx, conn, e).await;
+    }
     let Some(group_id) = e.group_id else {
         return Ok(());
     };

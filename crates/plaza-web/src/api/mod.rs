@@ -6,6 +6,7 @@ pub mod comments;
 pub mod groups;
 pub mod instance;
 pub mod moderation;
+pub mod profile;
 pub mod search;
 pub mod threads;
 pub mod views;
@@ -27,7 +28,7 @@ use crate::{ApiError, AppState};
         instance::get, admin::update_instance, admin::list_instances, admin::block, admin::unblock,
         admin::allow, admin::disallow, admin::allowlist_on, admin::allowlist_off,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
-        accounts::add_staff, accounts::remove_staff,
+        accounts::add_staff, accounts::remove_staff, profile::get, profile::edit,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
         groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
@@ -122,6 +123,7 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
         )
         .route("/auth/logout", post(accounts::logout))
         .route("/me", get(accounts::me))
+        .route("/me/profile", get(profile::get).patch(profile::edit))
         .route("/admin/accounts", post(accounts::create_account))
         .route(
             "/admin/accounts/{name}/staff",

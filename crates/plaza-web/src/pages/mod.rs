@@ -20,6 +20,7 @@ pub mod moderate;
 pub mod modlog;
 pub mod negotiate;
 pub mod person;
+pub mod profile_settings;
 pub mod remote_follow;
 pub mod report;
 pub mod report_queue;
@@ -67,6 +68,10 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         ))
         .merge(staff())
         .route("/logout", post(login::logout))
+        .route(
+            "/settings/profile",
+            get(profile_settings::page).post(profile_settings::save),
+        )
         .route("/search", get(search::page))
         .route("/feed.rss", get(feeds::instance_rss))
         .route("/feed.atom", get(feeds::instance_atom))

@@ -1,0 +1,74 @@
+//! The profile page: a member changes their display name, bio and avatar; a mistake keeps what
+//! was typed; visitors are sent to log in.
+
+use plaza_tests::TestInstance;
+
+use crate::assert_html;
+
+#[tokio::test]
+async fn a_member_edits_their_profile_and_their_page_shows_it() {
+    let plaza = TestInstance::spawn().await;
+    plaza.member("ada").await;
+    let ada = plaza.browser_as("ada").await;
+    let home = ada.open("/").await;
+    assert!(
+        home.text
+            .contains(r#"<a href="/settings/profile">Profile</a>"#),
+        "{}",
+        home.text
+    );
+    let form = ada.open("/settings/profile").await;
+    assert_html(&form, 200);
+
+    let saved = ada
+        .submit(
+            "/settings/profile",
+            &[
+                ("display_name", "Ada from Support"),
+                ("bio", "I answer *router* questions."),
+                ("avatar_url", "https://cdn.brand.example/ada.png"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    assert_eq!(saved.header("location"), "/settings/profile?saved=1");
+    let form = ada.open("/settings/profile?saved=1").await;
+    assert!(form.text.contains("Saved."), "{}", form.text);
+    assert!(form.text.contains(r#"value="Ada from Support""#));
+    let page = plaza.browse("/u/ada").await;
+    assert!(
+        page.text.contains("<h1>Ada from Support</h1>"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("<em>router</em>"), "{}", page.text);
+
+    // A mistake: refused, explained, and what was typed is kept.
+    let refused = ada
+        .submit(
+            "/settings/profile",
+            &[
+                ("display_name", "Ada"),
+                ("bio", "Still here."),
+                ("avatar_url", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains(r#"role="alert""#), "{}", refused.text);
+    assert!(refused.text.contains("Still here.</textarea>"));
+    let page = plaza.browse("/u/ada").await;
+    assert!(page.text.contains("<h1>Ada from Support</h1>"));
+}
+
+#[tokio::test]
+async fn a_visitor_is_sent_to_log_in_before_editing_a_profile() {
+    let plaza = TestInstance::spawn().await;
+    let page = plaza.browse("/settings/profile").await;
+    assert_eq!(page.status, 303);
+    assert!(
+        page.header("location").starts_with("/login"),
+        "{}",
+        page.header("location")
+    );
+}

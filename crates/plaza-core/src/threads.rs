@@ -89,6 +89,7 @@ pub async fn create(
             Origin::Local,
         )
         .await?;
+        crate::notifications::started(conn, ctx, &row).await?;
         Ok(row)
     })
 }
@@ -142,6 +143,9 @@ pub async fn receive(
         )
         .await?;
         record(conn, EventKind::PostCreated, content.author, &row, origin).await?;
+        if origin.records_event() {
+            crate::notifications::started(conn, ctx, &row).await?;
+        }
         Ok(Some(row))
     })
 }

@@ -18,6 +18,7 @@ mod inbox;
 mod limits;
 mod logs;
 mod moderation;
+mod notifications;
 mod objects;
 mod operations;
 mod outgoing;

@@ -18,6 +18,7 @@ pub mod login;
 pub mod moderate;
 pub mod modlog;
 pub mod negotiate;
+pub mod notifications;
 pub mod person;
 pub mod remote_follow;
 pub mod report;
@@ -66,6 +67,9 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         ))
         .merge(staff())
         .route("/logout", post(login::logout))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/read", post(notifications::mark_read))
+        .route("/notifications/read_all", post(notifications::mark_all_read))
         .route("/search", get(search::page))
         .route("/feed.rss", get(feeds::instance_rss))
         .route("/feed.atom", get(feeds::instance_atom))

@@ -37,7 +37,9 @@ async fn a_reply_by_another_person_notifies_the_thread_author_once() {
     assert_eq!(listed.str("/items/0/thread/title"), "Printer jams");
     assert_eq!(listed.i64("/items/0/comment/id"), reply);
     assert!(
-        listed.str("/items/0/comment/url").ends_with(&format!("/comment/{reply}")),
+        listed
+            .str("/items/0/comment/url")
+            .ends_with(&format!("/comment/{reply}")),
         "{}",
         listed.body
     );

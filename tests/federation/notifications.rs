@@ -13,7 +13,13 @@ async fn notifications(client: &Client) -> Vec<Value> {
 }
 
 /// bob's reply to `thread` as a Lemmy `Create` of a `Note`, with the activity id `activity`.
-fn reply(plaza: &TestInstance, remote: &FakeRemote, thread: i64, activity: &str, html: &str) -> Value {
+fn reply(
+    plaza: &TestInstance,
+    remote: &FakeRemote,
+    thread: i64,
+    activity: &str,
+    html: &str,
+) -> Value {
     let group = format!("{}/g/support", plaza.base);
     let public = "https://www.w3.org/ns/activitystreams#Public";
     json!({
@@ -54,7 +60,10 @@ async fn a_reply_from_another_server_notifies_the_local_author_once_however_ofte
     assert_eq!(adas[0]["actor"]["url"], remote.bob);
     assert_eq!(adas[0]["actor"]["local"], false);
     assert_eq!(adas[0]["thread"]["id"], thread);
-    assert_eq!(adas[0]["comment"]["url"], format!("{}/comment/1", remote.base));
+    assert_eq!(
+        adas[0]["comment"]["url"],
+        format!("{}/comment/1", remote.base)
+    );
     let unread = ada.get("/notifications/unread_count").await;
     assert_eq!(unread.i64("/unread"), 1);
 }
@@ -74,7 +83,11 @@ async fn a_mention_from_another_server_notifies_the_local_person_it_links_to() {
         plaza.base
     );
     let (status, body) = remote
-        .send(&plaza, "/inbox", &reply(&plaza, &remote, thread, "1", &html))
+        .send(
+            &plaza,
+            "/inbox",
+            &reply(&plaza, &remote, thread, "1", &html),
+        )
         .await;
     assert_eq!(status, 202, "{body}");
 

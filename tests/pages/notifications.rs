@@ -6,14 +6,23 @@ use plaza_tests::Client;
 use crate::{assert_html, instance_with_thread};
 
 async fn unread(client: &Client) -> i64 {
-    client.get("/notifications/unread_count").await.i64("/unread")
+    client
+        .get("/notifications/unread_count")
+        .await
+        .i64("/unread")
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_header_of_every_page_shows_the_unread_count() {
     let (plaza, thread, _) = instance_with_thread().await;
     let ada = plaza.browser_as("ada").await;
-    for path in ["/", "/g/support", &format!("/post/{thread}"), "/u/bob", "/search?q=router"] {
+    for path in [
+        "/",
+        "/g/support",
+        &format!("/post/{thread}"),
+        "/u/bob",
+        "/search?q=router",
+    ] {
         let page = ada.open(path).await;
         assert_html(&page, 200);
         assert!(
@@ -26,7 +35,11 @@ async fn the_header_of_every_page_shows_the_unread_count() {
     }
     // Nobody signed in sees no count; bob has nothing unread, so no badge.
     let anonymous = plaza.browse("/").await;
-    assert!(!anonymous.text.contains("/notifications"), "{}", anonymous.text);
+    assert!(
+        !anonymous.text.contains("/notifications"),
+        "{}",
+        anonymous.text
+    );
     let bob = plaza.browser_as("bob").await;
     let page = bob.open("/").await;
     assert!(
@@ -41,11 +54,16 @@ async fn the_header_of_every_page_shows_the_unread_count() {
 async fn the_notifications_page_links_each_and_marks_them_read() {
     let (plaza, thread, comment) = instance_with_thread().await;
     let bob = plaza.login("bob").await;
-    let second = bob.reply(thread, Some(comment), "Or unplug it, @ada.").await;
+    let second = bob
+        .reply(thread, Some(comment), "Or unplug it, @ada.")
+        .await;
 
     let signed_out = plaza.browse("/notifications").await;
     assert_eq!(signed_out.status, 303);
-    assert_eq!(signed_out.header("location"), "/login?next=%2Fnotifications");
+    assert_eq!(
+        signed_out.header("location"),
+        "/login?next=%2Fnotifications"
+    );
 
     let ada = plaza.browser_as("ada").await;
     let ada_api = plaza.login("ada").await;
@@ -83,9 +101,7 @@ async fn the_notifications_page_links_each_and_marks_them_read() {
     // Bob cannot mark ada's, nor mark anything without the form token.
     let bobs = plaza.browser_as("bob").await;
     bobs.open("/notifications").await;
-    let others = bobs
-        .submit("/notifications/read_all", &[])
-        .await;
+    let others = bobs.submit("/notifications/read_all", &[]).await;
     assert_eq!(others.status, 303);
     assert_eq!(unread(&ada_api).await, 1);
     let forged = ada.submit_exactly("/notifications/read_all", &[]).await;

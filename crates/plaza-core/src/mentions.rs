@@ -115,7 +115,11 @@ mod tests {
     #[test]
     fn a_domain_with_a_port_is_matched_whole() {
         assert_eq!(
-            handles("@ada@localhost:8080 and @bob@localhost:9090", "localhost:8080", false),
+            handles(
+                "@ada@localhost:8080 and @bob@localhost:9090",
+                "localhost:8080",
+                false
+            ),
             ["ada"]
         );
     }

@@ -374,7 +374,10 @@ pub async fn unread_count(ctx: &Context, account: &Account) -> CoreResult<i64> {
 /// so nothing tells whether they exist. Returns how many changed.
 pub async fn mark_read(ctx: &Context, account: &Account, ids: &[i64]) -> CoreResult<usize> {
     if ids.is_empty() {
-        return Err(CoreError::invalid("ids", "must name at least one notification"));
+        return Err(CoreError::invalid(
+            "ids",
+            "must name at least one notification",
+        ));
     }
     if ids.len() > MARK_READ_MAX {
         return Err(CoreError::invalid(

@@ -381,7 +381,10 @@ async fn notifications_are_stored_once_and_read_only_by_their_recipient() -> Res
 
     assert_eq!(notification::mark_read(conn, ada, &[bobs]).await?, 0);
     assert_eq!(notification::unread_count(conn, bob).await?, 1);
-    assert_eq!(notification::mark_read(conn, ada, &[listed[1].0.id]).await?, 1);
+    assert_eq!(
+        notification::mark_read(conn, ada, &[listed[1].0.id]).await?,
+        1
+    );
     assert_eq!(notification::unread_count(conn, ada).await?, 1);
     let unread = notification::list(conn, ada, true, page).await?;
     assert_eq!(unread.len(), 1);

@@ -161,7 +161,10 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             get(notifications::unread_count),
         )
         .route("/notifications/read", post(notifications::mark_read))
-        .route("/notifications/read_all", post(notifications::mark_all_read))
+        .route(
+            "/notifications/read_all",
+            post(notifications::mark_all_read),
+        )
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
 }

@@ -69,7 +69,10 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/notifications", get(notifications::page))
         .route("/notifications/read", post(notifications::mark_read))
-        .route("/notifications/read_all", post(notifications::mark_all_read))
+        .route(
+            "/notifications/read_all",
+            post(notifications::mark_all_read),
+        )
         .route("/search", get(search::page))
         .route("/feed.rss", get(feeds::instance_rss))
         .route("/feed.atom", get(feeds::instance_atom))

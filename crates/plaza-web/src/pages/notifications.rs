@@ -70,9 +70,7 @@ impl From<&NotificationView> for NotificationItem {
             Some(Kind::PostRemoved) => ("removed your thread", thread_title, thread_href),
             Some(Kind::PostRestored) => ("restored your thread", thread_title, thread_href),
             Some(Kind::CommentRemoved) => ("removed your comment in", thread_title, thread_href),
-            Some(Kind::CommentRestored) => {
-                ("restored your comment in", thread_title, thread_href)
-            }
+            Some(Kind::CommentRestored) => ("restored your comment in", thread_title, thread_href),
             Some(Kind::Banned) => ("banned you from", group.title.clone(), group_href),
             Some(Kind::Unbanned) => ("lifted your ban from", group.title.clone(), group_href),
             Some(Kind::Report) => {
@@ -191,10 +189,7 @@ pub struct MarkReadFields {
 }
 
 /// `POST /notifications/read`: marks one of one's notifications read, back to the list.
-pub async fn mark_read(
-    State(state): State<AppState>,
-    form: PageForm<MarkReadFields>,
-) -> Response {
+pub async fn mark_read(State(state): State<AppState>, form: PageForm<MarkReadFields>) -> Response {
     let result = async {
         let account = poster(&form.visitor)?;
         let id = parse_id(form.fields.id.trim(), "notification")?;

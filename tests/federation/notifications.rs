@@ -4,7 +4,7 @@
 use plaza_tests::{Client, TestInstance};
 use serde_json::{Value, json};
 
-use crate::remote::{FakeRemote, replay};
+use crate::remote::{FakeRemote, fixture, replay};
 
 async fn notifications(client: &Client) -> Vec<Value> {
     let answer = client.get("/notifications").await;
@@ -97,4 +97,44 @@ async fn a_mention_from_another_server_notifies_the_local_person_it_links_to() {
     let carols = notifications(&carol).await;
     assert_eq!(carols.len(), 1, "{carols:?}");
     assert_eq!(carols[0]["kind"], "post_reply");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_remote_moderators_ban_and_a_flag_notify_once_each() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let eve = plaza.member("eve").await;
+    assert_eq!(eve.thread("support", "Cheap watches", "").await, 1);
+
+    let mastodon = FakeRemote::start_as(Some("mastodon"), "/users/bob").await;
+    let flag = fixture("mastodon/flag.json", &mastodon, &plaza);
+    for _ in 0..2 {
+        assert_eq!(mastodon.send(&plaza, "/inbox", &flag).await.0, 202);
+    }
+    let reports = notifications(&admin).await;
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0]["kind"], "report");
+    assert_eq!(
+        reports[0]["reason"],
+        "Selling counterfeits in the support forum"
+    );
+    assert!(notifications(&eve).await.is_empty());
+
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/bob").await;
+    let block = fixture("lemmy/block_user.json", &lemmy, &plaza);
+    // Not a moderator yet: refused, and nobody is told.
+    assert_eq!(lemmy.send(&plaza, "/g/support/inbox", &block).await.0, 403);
+    assert!(notifications(&eve).await.is_empty());
+    lemmy.make_moderator(&plaza, "support").await;
+    let mut block_again = block.clone();
+    block_again["id"] = json!(format!("{}/again", block["id"].as_str().unwrap()));
+    assert_eq!(
+        lemmy.send(&plaza, "/g/support/inbox", &block_again).await.0,
+        202
+    );
+    let eves = notifications(&eve).await;
+    assert_eq!(eves.len(), 1, "{eves:?}");
+    assert_eq!(eves[0]["kind"], "banned");
+    assert_eq!(eves[0]["reason"], "spam");
+    assert_eq!(eves[0]["actor"]["url"], lemmy.bob);
 }

@@ -8,6 +8,7 @@ mod bad_input;
 mod comments;
 mod groups;
 mod moderation;
+mod notifications;
 mod openapi;
 mod operations;
 mod outbox;

@@ -34,6 +34,10 @@ async fn the_openapi_description_lists_every_endpoint() {
         "/groups/{name}/reports",
         "/reports/{id}/resolve",
         "/search",
+        "/notifications",
+        "/notifications/unread_count",
+        "/notifications/read",
+        "/notifications/read_all",
     ] {
         assert!(
             paths.contains_key(path),

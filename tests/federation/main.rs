@@ -19,6 +19,7 @@ mod limits;
 mod logs;
 mod media;
 mod moderation;
+mod notifications;
 mod objects;
 mod operations;
 mod outgoing;

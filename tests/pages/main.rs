@@ -13,6 +13,7 @@ mod feeds;
 mod group_settings;
 mod moderation;
 mod negotiation;
+mod notifications;
 mod pages;
 mod profile;
 mod remote_follow;

@@ -50,6 +50,7 @@ pub async fn create(
             Origin::Local,
         )
         .await?;
+        crate::notifications::replied(conn, ctx, &row, &place.thread).await?;
         Ok(row)
     })
 }
@@ -103,6 +104,10 @@ pub async fn receive(
             origin,
         )
         .await?;
+        // A parent fetched to fill a gap is old news: nobody is told of it.
+        if origin.records_event() {
+            crate::notifications::replied(conn, ctx, &row, &place.thread).await?;
+        }
         Ok(Some(row))
     })
 }

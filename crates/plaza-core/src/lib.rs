@@ -16,9 +16,11 @@ pub mod limits;
 pub mod markdown;
 #[cfg(test)]
 mod markdown_properties;
+pub mod mentions;
 pub mod metrics;
 pub mod moderation;
 pub mod modlog;
+pub mod notifications;
 pub mod origin;
 pub mod participation;
 pub mod password;

@@ -244,7 +244,7 @@ pub async fn apply(
             Action::Ban { expires_at, .. } => expires_at,
             _ => None,
         };
-        mod_log::record(
+        let log_id = mod_log::record(
             conn,
             &NewModLog {
                 group_id: subject.group.id,
@@ -255,6 +255,20 @@ pub async fn apply(
                 person_id: subject.person_id,
                 reason,
                 expires_at,
+            },
+        )
+        .await?;
+        crate::notifications::moderated(
+            conn,
+            &crate::notifications::Moderated {
+                action,
+                log_id,
+                moderator_id: who.person_id,
+                group_id: subject.group.id,
+                post_id: subject.post_id,
+                comment_id: subject.comment_id,
+                person_id: subject.person_id,
+                reason,
             },
         )
         .await?;

@@ -100,6 +100,7 @@ async fn store(
         else {
             return Ok(None);
         };
+        crate::notifications::reported(conn, &row).await?;
         if origin.is_local() {
             // A report of content in a group elsewhere is sent to that group's moderators.
             event::record(

@@ -90,6 +90,7 @@ pub async fn create(
             Origin::Local,
         )
         .await?;
+        crate::notifications::started(conn, ctx, &row).await?;
         Ok(row)
     })
 }
@@ -144,6 +145,9 @@ pub async fn receive(
         .await?;
         attachments::store(conn, Owner::Post(row.id), &content.attachments).await?;
         record(conn, EventKind::PostCreated, content.author, &row, origin).await?;
+        if origin.records_event() {
+            crate::notifications::started(conn, ctx, &row).await?;
+        }
         Ok(Some(row))
     })
 }

@@ -18,6 +18,7 @@ pub mod local_user;
 pub mod maintenance;
 pub mod migrate;
 pub mod mod_log;
+pub mod notification;
 pub mod notify;
 pub mod person;
 pub mod pool;

@@ -89,3 +89,27 @@ pub async fn set_staff(conn: &mut DbConn<'_>, id: i64, staff: bool) -> DbResult<
         Ok(())
     })
 }
+
+/// Which of these people have an account here (deleted people left out): the ones that can be
+/// notified.
+pub async fn with_account(conn: &mut DbConn<'_>, person_ids: &[i64]) -> DbResult<Vec<i64>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| Ok(local_users::table
+        .inner_join(persons::table)
+        .filter(local_users::person_id.eq_any(person_ids))
+        .filter(persons::deleted.eq(false))
+        .select(local_users::person_id)
+        .load(c)
+        .await?))
+}
+
+/// The person ids of the instance's administrators.
+pub async fn admin_person_ids(conn: &mut DbConn<'_>) -> DbResult<Vec<i64>> {
+    on_conn!(conn, |c| Ok(local_users::table
+        .filter(local_users::admin.eq(true))
+        .select(local_users::person_id)
+        .load(c)
+        .await?))
+}

@@ -37,16 +37,14 @@ pub struct NewModLog<'a> {
     pub expires_at: Option<NaiveDateTime>,
 }
 
-/// Appends an entry.
-pub async fn record(conn: &mut DbConn<'_>, entry: &NewModLog<'_>) -> DbResult<()> {
+/// Appends an entry; returns its id.
+pub async fn record(conn: &mut DbConn<'_>, entry: &NewModLog<'_>) -> DbResult<i64> {
     let now = now();
-    on_conn!(conn, |c| {
-        diesel::insert_into(mod_log::table)
-            .values((entry, mod_log::created_at.eq(now)))
-            .execute(c)
-            .await?;
-        Ok(())
-    })
+    on_conn!(conn, |c| Ok(diesel::insert_into(mod_log::table)
+        .values((entry, mod_log::created_at.eq(now)))
+        .returning(mod_log::id)
+        .get_result(c)
+        .await?))
 }
 
 /// A group's log, newest first.

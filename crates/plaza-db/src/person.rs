@@ -128,6 +128,19 @@ pub async fn find_local(conn: &mut DbConn<'_>, name: &str) -> DbResult<Option<Pe
         .optional()?))
 }
 
+/// The ids of the local people with these names (unknown names are left out).
+pub async fn local_ids_named(conn: &mut DbConn<'_>, names: &[String]) -> DbResult<Vec<i64>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_conn!(conn, |c| Ok(persons::table
+        .filter(persons::local.eq(true))
+        .filter(persons::name.eq_any(names))
+        .select(persons::id)
+        .load(c)
+        .await?))
+}
+
 /// The id of some local person, if any (to check that the public URL still matches stored ids).
 pub async fn any_local_ap_id(conn: &mut DbConn<'_>) -> DbResult<Option<String>> {
     on_conn!(conn, |c| Ok(persons::table

@@ -306,6 +306,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        recipient_id -> BigInt,
+        kind -> Text,
+        subject_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        group_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(persons -> instances (instance_id));
@@ -324,6 +340,7 @@ diesel::joinable!(post_votes -> posts (post_id));
 diesel::joinable!(comment_votes -> comments (comment_id));
 diesel::joinable!(attachments -> posts (post_id));
 diesel::joinable!(attachments -> comments (comment_id));
+diesel::joinable!(notifications -> groups (group_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site,
@@ -346,4 +363,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mod_log,
     reports,
     attachments,
+    notifications,
 );

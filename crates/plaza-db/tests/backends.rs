@@ -300,3 +300,97 @@ async fn allow_list_mode_refuses_unlisted_instances_and_drops_what_waits_for_the
     assert_eq!(instance::federates_with(conn, "b.example").await?, Ok(()));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn notifications_are_stored_once_and_read_only_by_their_recipient() -> Result<(), DbError> {
+    use plaza_db::group::{self, NewGroup};
+    use plaza_db::notification::{self, NewNotification};
+    use plaza_db::person::{self, NewPerson};
+    let db = TestDatabase::create().await?;
+    let mut pooled = db.pool.get().await?;
+    let conn = &mut pooled.conn();
+    let home = instance::upsert(conn, "brand.example").await?;
+    let mut people = Vec::new();
+    for name in ["ada", "bob"] {
+        let ap_id = format!("https://brand.example/u/{name}");
+        let inbox = format!("{ap_id}/inbox");
+        let row = person::insert(
+            conn,
+            &NewPerson {
+                ap_id: &ap_id,
+                instance_id: home.id,
+                name,
+                display_name: None,
+                local: true,
+                inbox_url: &inbox,
+                shared_inbox_url: None,
+                public_key: "k",
+                private_key: None,
+                created_at: plaza_db::now(),
+            },
+        )
+        .await?;
+        people.push(row.id);
+    }
+    let (ada, bob) = (people[0], people[1]);
+    let support = group::insert(
+        conn,
+        &NewGroup {
+            ap_id: "https://brand.example/g/support",
+            instance_id: home.id,
+            name: "support",
+            title: "Support",
+            description_source: None,
+            description_html: None,
+            local: true,
+            inbox_url: "https://brand.example/g/support/inbox",
+            shared_inbox_url: None,
+            followers_url: None,
+            public_key: "k",
+            private_key: None,
+            posting_restricted_to_mods: false,
+            created_at: plaza_db::now(),
+        },
+    )
+    .await?;
+    let about = |recipient_id, subject_id| NewNotification {
+        recipient_id,
+        kind: "banned",
+        subject_id,
+        actor_id: Some(bob),
+        group_id: support.id,
+        post_id: None,
+        comment_id: None,
+        reason: Some("spam"),
+    };
+    assert!(notification::insert(conn, &about(ada, 1)).await?);
+    assert!(!notification::insert(conn, &about(ada, 1)).await?);
+    assert!(notification::insert(conn, &about(ada, 2)).await?);
+    assert!(notification::insert(conn, &about(bob, 1)).await?);
+    assert_eq!(notification::unread_count(conn, ada).await?, 2);
+
+    let page = plaza_db::Page {
+        number: 1,
+        limit: 10,
+    };
+    let listed = notification::list(conn, ada, false, page).await?;
+    let subjects: Vec<i64> = listed.iter().map(|(n, _)| n.subject_id).collect();
+    assert_eq!(subjects, [2, 1], "newest first");
+    assert_eq!(listed[0].1.name, "support");
+    let bobs = notification::list(conn, bob, false, page).await?[0].0.id;
+
+    assert_eq!(notification::mark_read(conn, ada, &[bobs]).await?, 0);
+    assert_eq!(notification::unread_count(conn, bob).await?, 1);
+    assert_eq!(
+        notification::mark_read(conn, ada, &[listed[1].0.id]).await?,
+        1
+    );
+    assert_eq!(notification::unread_count(conn, ada).await?, 1);
+    let unread = notification::list(conn, ada, true, page).await?;
+    assert_eq!(unread.len(), 1);
+    assert_eq!(unread[0].0.subject_id, 2);
+    assert_eq!(notification::mark_all_read(conn, ada).await?, 1);
+    assert_eq!(notification::unread_count(conn, ada).await?, 0);
+    assert_eq!(notification::unread_count(conn, bob).await?, 1);
+    Ok(())
+}

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod instance;
 pub mod moderation;
 pub mod profile;
+pub mod notifications;
 pub mod search;
 pub mod threads;
 pub mod views;
@@ -37,12 +38,14 @@ use crate::{ApiError, AppState};
         moderation::unban, moderation::modlog, moderation::report_thread,
         moderation::report_comment, moderation::open_reports, moderation::resolve_report,
         search::search,
+        notifications::list, notifications::unread_count, notifications::mark_read,
+        notifications::mark_all_read,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "instance"), (name = "accounts"), (name = "admin"),
         (name = "groups"), (name = "threads"), (name = "comments"), (name = "moderation"),
-        (name = "search"),
+        (name = "search"), (name = "notifications"),
     )
 )]
 pub struct ApiDoc;
@@ -154,6 +157,16 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
         .route("/groups/{name}/modlog", get(moderation::modlog))
         .route("/groups/{name}/reports", get(moderation::open_reports))
         .route("/reports/{id}/resolve", post(moderation::resolve_report))
+        .route("/notifications", get(notifications::list))
+        .route(
+            "/notifications/unread_count",
+            get(notifications::unread_count),
+        )
+        .route("/notifications/read", post(notifications::mark_read))
+        .route(
+            "/notifications/read_all",
+            post(notifications::mark_all_read),
+        )
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
 }

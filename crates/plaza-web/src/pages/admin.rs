@@ -42,7 +42,7 @@ pub struct AdminPage {
 impl AdminPage {
     async fn new(state: &AppState, visitor: &Visitor) -> Result<Self, PageError> {
         let row = site::get(&state.ctx).await?;
-        let layout = Layout::for_site(&state.ctx, visitor, &row, "Instance settings");
+        let layout = Layout::for_site(&state.ctx, visitor, &row, "Instance settings").await?;
         Ok(Self {
             layout,
             name: row.name,

@@ -91,7 +91,7 @@ async fn home(
         },
     )
     .await?;
-    let mut layout = Layout::for_site(ctx, visitor, &site, site.name.clone());
+    let mut layout = Layout::for_site(ctx, visitor, &site, site.name.clone()).await?;
     layout.feeds = FeedLink::pair("", &site.name);
     layout.canonical = Some(ctx.urls.base().to_string());
     let page = HomePage {

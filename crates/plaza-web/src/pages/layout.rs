@@ -50,6 +50,8 @@ pub struct ViewerView {
     pub href: String,
     /// An administrator (the header links the instance's settings).
     pub admin: bool,
+    /// How many of their notifications are unread.
+    pub unread: i64,
 }
 
 /// A feed a page links to.
@@ -88,32 +90,37 @@ impl Layout {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let site = plaza_core::site::get(ctx).await?;
-        Ok(Self::for_site(ctx, visitor, &site, title))
+        Self::for_site(ctx, visitor, &site, title).await
     }
 
     /// The same, for a page that has read the site row already.
-    pub fn for_site(
+    pub async fn for_site(
         ctx: &Context,
         visitor: &Visitor,
         site: &plaza_db::site::SiteRow,
         title: impl Into<String>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, PageError> {
+        let viewer = match &visitor.account {
+            Some(a) => Some(ViewerView {
+                href: format!("/u/{}", a.name),
+                name: a.name.clone(),
+                admin: a.admin,
+                unread: plaza_core::notifications::unread_count(ctx, a).await?,
+            }),
+            None => None,
+        };
+        Ok(Self {
             site_name: site.name.clone(),
             title: title.into(),
             feeds: Vec::new(),
             activity_id: None,
             canonical: None,
-            viewer: visitor.account.as_ref().map(|a| ViewerView {
-                href: format!("/u/{}", a.name),
-                name: a.name.clone(),
-                admin: a.admin,
-            }),
+            viewer,
             csrf: visitor.csrf.clone(),
             registrations_open: site.registrations_open,
             domain: ctx.urls.domain().to_owned(),
             search: String::new(),
-        }
+        })
     }
 }
 

@@ -19,6 +19,7 @@ pub mod media;
 pub mod moderate;
 pub mod modlog;
 pub mod negotiate;
+pub mod notifications;
 pub mod person;
 pub mod profile_settings;
 pub mod remote_follow;
@@ -71,6 +72,12 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
         .route(
             "/settings/profile",
             get(profile_settings::page).post(profile_settings::save),
+        )
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/read", post(notifications::mark_read))
+        .route(
+            "/notifications/read_all",
+            post(notifications::mark_all_read),
         )
         .route("/search", get(search::page))
         .route("/feed.rss", get(feeds::instance_rss))

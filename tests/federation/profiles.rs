@@ -146,3 +146,86 @@ async fn a_remote_persons_update_of_themselves_refreshes_their_profile() {
     let (status, body) = bob.send(&plaza, "/inbox", &forged).await;
     assert_eq!(status, 400, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_account_erases_its_content_and_reaches_other_servers_as_delete_person() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let remote = follower(&plaza).await;
+    let ada = plaza.member("ada").await;
+    let cleo = plaza.member("cleo").await;
+    let thread = ada
+        .thread("support", "Router keeps rebooting", "Since Monday")
+        .await;
+    let answer = cleo
+        .post(
+            &format!("/threads/{thread}/comments"),
+            &json!({"body": "Try the 2.1 firmware"}),
+        )
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    ada.patch("/me/profile", &json!({"display_name": "Ada L."}))
+        .await;
+    publish_all(&plaza).await;
+
+    // The wrong password deletes nothing.
+    let refused = ada.delete_with("/me", &json!({"password": "wrong"})).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(ada.get("/me").await.status, 200);
+
+    let deleted = ada
+        .delete_with("/me", &json!({"password": plaza_tests::PASSWORD}))
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    assert_eq!(ada.get("/me").await.status, 401, "every token is revoked");
+    let login = plaza
+        .anonymous()
+        .post(
+            "/auth/login",
+            &json!({"name": "ada", "password": plaza_tests::PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, 401, "{}", login.body);
+
+    // Her thread is erased; Cleo's answer stays under it.
+    let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    assert_eq!(view.at("/thread/deleted"), &json!(true));
+    assert_eq!(view.at("/thread/body"), "");
+    assert_eq!(view.at("/comments/0/body_source"), "Try the 2.1 firmware");
+
+    // Nothing personal is kept.
+    {
+        let mut pooled = plaza.ctx.db.get().await.unwrap();
+        let conn = &mut pooled.conn();
+        let (user, person) = plaza_db::local_user::find_by_name(conn, "ada")
+            .await
+            .unwrap()
+            .expect("the name stays taken");
+        assert_eq!(user.email, None);
+        assert_eq!(user.password_hash, "");
+        assert!(person.deleted);
+        assert_eq!(person.display_name, None);
+    }
+    let again = plaza
+        .anonymous()
+        .post(
+            "/accounts",
+            &json!({"name": "ada", "password": "another password"}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+
+    // Other servers are told, and the actor is gone.
+    publish_all(&plaza).await;
+    let ada_id = format!("{}/u/ada", plaza.base);
+    let deletes: Vec<Value> = remote
+        .received("/inbox")
+        .into_iter()
+        .filter(|a| a["type"] == "Delete" && a["object"] == ada_id.as_str())
+        .collect();
+    assert_eq!(deletes.len(), 1, "{deletes:?}");
+    assert_eq!(deletes[0]["actor"], ada_id.as_str());
+    let actor = plaza.fetch("/u/ada", "application/activity+json").await;
+    assert_eq!(actor.status, 410, "{}", actor.body);
+    assert_eq!(actor.at("/type"), "Tombstone");
+}

@@ -642,6 +642,11 @@ impl Client {
         self.send(reqwest::Method::DELETE, path, None).await
     }
 
+    /// DELETEs with a JSON body (a confirmation).
+    pub async fn delete_with(&self, path: &str, body: &Value) -> Answer {
+        self.send(reqwest::Method::DELETE, path, Some(body)).await
+    }
+
     /// Starts a thread and returns its id.
     pub async fn thread(&self, group: &str, title: &str, body: &str) -> i64 {
         let answer = self

@@ -72,3 +72,36 @@ async fn a_visitor_is_sent_to_log_in_before_editing_a_profile() {
         page.header("location")
     );
 }
+
+#[tokio::test]
+async fn a_member_deletes_their_account_with_their_password() {
+    let plaza = TestInstance::spawn().await;
+    plaza.member("ada").await;
+    let ada = plaza.browser_as("ada").await;
+    let form = ada.open("/settings/profile").await;
+    assert!(
+        form.text.contains(r#"action="/settings/delete""#),
+        "{}",
+        form.text
+    );
+
+    let refused = ada
+        .submit("/settings/delete", &[("password", "wrong")])
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert!(refused.text.contains("not deleted"), "{}", refused.text);
+
+    let deleted = ada
+        .submit("/settings/delete", &[("password", plaza_tests::PASSWORD)])
+        .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.text);
+    assert_eq!(deleted.header("location"), "/");
+    let home = ada.open("/").await;
+    assert!(
+        home.text.contains(r#"href="/login""#),
+        "signed out: {}",
+        home.text
+    );
+    let page = plaza.browse("/u/ada").await;
+    assert!(page.text.contains("deleted"), "{}", page.text);
+}

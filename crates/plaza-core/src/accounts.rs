@@ -188,6 +188,9 @@ pub async fn login(ctx: &Context, name: &str, password: &str) -> CoreResult<Issu
         let mut pooled = ctx.db.get().await?;
         local_user::find_by_name(&mut pooled.conn(), name).await?
     };
+    // A deleted account has no password left; it is checked against the dummy like an unknown
+    // name, so the answer takes as long and says as little.
+    let found = found.filter(|(_, person)| !person.deleted);
     let stored = found
         .as_ref()
         .map_or(DUMMY_HASH, |(user, _)| user.password_hash.as_str());
@@ -292,6 +295,45 @@ pub async fn set_staff(
     let mut account = Account::from_rows(&user, &person);
     account.staff = staff;
     Ok(account)
+}
+
+/// Deletes the caller's own account, once they confirm with their password. Their threads and
+/// comments are erased (replies to them stay, under a deleted placeholder), their profile, e-mail
+/// address and password hash are erased, their follows and moderator roles end and every token
+/// is revoked; the name stays taken. Other servers learn of it as `Delete(Person)`.
+pub async fn delete_own(ctx: &Context, account: &Account, password: &str) -> CoreResult<()> {
+    let stored = {
+        let mut pooled = ctx.db.get().await?;
+        local_user::find_by_name(&mut pooled.conn(), &account.name)
+            .await?
+            .ok_or(CoreError::NotFound("account"))?
+    };
+    if !password::verify(password.to_owned(), stored.0.password_hash.clone()).await? {
+        return Err(CoreError::Forbidden(
+            "the password is not right: the account was not deleted".into(),
+        ));
+    }
+    crate::event_transaction!(ctx, |conn| {
+        // Who may show the person, read before their follows end: the groups elsewhere they
+        // followed must hear of it too.
+        let inboxes = plaza_db::group::person_audience(conn, account.person_id).await?;
+        let (threads, comments) = person::erase_content(conn, account.person_id).await?;
+        plaza_db::group::forget_person(conn, account.person_id).await?;
+        person::erase(conn, account.person_id).await?;
+        local_user::erase(conn, account.local_user_id).await?;
+        plaza_db::event::record(
+            conn,
+            plaza_db::event::EventKind::PersonDeleted,
+            plaza_db::event::NewEvent {
+                actor_id: Some(account.person_id),
+                payload: Some(serde_json::json!({ "inboxes": inboxes })),
+                ..plaza_db::event::NewEvent::default()
+            },
+        )
+        .await?;
+        tracing::info!(name = %account.name, threads, comments, "an account was deleted by its owner");
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub enum EventKind {
     Moderation,
     Reported,
     PersonUpdated,
+    PersonDeleted,
 }
 
 impl EventKind {
@@ -43,6 +44,7 @@ impl EventKind {
             EventKind::Moderation => "moderation",
             EventKind::Reported => "reported",
             EventKind::PersonUpdated => "person_updated",
+            EventKind::PersonDeleted => "person_deleted",
         }
     }
 }

@@ -676,3 +676,16 @@ pub async fn follow_of(
         .await
         .optional()?))
 }
+
+/// Ends a person's follows and moderator roles, in every group (their account is deleted).
+pub async fn forget_person(conn: &mut DbConn<'_>, person_id: i64) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        diesel::delete(group_follows::table.filter(group_follows::person_id.eq(person_id)))
+            .execute(c)
+            .await?;
+        diesel::delete(group_moderators::table.filter(group_moderators::person_id.eq(person_id)))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

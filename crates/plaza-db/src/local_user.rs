@@ -113,3 +113,24 @@ pub async fn admin_person_ids(conn: &mut DbConn<'_>) -> DbResult<Vec<i64>> {
         .load(c)
         .await?))
 }
+
+/// Erases what an account kept of its owner when they delete it: the e-mail address and the
+/// password hash (an empty hash matches no password), with its roles and every token.
+pub async fn erase(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
+    use crate::schema::api_tokens;
+    on_conn!(conn, |c| {
+        diesel::update(local_users::table.find(id))
+            .set((
+                local_users::email.eq(None::<String>),
+                local_users::password_hash.eq(""),
+                local_users::admin.eq(false),
+                local_users::staff.eq(false),
+            ))
+            .execute(c)
+            .await?;
+        diesel::delete(api_tokens::table.filter(api_tokens::local_user_id.eq(id)))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}

@@ -255,3 +255,75 @@ pub async fn set_profile(conn: &mut DbConn<'_>, id: i64, p: &Profile<'_>) -> DbR
         .get_result(c)
         .await?))
 }
+
+/// Marks a person deleted and erases their profile; their name stays, so it is never given to
+/// someone else.
+pub async fn erase(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
+    let now = crate::now();
+    on_conn!(conn, |c| {
+        diesel::update(persons::table.find(id))
+            .set((
+                persons::deleted.eq(true),
+                persons::display_name.eq(None::<String>),
+                persons::bio_source.eq(None::<String>),
+                persons::bio_html.eq(None::<String>),
+                persons::avatar_url.eq(None::<String>),
+                persons::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Erases every thread and comment of a person, and their attached media, as a deletion by
+/// their author does one at a time; returns how many of each.
+pub async fn erase_content(conn: &mut DbConn<'_>, id: i64) -> DbResult<(usize, usize)> {
+    use crate::schema::{attachments, comments, posts};
+    let now = crate::now();
+    on_conn!(conn, |c| {
+        let their_posts = posts::table
+            .filter(posts::author_id.eq(id))
+            .select(posts::id);
+        let their_comments = comments::table
+            .filter(comments::author_id.eq(id))
+            .select(comments::id);
+        diesel::delete(
+            attachments::table.filter(
+                attachments::post_id
+                    .eq_any(their_posts.nullable())
+                    .or(attachments::comment_id.eq_any(their_comments.nullable())),
+            ),
+        )
+        .execute(c)
+        .await?;
+        let threads = diesel::update(
+            posts::table
+                .filter(posts::author_id.eq(id))
+                .filter(posts::deleted.eq(false)),
+        )
+        .set((
+            posts::deleted.eq(true),
+            posts::body_source.eq(None::<String>),
+            posts::body_html.eq(""),
+            posts::url.eq(None::<String>),
+            posts::updated_at.eq(now),
+        ))
+        .execute(c)
+        .await?;
+        let replies = diesel::update(
+            comments::table
+                .filter(comments::author_id.eq(id))
+                .filter(comments::deleted.eq(false)),
+        )
+        .set((
+            comments::deleted.eq(true),
+            comments::body_source.eq(None::<String>),
+            comments::body_html.eq(""),
+            comments::updated_at.eq(now),
+        ))
+        .execute(c)
+        .await?;
+        Ok((threads, replies))
+    })
+}

@@ -11,12 +11,21 @@ use crate::protocol::actor::Person;
 use crate::protocol::collection::OrderedCollection;
 use crate::response::{ActivityJson, FederationError};
 
+/// A local person; one who deleted their account is gone (410, a `Tombstone`), which is how
+/// Mastodon and Lemmy learn of a deletion when they fetch the actor again.
 async fn local_person(ctx: &Context, name: &str) -> Result<PersonRow, FederationError> {
     let mut pooled = ctx.db.get().await?;
-    person::find_local(&mut pooled.conn(), name)
+    let row = person::find_local(&mut pooled.conn(), name)
         .await?
-        .filter(|p| !p.deleted)
-        .ok_or(FederationError::NotFound("person"))
+        .ok_or(FederationError::NotFound("person"))?;
+    if row.deleted {
+        return Err(FederationError::Gone(super::objects::gone(
+            &row.ap_id,
+            if row.bot { "Service" } else { "Person" },
+            row.updated_at,
+        )));
+    }
+    Ok(row)
 }
 
 /// The Person actor.

@@ -22,7 +22,7 @@ mod microblog;
 pub mod readers;
 
 /// The event kinds that federate.
-pub const PUBLISHED_KINDS: [&str; 12] = [
+pub const PUBLISHED_KINDS: [&str; 13] = [
     "post_created",
     "post_updated",
     "post_deleted",
@@ -35,6 +35,7 @@ pub const PUBLISHED_KINDS: [&str; 12] = [
     "reported",
     "group_updated",
     "person_updated",
+    "person_deleted",
 ];
 
 /// Turns events into queued deliveries.
@@ -168,6 +169,36 @@ async fn publish_profile(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> 
     Ok(())
 }
 
+/// A local person deleted their account: `Delete {actor: person, object: person}` to the servers
+/// that could show them, as read when the account was deleted (its follows end with it).
+async fn publish_deletion(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResult<()> {
+    let Some(person_id) = e.actor_id else {
+        return Ok(());
+    };
+    let row = person::find(conn, person_id).await?;
+    let payload: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
+    let inboxes: Vec<String> = payload
+        .get("inboxes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    if !row.local || inboxes.is_empty() {
+        return Ok(());
+    }
+    let id = ctx.urls.activity("delete", &format!("event/{}", e.id));
+    let body = serde_json::json!({
+        "id": id, "type": "Delete", "actor": row.ap_id,
+        "to": [crate::protocol::PUBLIC], "object": row.ap_id,
+    });
+    delivery::enqueue(conn, &id, &row.ap_id, &body, inboxes)
+        .await
+        .map_err(to_core)?;
+    Ok(())
+}
+
 /// Queues what one event federates, if anything.
 ///
 /// In a local group the group passes each change on to its followers: forum servers get the
@@ -177,6 +208,9 @@ async fn publish_profile(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> 
 async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResult<()> {
     if e.kind == "person_updated" {
         return publish_profile(ctx, conn, e).await;
+    }
+    if e.kind == "person_deleted" {
+        return publish_deletion(ctx, conn, e).await;
     }
     let Some(group_id) = e.group_id else {
         return Ok(());

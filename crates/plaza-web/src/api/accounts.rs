@@ -118,6 +118,27 @@ pub async fn me(State(state): State<AppState>, auth: Auth) -> Json<AccountJson> 
     Json(account_json(&state, auth.account))
 }
 
+/// The confirmation of an account's deletion.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DeleteAccountRequest {
+    /// The account's password.
+    pub password: String,
+}
+
+/// Deletes the caller's account: their threads and comments are erased, their profile, e-mail
+/// address and password too, and other servers are sent `Delete(Person)`. The name stays taken.
+#[utoipa::path(delete, path = "/me", tag = "accounts", security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "The password is not right.")))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(req): ApiJson<DeleteAccountRequest>,
+) -> Result<StatusCode, ApiError> {
+    accounts::delete_own(&state.ctx, &auth.account, &req.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Creates an account (administrators only), e.g. for brand staff.
 #[utoipa::path(post, path = "/admin/accounts", tag = "admin", security(("bearer" = [])),
     request_body = CreateAccountRequest,

@@ -6,8 +6,8 @@ pub mod comments;
 pub mod groups;
 pub mod instance;
 pub mod moderation;
-pub mod profile;
 pub mod notifications;
+pub mod profile;
 pub mod search;
 pub mod threads;
 pub mod views;
@@ -30,6 +30,7 @@ use crate::{ApiError, AppState};
         admin::allow, admin::disallow, admin::allowlist_on, admin::allowlist_off,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
         accounts::add_staff, accounts::remove_staff, profile::get, profile::edit,
+        accounts::delete_me,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
         groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
@@ -125,7 +126,7 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             axum::routing::put(admin::allowlist_on).delete(admin::allowlist_off),
         )
         .route("/auth/logout", post(accounts::logout))
-        .route("/me", get(accounts::me))
+        .route("/me", get(accounts::me).delete(accounts::delete_me))
         .route("/me/profile", get(profile::get).patch(profile::edit))
         .route("/admin/accounts", post(accounts::create_account))
         .route(

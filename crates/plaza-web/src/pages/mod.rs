@@ -73,6 +73,7 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
             "/settings/profile",
             get(profile_settings::page).post(profile_settings::save),
         )
+        .route("/settings/delete", post(profile_settings::delete))
         .route("/notifications", get(notifications::page))
         .route("/notifications/read", post(notifications::mark_read))
         .route(

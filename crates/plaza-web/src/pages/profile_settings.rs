@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::Account;
+use plaza_core::accounts;
 use plaza_core::limits::{BIO_MAX, DISPLAY_NAME_MAX};
 use plaza_core::profiles::{self, ProfilePatch};
 use serde::Deserialize;
@@ -36,6 +37,8 @@ pub struct ProfilePage {
     pub saved: bool,
     /// Why the form was refused.
     pub message: Option<String>,
+    /// Why the deletion was refused.
+    pub delete_message: Option<String>,
     /// Longest display name.
     pub display_name_max: usize,
     /// Longest bio.
@@ -53,6 +56,7 @@ impl ProfilePage {
             avatar_url: person.avatar_url.unwrap_or_default(),
             saved: false,
             message: None,
+            delete_message: None,
             display_name_max: DISPLAY_NAME_MAX,
             bio_max: BIO_MAX,
         })
@@ -68,6 +72,33 @@ pub struct ProfileForm {
     bio: String,
     #[serde(default)]
     avatar_url: String,
+}
+
+/// The account deletion form's field.
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /settings/delete`: deletes the visitor's account once they confirm with their
+/// password, then shows the home page signed out.
+pub async fn delete(State(state): State<AppState>, form: PageForm<DeleteForm>) -> Response {
+    let result = async {
+        let PageForm { visitor, fields } = form;
+        let me = super::access::poster(&visitor)?;
+        match accounts::delete_own(&state.ctx, me, &fields.password).await {
+            Ok(()) => Ok(see_other("/")),
+            Err(e) => {
+                let (status, message) = fixable(e)?;
+                let mut page = ProfilePage::new(&state, &visitor, me).await?;
+                page.delete_message = Some(message);
+                Ok(render(status, &page))
+            }
+        }
+    }
+    .await;
+    respond(&state.ctx, result).await
 }
 
 /// `GET /settings/profile`.

@@ -54,6 +54,12 @@ pub struct ThreadView {
     pub answers_officially: bool,
     /// Top-level comments with their replies.
     pub comments: Vec<CommentNode>,
+    /// It asks a question (its own flag or its group's).
+    pub question: bool,
+    /// Its accepted answer, if it has a live one.
+    pub accepted: Option<crate::answers::AcceptedAnswer>,
+    /// The caller may accept, change or withdraw the answer.
+    pub may_accept: bool,
 }
 
 /// Reads a thread. Deleted threads are still shown (flagged, body erased) so their replies stay
@@ -81,6 +87,14 @@ pub async fn get(
     }
     let group = group::view(conn, post.group_id).await?;
     let rows = comment::list_for_post(conn, post_id).await?;
+    let question = crate::answers::is_question(&post, &group.group);
+    let accepted = crate::answers::accepted_answer(conn, &post).await?;
+    let may_accept = match viewer {
+        Some(account) if question && !post.deleted => {
+            crate::answers::may_accept(conn, &post, account).await?
+        }
+        _ => false,
+    };
     let (my_vote, my_comment_votes) = match viewer {
         Some(account) => (
             vote::get(conn, vote::VoteTarget::Post(post_id), account.person_id).await?,
@@ -101,6 +115,9 @@ pub async fn get(
         answers_officially: viewer
             .is_some_and(|a| participation::answers_officially(a, may_moderate)),
         comments: build_tree(rows, &my_comment_votes, sort, may_moderate),
+        question,
+        accepted,
+        may_accept,
     })
 }
 

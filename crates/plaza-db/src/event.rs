@@ -23,6 +23,8 @@ pub enum EventKind {
     VoteRemoved,
     Moderation,
     Reported,
+    /// A thread's accepted answer was set, changed or withdrawn (`comment_id` is the new one).
+    AnswerAccepted,
 }
 
 impl EventKind {
@@ -41,6 +43,7 @@ impl EventKind {
             EventKind::VoteRemoved => "vote_removed",
             EventKind::Moderation => "moderation",
             EventKind::Reported => "reported",
+            EventKind::AnswerAccepted => "answer_accepted",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod answers;
 pub mod comments;
 pub mod groups;
 pub mod instance;
@@ -35,7 +36,7 @@ use crate::{ApiError, AppState};
         moderation::moderate_thread, moderation::moderate_comment, moderation::ban,
         moderation::unban, moderation::modlog, moderation::report_thread,
         moderation::report_comment, moderation::open_reports, moderation::resolve_report,
-        search::search,
+        search::search, answers::accept, answers::withdraw, answers::unanswered,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -139,6 +140,11 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             post(groups::follow).delete(groups::unfollow),
         )
         .route("/comments/{id}/distinguish", post(comments::distinguish))
+        .route(
+            "/threads/{id}/accept",
+            post(answers::accept).delete(answers::withdraw),
+        )
+        .route("/admin/unanswered", get(answers::unanswered))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use plaza_core::threads::ThreadSummary;
 use plaza_db::Page;
-use plaza_db::post::ThreadSort;
+use plaza_db::post::{ThreadFilter, ThreadSort};
 
 use super::group::local_group;
 use super::layout::{PageError, respond};
@@ -53,6 +53,7 @@ async fn recent(state: &AppState, group: &str) -> Result<Vec<ThreadSummary>, Pag
         &state.ctx,
         None,
         group,
+        ThreadFilter::All,
         ThreadSort::New,
         Page {
             number: 1,

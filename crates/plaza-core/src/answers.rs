@@ -129,20 +129,19 @@ pub async fn withdraw(ctx: &Context, account: &Account, thread_id: i64) -> CoreR
     })
 }
 
-/// Applies the accepted answer another server states for one of its threads (the `Page` it
-/// sent or we fetched): `answer` is the comment's ActivityPub id, or `None` for no answer. Only a
-/// stored reply of that same thread counts; anything else leaves the thread as it was. Returns
-/// whether the thread changed.
-pub async fn receive(
-    ctx: &Context,
-    thread_ap_id: &str,
-    answer: Option<&str>,
-    origin: Origin<'_>,
-) -> CoreResult<bool> {
+/// Applies the accepted answer another server states for one of its threads (the `Page` of an
+/// `Update`): `answer` is the comment's ActivityPub id, or `None` for no answer. Only a stored,
+/// live reply of that same thread counts; anything else leaves the thread as it was. Returns
+/// whether the thread changed. It records no event of its own: the edit that carried it already
+/// passes the activity on to the group's followers.
+pub async fn receive(ctx: &Context, thread_ap_id: &str, answer: Option<&str>) -> CoreResult<bool> {
     crate::event_transaction!(ctx, |conn| {
         let Some(thread) = post::find_by_ap_id(conn, thread_ap_id).await? else {
             return Ok(false);
         };
+        if thread.deleted || thread.removed {
+            return Ok(false);
+        }
         let wanted = match answer {
             Some(ap_id) => match comment::find_by_ap_id(conn, ap_id).await? {
                 Some(c) if c.post_id == thread.id && !c.deleted && !c.removed => Some(c.id),
@@ -153,15 +152,8 @@ pub async fn receive(
         if thread.accepted_comment_id == wanted {
             return Ok(false);
         }
-        // Who chose it on the other server is not said; the thread stands for its asker.
-        let row = post::set_accepted(conn, thread.id, wanted.map(|id| (id, None))).await?;
-        record(
-            conn,
-            Participant::remote(thread.author_id),
-            &row,
-            origin,
-        )
-        .await?;
+        // Who chose it on the other server is not said.
+        post::set_accepted(conn, thread.id, wanted.map(|id| (id, None))).await?;
         Ok(true)
     })
 }

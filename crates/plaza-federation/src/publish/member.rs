@@ -33,7 +33,12 @@ pub async fn activity(
 ) -> CoreResult<Option<MemberActivity>> {
     let urls = &ctx.urls;
     let built = match (e.kind.as_str(), e.post_id, e.comment_id) {
-        ("post_created" | "post_updated", Some(id), _) => match load_page(conn, id).await {
+        // A new accepted answer is a change of the thread's `Page`, sent in its author's name.
+        ("post_created" | "post_updated" | "answer_accepted", Some(id), _) => match load_page(
+            conn, id,
+        )
+        .await
+        {
             Ok((page, author, _)) => {
                 let (verb, id) = write_id(ctx, e, &page.id);
                 let body = to_json(&activity::write(

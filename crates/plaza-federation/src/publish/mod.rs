@@ -19,10 +19,11 @@ use readers::{Reader, reader};
 
 mod member;
 mod microblog;
+mod solved;
 pub mod readers;
 
 /// The event kinds that federate.
-pub const PUBLISHED_KINDS: [&str; 11] = [
+pub const PUBLISHED_KINDS: [&str; 12] = [
     "post_created",
     "post_updated",
     "post_deleted",
@@ -34,6 +35,7 @@ pub const PUBLISHED_KINDS: [&str; 11] = [
     "moderation",
     "reported",
     "group_updated",
+    "answer_accepted",
 ];
 
 /// Turns events into queued deliveries.
@@ -234,6 +236,9 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
                 .await
                 .map_err(to_core)?;
         }
+    }
+    if e.kind == "answer_accepted" {
+        solved::notify_asker(ctx, conn, e, &group).await?;
     }
     if !microblogs.is_empty()
         && let Some((id, body)) =

@@ -51,6 +51,9 @@ pub async fn activity(
                 Some((id, author, body))
             }
             Err(FederationError::Gone(_)) => None,
+            // A thread from another server is its author's to update there; the answer chosen
+            // here stays here (and reaches a remote asker as a mention).
+            Err(FederationError::NotFound(_)) if e.kind == "answer_accepted" => None,
             Err(err) => return Err(to_core(err)),
         },
         ("comment_created" | "comment_updated", _, Some(id)) => match load_note(conn, id).await {

@@ -53,13 +53,22 @@ async fn the_asker_a_moderator_and_staff_accept_answers_and_others_may_not() {
     assert_eq!(by_asker.at("/thread/solved"), true);
     assert_eq!(by_asker.i64("/thread/accepted_answer/comment_id"), answer);
     assert_eq!(by_asker.at("/thread/accepted_answer/author/name"), "bob");
-    assert_eq!(by_asker.at("/thread/accepted_answer/accepted_by/name"), "ada");
+    assert_eq!(
+        by_asker.at("/thread/accepted_answer/accepted_by/name"),
+        "ada"
+    );
 
     // A moderator changes it, staff change it back.
     let by_moderator = accept(&mo, thread, other).await;
     assert_eq!(by_moderator.status, 200, "{}", by_moderator.body);
-    assert_eq!(by_moderator.i64("/thread/accepted_answer/comment_id"), other);
-    assert_eq!(by_moderator.at("/thread/accepted_answer/accepted_by/name"), "mo");
+    assert_eq!(
+        by_moderator.i64("/thread/accepted_answer/comment_id"),
+        other
+    );
+    assert_eq!(
+        by_moderator.at("/thread/accepted_answer/accepted_by/name"),
+        "mo"
+    );
     let by_staff = accept(&sam, thread, answer).await;
     assert_eq!(by_staff.status, 200, "{}", by_staff.body);
     assert_eq!(by_staff.i64("/thread/accepted_answer/comment_id"), answer);
@@ -87,7 +96,9 @@ async fn only_a_live_reply_of_the_same_question_can_be_accepted() {
     accept(&ada, thread, foreign)
         .await
         .assert_error(422, "invalid");
-    accept(&ada, thread, gone).await.assert_error(422, "invalid");
+    accept(&ada, thread, gone)
+        .await
+        .assert_error(422, "invalid");
     accept(&ada, thread, 999_999)
         .await
         .assert_error(422, "invalid");
@@ -253,7 +264,10 @@ async fn staff_list_unanswered_questions_oldest_first_and_members_may_not() {
         let list = client.get("/admin/unanswered").await;
         assert_eq!(list.status, 200, "{}", list.body);
         let items = list.body["items"].as_array().unwrap();
-        let ids: Vec<i64> = items.iter().map(|t| t["thread_id"].as_i64().unwrap()).collect();
+        let ids: Vec<i64> = items
+            .iter()
+            .map(|t| t["thread_id"].as_i64().unwrap())
+            .collect();
         assert_eq!(ids, vec![older, newer]);
         assert_eq!(items[0]["group"], "support");
         assert!(items[0]["waiting_seconds"].as_i64().unwrap() >= 0);

@@ -71,7 +71,10 @@ async fn an_accepted_answer_reaches_a_forum_follower_as_an_update_of_the_page() 
         .await;
     assert_eq!(served.at("/acceptedAnswer"), &json!(answer_id));
     let context = served.at("/@context").to_string();
-    assert!(context.contains("https://schema.org/acceptedAnswer"), "{context}");
+    assert!(
+        context.contains("https://schema.org/acceptedAnswer"),
+        "{context}"
+    );
 
     // Withdrawn: another Update, without the property.
     ada.delete(&format!("/threads/{thread}/accept")).await;
@@ -187,7 +190,10 @@ async fn a_remote_groups_update_naming_a_reply_of_the_thread_sets_its_accepted_a
     );
     let stored = stored_post(&plaza, &page_id).await;
     assert!(stored.accepted_comment_id.is_some());
-    let shown = plaza.anonymous().get(&format!("/threads/{}", stored.id)).await;
+    let shown = plaza
+        .anonymous()
+        .get(&format!("/threads/{}", stored.id))
+        .await;
     assert_eq!(shown.at("/thread/solved"), true, "{}", shown.body);
     assert_eq!(
         shown.at("/thread/accepted_answer/author/handle"),
@@ -199,5 +205,8 @@ async fn a_remote_groups_update_naming_a_reply_of_the_thread_sets_its_accepted_a
         community.send(&plaza, "/inbox", &update(3, None)).await.0,
         202
     );
-    assert_eq!(stored_post(&plaza, &page_id).await.accepted_comment_id, None);
+    assert_eq!(
+        stored_post(&plaza, &page_id).await.accepted_comment_id,
+        None
+    );
 }

@@ -36,7 +36,11 @@ pub(crate) async fn follow_community(plaza: &TestInstance, community: &FakeRemot
 }
 
 /// The community announces `author`'s new thread; returns its id.
-pub(crate) async fn announce_thread(plaza: &TestInstance, community: &FakeRemote, author: &str) -> String {
+pub(crate) async fn announce_thread(
+    plaza: &TestInstance,
+    community: &FakeRemote,
+    author: &str,
+) -> String {
     let group = community.bob.clone();
     let page_id = format!("{}/post/5", community.base);
     let create = json!({

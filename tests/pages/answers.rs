@@ -37,20 +37,28 @@ async fn the_accepted_answer_is_shown_under_the_question_with_a_link_to_its_plac
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.text);
-    assert_eq!(done.header("location"), format!("/post/{thread}#c-{answer}"));
+    assert_eq!(
+        done.header("location"),
+        format!("/post/{thread}#c-{answer}")
+    );
 
     let page = plaza.browse(&format!("/post/{thread}")).await;
     assert_eq!(page.status, 200);
     let text = &page.text;
     let post_end = text.find("</article>").unwrap();
-    let section = text.find("Accepted answer").expect("the accepted answer is shown");
+    let section = text
+        .find("Accepted answer")
+        .expect("the accepted answer is shown");
     let tree = text.find("class=\"comment-tree\"").unwrap();
     assert!(post_end < section && section < tree, "{text}");
     let shown = &text[section..tree];
     assert!(shown.contains("Swap the 10 A fuse"), "{shown}");
     assert!(!shown.contains("Maybe the wiring"), "{shown}");
     assert!(shown.contains("accepted by"), "{shown}");
-    assert!(shown.contains(&format!("href=\"/post/{thread}#c-{answer}\"")), "{shown}");
+    assert!(
+        shown.contains(&format!("href=\"/post/{thread}#c-{answer}\"")),
+        "{shown}"
+    );
     assert!(text.contains(&format!("id=\"c-{answer}\"")), "{text}");
 
     // The group page marks it solved and filters on it.

@@ -108,8 +108,8 @@ pub async fn accept(
         if thread.accepted_comment_id == Some(answer.id) {
             return Ok(thread);
         }
-        let row = post::set_accepted(conn, thread.id, Some((answer.id, Some(account.person_id))))
-            .await?;
+        let row =
+            post::set_accepted(conn, thread.id, Some((answer.id, Some(account.person_id)))).await?;
         record(conn, account.into(), &row, Origin::Local).await?;
         Ok(row)
     })

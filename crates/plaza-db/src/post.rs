@@ -417,25 +417,27 @@ pub async fn unanswered_questions(
     conn: &mut DbConn<'_>,
     page: Page,
 ) -> DbResult<Vec<WaitingQuestion>> {
-    let rows: Vec<(PostRow, PersonBrief, String)> = on_conn!(conn, |c| DbResult::Ok(posts::table
-        .inner_join(groups::table)
-        .inner_join(persons::table.inner_join(instances::table))
-        .filter(posts::deleted.eq(false))
-        .filter(posts::removed.eq(false))
-        .filter(groups::deleted.eq(false))
-        .filter(posts::question.eq(true).or(groups::qa.eq(true)))
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            comments::table
-                .filter(comments::post_id.eq(posts::id))
-                .filter(comments::deleted.eq(false))
-                .filter(comments::removed.eq(false)),
-        )))
-        .select((PostRow::as_select(), PersonBrief::as_select(), groups::name))
-        .order((posts::created_at.asc(), posts::id.asc()))
-        .limit(page.fetch_limit())
-        .offset(page.offset())
-        .load(c)
-        .await?))?;
+    let rows: Vec<(PostRow, PersonBrief, String)> = on_conn!(conn, |c| DbResult::Ok(
+        posts::table
+            .inner_join(groups::table)
+            .inner_join(persons::table.inner_join(instances::table))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::removed.eq(false))
+            .filter(groups::deleted.eq(false))
+            .filter(posts::question.eq(true).or(groups::qa.eq(true)))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                comments::table
+                    .filter(comments::post_id.eq(posts::id))
+                    .filter(comments::deleted.eq(false))
+                    .filter(comments::removed.eq(false)),
+            )))
+            .select((PostRow::as_select(), PersonBrief::as_select(), groups::name))
+            .order((posts::created_at.asc(), posts::id.asc()))
+            .limit(page.fetch_limit())
+            .offset(page.offset())
+            .load(c)
+            .await?
+    ))?;
     Ok(rows
         .into_iter()
         .map(|(post, author, group_name)| WaitingQuestion {

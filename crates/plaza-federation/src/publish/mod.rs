@@ -19,8 +19,8 @@ use readers::{Reader, reader};
 
 mod member;
 mod microblog;
-mod solved;
 pub mod readers;
+mod solved;
 
 /// The event kinds that federate.
 pub const PUBLISHED_KINDS: [&str; 12] = [

@@ -18,12 +18,16 @@ async fn follow(plaza: &TestInstance, remote: &FakeRemote) {
     assert_eq!(remote.send(plaza, "/g/support/inbox", &follow).await.0, 202);
 }
 
-/// The Updates the group announced to `remote`.
-fn announced_updates(remote: &FakeRemote) -> Vec<Value> {
+/// The Updates of objects of `kind` the group announced to `remote`.
+fn announced_updates(remote: &FakeRemote, kind: &str) -> Vec<Value> {
     remote
         .received("/inbox")
         .into_iter()
-        .filter(|a| a["type"] == "Announce" && a["object"]["type"] == "Update")
+        .filter(|a| {
+            a["type"] == "Announce"
+                && a["object"]["type"] == "Update"
+                && a["object"]["object"]["type"] == kind
+        })
         .map(|a| a["object"].clone())
         .collect()
 }
@@ -45,7 +49,7 @@ async fn an_accepted_answer_reaches_a_forum_follower_as_an_update_of_the_page() 
     let thread = asked.i64("/thread/id");
     let answer = bob.reply(thread, None, "The 10 A one").await;
     publish_all(&plaza).await;
-    assert!(announced_updates(&lemmy).is_empty());
+    assert!(announced_updates(&lemmy, "Page").is_empty());
 
     let accepted = admin
         .post(
@@ -58,12 +62,17 @@ async fn an_accepted_answer_reaches_a_forum_follower_as_an_update_of_the_page() 
 
     let page_id = format!("{}/post/{thread}", plaza.base);
     let answer_id = format!("{}/comment/{answer}", plaza.base);
-    let updates = announced_updates(&lemmy);
+    let updates = announced_updates(&lemmy, "Page");
     assert_eq!(updates.len(), 1, "{updates:?}");
     assert_eq!(updates[0]["object"]["id"], page_id);
     assert_eq!(updates[0]["object"]["type"], "Page");
     assert_eq!(updates[0]["object"]["acceptedAnswer"], answer_id);
     assert_eq!(updates[0]["actor"], format!("{}/u/ada", plaza.base));
+    // A moderator accepted it: Lemmy is told the answer is distinguished.
+    let notes = announced_updates(&lemmy, "Note");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["object"]["id"], answer_id);
+    assert_eq!(notes[0]["object"]["distinguished"], true);
 
     // The Page itself says so, with the term in its context.
     let served = plaza
@@ -79,9 +88,44 @@ async fn an_accepted_answer_reaches_a_forum_follower_as_an_update_of_the_page() 
     // Withdrawn: another Update, without the property.
     ada.delete(&format!("/threads/{thread}/accept")).await;
     publish_all(&plaza).await;
-    let updates = announced_updates(&lemmy);
+    let updates = announced_updates(&lemmy, "Page");
     assert_eq!(updates.len(), 2, "{updates:?}");
     assert!(updates[1]["object"].get("acceptedAnswer").is_none());
+    let notes = announced_updates(&lemmy, "Note");
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[1]["object"]["distinguished"], false);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_the_asker_accepts_is_not_distinguished_for_lemmy() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let lemmy = FakeRemote::start_as(Some("lemmy"), "/u/carol").await;
+    follow(&plaza, &lemmy).await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let asked = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "Which fuse?", "question": true}),
+        )
+        .await;
+    let thread = asked.i64("/thread/id");
+    let answer = bob.reply(thread, None, "The 10 A one").await;
+    let accepted = ada
+        .post(
+            &format!("/threads/{thread}/accept"),
+            &json!({"comment_id": answer}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    publish_all(&plaza).await;
+    assert_eq!(announced_updates(&lemmy, "Page").len(), 1);
+    assert!(announced_updates(&lemmy, "Note").is_empty());
+    let note = plaza
+        .fetch(&format!("/comment/{answer}"), crate::MASTODON_ACCEPT)
+        .await;
+    assert_eq!(note.at("/distinguished"), false);
 }
 
 #[tokio::test(flavor = "multi_thread")]

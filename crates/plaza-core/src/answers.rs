@@ -7,7 +7,7 @@ use plaza_db::comment::CommentRow;
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::GroupRow;
 use plaza_db::person::PersonBrief;
-use plaza_db::post::{PostRow, WaitingQuestion};
+use plaza_db::post::{Acceptance, PostRow, WaitingQuestion};
 use plaza_db::{DbConn, Page, comment, event, group, now, person, post};
 use serde_json::json;
 
@@ -105,12 +105,20 @@ pub async fn accept(
             ));
         }
         let answer = answer_in(conn, &thread, comment_id).await?;
-        if thread.accepted_comment_id == Some(answer.id) {
+        let officially =
+            account.staff || may_moderate(conn, thread.group_id, account.into()).await?;
+        if thread.accepted_comment_id == Some(answer.id) && thread.accepted_officially == officially
+        {
             return Ok(thread);
         }
-        let row =
-            post::set_accepted(conn, thread.id, Some((answer.id, Some(account.person_id)))).await?;
+        let acceptance = Acceptance {
+            comment_id: answer.id,
+            by: Some(account.person_id),
+            officially,
+        };
+        let row = post::set_accepted(conn, thread.id, Some(acceptance)).await?;
         record(conn, account.into(), &row, Origin::Local).await?;
+        mark_changed(conn, account.into(), &thread, &row).await?;
         Ok(row)
     })
 }
@@ -125,6 +133,7 @@ pub async fn withdraw(ctx: &Context, account: &Account, thread_id: i64) -> CoreR
         }
         let row = post::set_accepted(conn, thread.id, None).await?;
         record(conn, account.into(), &row, Origin::Local).await?;
+        mark_changed(conn, account.into(), &thread, &row).await?;
         Ok(row)
     })
 }
@@ -153,7 +162,12 @@ pub async fn receive(ctx: &Context, thread_ap_id: &str, answer: Option<&str>) ->
             return Ok(false);
         }
         // Who chose it on the other server is not said.
-        post::set_accepted(conn, thread.id, wanted.map(|id| (id, None))).await?;
+        let acceptance = wanted.map(|comment_id| Acceptance {
+            comment_id,
+            by: None,
+            officially: false,
+        });
+        post::set_accepted(conn, thread.id, acceptance).await?;
         Ok(true)
     })
 }
@@ -167,6 +181,46 @@ pub(crate) async fn comment_gone(
 ) -> CoreResult<()> {
     if let Some(row) = post::clear_accepted_comment(conn, comment_id).await? {
         record(conn, who, &row, Origin::Local).await?;
+    }
+    Ok(())
+}
+
+/// The reply an official acceptance marks, as Lemmy's `distinguished` shows it.
+fn official_answer(thread: &PostRow) -> Option<i64> {
+    thread
+        .accepted_comment_id
+        .filter(|_| thread.accepted_officially)
+}
+
+/// Sends the `Update` of each local reply whose Lemmy `distinguished` flag the change turned on
+/// or off (a reply already marked official by its author shows no change).
+async fn mark_changed(
+    conn: &mut DbConn<'_>,
+    who: Participant,
+    before: &PostRow,
+    after: &PostRow,
+) -> CoreResult<()> {
+    let (was, is) = (official_answer(before), official_answer(after));
+    if was == is {
+        return Ok(());
+    }
+    for id in [was, is].into_iter().flatten() {
+        let reply = comment::find(conn, id).await?;
+        if !reply.local || reply.distinguished || reply.deleted || reply.removed {
+            continue;
+        }
+        event::record(
+            conn,
+            EventKind::CommentUpdated,
+            NewEvent {
+                actor_id: Some(who.person_id),
+                group_id: Some(after.group_id),
+                post_id: Some(after.id),
+                comment_id: Some(id),
+                payload: None,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -44,6 +44,8 @@ pub struct PostRow {
     pub accepted_by: Option<i64>,
     /// When it was accepted.
     pub accepted_at: Option<NaiveDateTime>,
+    /// A moderator, staff or an administrator accepted it (not only the asker).
+    pub accepted_officially: bool,
 }
 
 /// A new post. Local posts get a placeholder `ap_id` replaced by [`set_ap_id`] in the same
@@ -372,21 +374,31 @@ pub async fn set_question(conn: &mut DbConn<'_>, id: i64, question: bool) -> DbR
         .await?))
 }
 
+/// Who accepted an answer: the person, when known, and whether they did so as a moderator or
+/// staff.
+#[derive(Debug, Clone, Copy)]
+pub struct Acceptance {
+    pub comment_id: i64,
+    pub by: Option<i64>,
+    pub officially: bool,
+}
+
 /// Sets a thread's accepted answer (the comment, who accepted it, when), or clears it.
 pub async fn set_accepted(
     conn: &mut DbConn<'_>,
     id: i64,
-    accepted: Option<(i64, Option<i64>)>,
+    accepted: Option<Acceptance>,
 ) -> DbResult<PostRow> {
-    let (comment_id, by, at) = match accepted {
-        Some((comment_id, by)) => (Some(comment_id), by, Some(now())),
-        None => (None, None, None),
+    let (comment_id, by, at, officially) = match accepted {
+        Some(a) => (Some(a.comment_id), a.by, Some(now()), a.officially),
+        None => (None, None, None, false),
     };
     on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
         .set((
             posts::accepted_comment_id.eq(comment_id),
             posts::accepted_by.eq(by),
             posts::accepted_at.eq(at),
+            posts::accepted_officially.eq(officially),
         ))
         .returning(PostRow::as_returning())
         .get_result(c)
@@ -405,6 +417,7 @@ pub async fn clear_accepted_comment(
         posts::accepted_comment_id.eq(None::<i64>),
         posts::accepted_by.eq(None::<i64>),
         posts::accepted_at.eq(None::<NaiveDateTime>),
+        posts::accepted_officially.eq(false),
     ))
     .returning(PostRow::as_returning())
     .get_result(c)

@@ -166,6 +166,7 @@ diesel::table! {
         accepted_comment_id -> Nullable<BigInt>,
         accepted_by -> Nullable<BigInt>,
         accepted_at -> Nullable<Timestamp>,
+        accepted_officially -> Bool,
     }
 }
 

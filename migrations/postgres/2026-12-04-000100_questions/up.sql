@@ -8,3 +8,6 @@ ALTER TABLE posts ADD COLUMN question BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE posts ADD COLUMN accepted_comment_id BIGINT;
 ALTER TABLE posts ADD COLUMN accepted_by BIGINT;
 ALTER TABLE posts ADD COLUMN accepted_at TIMESTAMP;
+-- Accepted by a moderator, staff or an administrator rather than only by the asker: the answer is
+-- then sent to Lemmy as `distinguished`.
+ALTER TABLE posts ADD COLUMN accepted_officially BOOLEAN NOT NULL DEFAULT FALSE;

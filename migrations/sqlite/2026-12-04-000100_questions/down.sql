@@ -1,3 +1,4 @@
+ALTER TABLE posts DROP COLUMN accepted_officially;
 ALTER TABLE posts DROP COLUMN accepted_at;
 ALTER TABLE posts DROP COLUMN accepted_by;
 ALTER TABLE posts DROP COLUMN accepted_comment_id;

@@ -144,7 +144,11 @@ pub async fn notes(
                 group_handle: (&group.group.name, &group.domain),
                 parent_author,
             };
-            Ok(Ok(comment_object(row, &cx)))
+            let mut note = comment_object(row, &cx);
+            // Lemmy shows an answer a moderator or staff accepted as one of theirs.
+            note.distinguished |=
+                thread.accepted_officially && thread.accepted_comment_id == Some(row.id);
+            Ok(Ok(note))
         })
         .collect()
 }

@@ -84,3 +84,43 @@ async fn the_accepted_answer_is_shown_under_the_question_with_a_link_to_its_plac
     assert!(!page.text.contains("Accepted answer"), "{}", page.text);
     assert!(page.text.contains(">Question</span>"), "{}", page.text);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_group_feed_takes_the_answer_filters() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let asked = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "Solved one", "question": true}),
+        )
+        .await;
+    let solved = asked.i64("/thread/id");
+    let answer = bob.reply(solved, None, "Here").await;
+    ada.post(
+        &format!("/threads/{solved}/accept"),
+        &json!({"comment_id": answer}),
+    )
+    .await;
+    ada.thread("support", "Waiting one", "").await;
+
+    let feed = plaza.browse("/g/support/feed.rss?filter=solved").await;
+    assert_eq!(feed.status, 200);
+    assert!(feed.text.contains("Solved one"), "{}", feed.text);
+    assert!(!feed.text.contains("Waiting one"), "{}", feed.text);
+    let all = plaza.browse("/g/support/feed.atom").await;
+    assert!(all.text.contains("Solved one") && all.text.contains("Waiting one"));
+    let unanswered = plaza.browse("/g/support/feed.atom?filter=unanswered").await;
+    assert!(
+        !unanswered.text.contains("Solved one"),
+        "{}",
+        unanswered.text
+    );
+    assert!(
+        unanswered.text.contains("Waiting one"),
+        "{}",
+        unanswered.text
+    );
+}

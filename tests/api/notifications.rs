@@ -286,3 +286,65 @@ async fn bad_requests_to_mark_read_are_refused_and_change_nothing() {
         .assert_error(422, "invalid");
     assert_eq!(unread(&ada).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_accepted_answer_tells_its_author_and_the_asker_once() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let created = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "Where is my parcel?", "body": "Ordered Monday", "question": true}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let thread = created.i64("/thread/id");
+    let answer = bob.reply(thread, None, "Ask the courier").await;
+    ada.post("/notifications/read_all", &json!({})).await;
+
+    // The asker accepts: Bob hears of it; Ada, who did it, does not.
+    let accepted = ada
+        .post(
+            &format!("/threads/{thread}/accept"),
+            &json!({"comment_id": answer}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let bobs = notifications(&bob).await;
+    let kinds: Vec<&str> = items(&bobs)
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["answer_accepted"], "{}", bobs.body);
+    assert_eq!(bobs.i64("/items/0/comment/id"), answer);
+    assert_eq!(unread(&ada).await, 0);
+
+    // Staff withdraw and accept it again: the same answer is not announced twice, but the
+    // asker hears that their question is solved.
+    let admin_name = admin.get("/me").await.str("/name").to_owned();
+    assert_eq!(
+        admin
+            .delete(&format!("/threads/{thread}/accept"))
+            .await
+            .status,
+        200
+    );
+    let again = admin
+        .post(
+            &format!("/threads/{thread}/accept"),
+            &json!({"comment_id": answer}),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    let adas = notifications(&ada).await;
+    assert_eq!(
+        adas.str("/items/0/kind"),
+        "question_solved",
+        "{}",
+        adas.body
+    );
+    assert_eq!(adas.str("/items/0/actor/name"), admin_name);
+    assert_eq!(items(&notifications(&bob).await).len(), 1);
+}

@@ -6,6 +6,7 @@
 mod actors;
 mod allowlist;
 mod announce_trust;
+mod answers;
 mod contexts;
 mod delivery;
 mod discovery;

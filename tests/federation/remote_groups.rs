@@ -12,7 +12,7 @@ const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 /// ada follows `community` by its id (the Follow goes to its inbox, signed by ada) and the
 /// community accepts.
-async fn follow_community(plaza: &TestInstance, community: &FakeRemote) {
+pub(crate) async fn follow_community(plaza: &TestInstance, community: &FakeRemote) {
     let group = community.bob.clone();
     let account = plaza_core::accounts::find(&plaza.ctx, "ada").await.unwrap();
     let data = plaza_federation::config::federation_config(plaza.ctx.clone(), true)
@@ -36,7 +36,11 @@ async fn follow_community(plaza: &TestInstance, community: &FakeRemote) {
 }
 
 /// The community announces `author`'s new thread; returns its id.
-async fn announce_thread(plaza: &TestInstance, community: &FakeRemote, author: &str) -> String {
+pub(crate) async fn announce_thread(
+    plaza: &TestInstance,
+    community: &FakeRemote,
+    author: &str,
+) -> String {
     let group = community.bob.clone();
     let page_id = format!("{}/post/5", community.base);
     let create = json!({
@@ -101,7 +105,7 @@ async fn shown_group(plaza: &TestInstance, community: &FakeRemote) -> plaza_test
     shown
 }
 
-async fn stored_post(plaza: &TestInstance, ap_id: &str) -> plaza_db::post::PostRow {
+pub(crate) async fn stored_post(plaza: &TestInstance, ap_id: &str) -> plaza_db::post::PostRow {
     let mut pooled = plaza.ctx.db.get().await.unwrap();
     plaza_db::post::find_by_ap_id(&mut pooled.conn(), ap_id)
         .await

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod admin;
+mod answers;
 mod bans;
 mod compose;
 mod errors;

@@ -331,6 +331,7 @@ pub async fn take_down(
         let row = find_live(conn, id).await?;
         ensure_author(row.author_id, who, "comment")?;
         let row = comment::mark_deleted(conn, id).await?;
-        record(conn, EventKind::CommentDeleted, who, &row, origin).await
+        record(conn, EventKind::CommentDeleted, who, &row, origin).await?;
+        crate::answers::comment_gone(conn, id, who).await
     })
 }

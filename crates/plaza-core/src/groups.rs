@@ -173,6 +173,8 @@ pub struct GroupPatch {
     pub description: Option<String>,
     /// Only moderators may start threads.
     pub posting_restricted_to_mods: Option<bool>,
+    /// A Q&A group: every new thread is a question.
+    pub qa: Option<bool>,
 }
 
 /// Changes a group's settings (its moderators and administrators). The change federates as the
@@ -211,6 +213,7 @@ pub async fn update(
             patch
                 .posting_restricted_to_mods
                 .unwrap_or(row.posting_restricted_to_mods),
+            patch.qa.unwrap_or(row.qa),
         )
         .await?;
         event::record(

@@ -197,6 +197,9 @@ pub async fn apply(
                 let removed = matches!(action, Action::RemoveComment(_));
                 let before = comment::find(conn, id).await?.removed;
                 comment::set_removed(conn, id, removed).await?;
+                if removed {
+                    crate::answers::comment_gone(conn, id, who).await?;
+                }
                 before != removed
             }
             Action::Lock(id) | Action::Unlock(id) => {

@@ -50,11 +50,15 @@ pub enum Kind {
     Unbanned,
     /// A new report in a group one moderates (subject: the report).
     Report,
+    /// One's question got an accepted answer (subject: the answer).
+    QuestionSolved,
+    /// One's reply was accepted as a question's answer (subject: the answer).
+    AnswerAccepted,
 }
 
 impl Kind {
     /// Every kind, for parsing.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::PostReply,
         Kind::CommentReply,
         Kind::PostMention,
@@ -66,6 +70,8 @@ impl Kind {
         Kind::Banned,
         Kind::Unbanned,
         Kind::Report,
+        Kind::QuestionSolved,
+        Kind::AnswerAccepted,
     ];
 
     /// The stored name.
@@ -82,6 +88,8 @@ impl Kind {
             Kind::Banned => "banned",
             Kind::Unbanned => "unbanned",
             Kind::Report => "report",
+            Kind::QuestionSolved => "question_solved",
+            Kind::AnswerAccepted => "answer_accepted",
         }
     }
 
@@ -160,6 +168,28 @@ async fn mentioned(
     names.dedup();
     names.truncate(mentions::MENTIONS_MAX);
     Ok(person::local_ids_named(conn, &names).await?)
+}
+
+/// A question's answer was accepted: the asker hears their question is solved (unless they chose
+/// it themselves), and the answer's author that their reply was accepted.
+pub(crate) async fn answer_accepted(
+    conn: &mut DbConn<'_>,
+    thread: &PostRow,
+    answer: &CommentRow,
+    accepted_by: Option<i64>,
+) -> CoreResult<()> {
+    let notice = |kind| Notice {
+        kind,
+        subject_id: answer.id,
+        actor_id: accepted_by,
+        group_id: thread.group_id,
+        post_id: Some(thread.id),
+        comment_id: Some(answer.id),
+        reason: None,
+    };
+    send(conn, &[thread.author_id], &notice(Kind::QuestionSolved)).await?;
+    send(conn, &[answer.author_id], &notice(Kind::AnswerAccepted)).await?;
+    Ok(())
 }
 
 /// A new reply: its parent's author hears of it, and whoever it mentions.

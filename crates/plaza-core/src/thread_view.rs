@@ -59,6 +59,12 @@ pub struct ThreadView {
     pub answers_officially: bool,
     /// Top-level comments with their replies.
     pub comments: Vec<CommentNode>,
+    /// It asks a question (its own flag or its group's).
+    pub question: bool,
+    /// Its accepted answer, if it has a live one.
+    pub accepted: Option<crate::answers::AcceptedAnswer>,
+    /// The caller may accept, change or withdraw the answer.
+    pub may_accept: bool,
 }
 
 /// Reads a thread. Deleted threads are still shown (flagged, body erased) so their replies stay
@@ -93,6 +99,14 @@ pub async fn get(
             comment_attachments.entry(id).or_default().push(row);
         }
     }
+    let question = crate::answers::is_question(&post, &group.group);
+    let accepted = crate::answers::accepted_answer(conn, &post).await?;
+    let may_accept = match viewer {
+        Some(account) if question && !post.deleted => {
+            crate::answers::may_accept(conn, &post, account).await?
+        }
+        _ => false,
+    };
     let (my_vote, my_comment_votes) = match viewer {
         Some(account) => (
             vote::get(conn, vote::VoteTarget::Post(post_id), account.person_id).await?,
@@ -120,6 +134,9 @@ pub async fn get(
             sort,
             may_moderate,
         ),
+        question,
+        accepted,
+        may_accept,
     })
 }
 

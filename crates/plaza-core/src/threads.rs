@@ -7,7 +7,7 @@ use plaza_db::attachment::Owner;
 use plaza_db::event::{EventKind, NewEvent};
 use plaza_db::group::GroupRow;
 use plaza_db::person::PersonBrief;
-use plaza_db::post::{NewPost, PostRow, ThreadSort};
+use plaza_db::post::{NewPost, PostRow, ThreadFilter, ThreadSort};
 use plaza_db::{DbConn, Page, event, group, now, post, vote};
 
 use crate::limits::{POST_BODY_MAX, POST_TITLE_MAX, check_body, check_line, check_url};
@@ -24,6 +24,8 @@ pub struct ThreadInput {
     pub body: Option<String>,
     /// An optional link the thread is about.
     pub url: Option<String>,
+    /// The author asks a question (in a Q&A group every thread is one).
+    pub question: bool,
 }
 
 /// A thread in a list: the opening post, its author and the caller's vote.
@@ -35,6 +37,10 @@ pub struct ThreadSummary {
     pub author: PersonBrief,
     /// The caller's vote, if signed in and voted.
     pub my_vote: Option<i16>,
+    /// It asks a question (its own flag or its group's).
+    pub question: bool,
+    /// Its accepted answer, if it has a live one.
+    pub accepted: Option<crate::answers::AcceptedAnswer>,
 }
 
 struct CheckedInput {
@@ -42,6 +48,7 @@ struct CheckedInput {
     body: Option<String>,
     body_html: String,
     url: Option<String>,
+    question: bool,
 }
 
 async fn check_input(input: ThreadInput) -> CoreResult<CheckedInput> {
@@ -66,6 +73,7 @@ async fn check_input(input: ThreadInput) -> CoreResult<CheckedInput> {
         body,
         body_html,
         url,
+        question: input.question,
     })
 }
 
@@ -121,6 +129,7 @@ pub async fn receive(
         body: content.source.clone(),
         body_html: markdown::sanitize("content", &content.html).await?,
         url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
+        question: false,
     };
     crate::event_transaction!(ctx, |conn| {
         if post::find_by_ap_id(conn, &content.ap_id).await?.is_some() {
@@ -196,6 +205,7 @@ async fn insert(
             local: remote_ap_id.is_none(),
             created_at,
             last_activity_at: created_at,
+            question: input.question || group.qa,
         },
     )
     .await?)
@@ -247,6 +257,8 @@ pub struct ThreadPatch {
     pub body: Option<String>,
     /// New link.
     pub url: Option<String>,
+    /// Whether the thread asks a question.
+    pub question: Option<bool>,
 }
 
 /// Edits a thread's title, body and link (author only).
@@ -263,6 +275,7 @@ pub async fn edit(
             title: patch.title.clone().unwrap_or_else(|| row.title.clone()),
             body: patch.body.clone().or_else(|| row.body_source.clone()),
             url: patch.url.clone().or_else(|| row.url.clone()),
+            question: patch.question.unwrap_or(row.question),
         })
         .await?;
         update(conn, account.into(), &row, &input, Origin::Local).await
@@ -290,6 +303,7 @@ pub async fn receive_edit(
             body: content.source.clone(),
             body_html: markdown::sanitize("content", &content.html).await?,
             url: thread.url.as_deref().and_then(|u| check_url("url", u).ok()),
+            question: row.question,
         };
         attachments::store(conn, Owner::Post(row.id), &content.attachments).await?;
         Ok(Some(
@@ -314,6 +328,11 @@ async fn update(
         input.url.as_deref(),
     )
     .await?;
+    let row = if row.question == input.question {
+        row
+    } else {
+        post::set_question(conn, row.id, input.question).await?
+    };
     record(conn, EventKind::PostUpdated, who, &row, origin).await?;
     Ok(row)
 }
@@ -345,13 +364,14 @@ pub async fn list(
     ctx: &Context,
     viewer: Option<&Account>,
     group_name: &str,
+    filter: ThreadFilter,
     sort: ThreadSort,
     page: Page,
 ) -> CoreResult<Listing<ThreadSummary>> {
     let mut pooled = ctx.db.get().await?;
     let conn = &mut pooled.conn();
     let group = crate::groups::find_named(ctx, conn, group_name).await?;
-    let rows = post::list_for_group(conn, group.id, sort, page).await?;
+    let rows = post::list_for_group(conn, group.id, group.qa, filter, sort, page).await?;
     let my_votes: HashMap<i64, i16> = match viewer {
         Some(account) => {
             let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
@@ -362,10 +382,14 @@ pub async fn list(
         }
         None => HashMap::new(),
     };
+    let posts: Vec<PostRow> = rows.iter().map(|(p, _)| p.clone()).collect();
+    let mut accepted = crate::answers::accepted_answers(conn, &posts).await?;
     let items = rows
         .into_iter()
         .map(|(post, author)| ThreadSummary {
             my_vote: my_votes.get(&post.id).copied(),
+            question: crate::answers::is_question(&post, &group),
+            accepted: accepted.remove(&post.id),
             post,
             author,
         })

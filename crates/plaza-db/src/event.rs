@@ -25,6 +25,8 @@ pub enum EventKind {
     Reported,
     PersonUpdated,
     PersonDeleted,
+    /// A thread's accepted answer was set, changed or withdrawn (`comment_id` is the new one).
+    AnswerAccepted,
 }
 
 impl EventKind {
@@ -45,6 +47,7 @@ impl EventKind {
             EventKind::Reported => "reported",
             EventKind::PersonUpdated => "person_updated",
             EventKind::PersonDeleted => "person_deleted",
+            EventKind::AnswerAccepted => "answer_accepted",
         }
     }
 }

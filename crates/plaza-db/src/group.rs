@@ -36,6 +36,8 @@ pub struct GroupRow {
     pub created_at: NaiveDateTime,
     pub updated_at: Option<NaiveDateTime>,
     pub fetched_at: Option<NaiveDateTime>,
+    /// A Q&A group: every thread in it is a question.
+    pub qa: bool,
 }
 
 /// A new group row.
@@ -305,7 +307,7 @@ pub async fn ban(
     })
 }
 
-/// Replaces a group's title, description and posting rule.
+/// Replaces a group's title, description, posting rule and Q&A setting.
 pub async fn update_settings(
     conn: &mut DbConn<'_>,
     id: i64,
@@ -313,6 +315,7 @@ pub async fn update_settings(
     description_source: Option<&str>,
     description_html: Option<&str>,
     posting_restricted_to_mods: bool,
+    qa: bool,
 ) -> DbResult<GroupRow> {
     let now = now();
     on_conn!(conn, |c| Ok(diesel::update(groups::table.find(id))
@@ -321,6 +324,7 @@ pub async fn update_settings(
             groups::description_source.eq(description_source),
             groups::description_html.eq(description_html),
             groups::posting_restricted_to_mods.eq(posting_restricted_to_mods),
+            groups::qa.eq(qa),
             groups::updated_at.eq(now),
         ))
         .returning(GroupRow::as_returning())

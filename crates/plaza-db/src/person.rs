@@ -297,6 +297,24 @@ pub async fn erase_content(conn: &mut DbConn<'_>, id: i64) -> DbResult<(usize, u
         )
         .execute(c)
         .await?;
+        // Their replies stop being anyone's accepted answer.
+        diesel::update(
+            posts::table.filter(
+                posts::accepted_comment_id.eq_any(
+                    comments::table
+                        .filter(comments::author_id.eq(id))
+                        .select(comments::id.nullable()),
+                ),
+            ),
+        )
+        .set((
+            posts::accepted_comment_id.eq(None::<i64>),
+            posts::accepted_by.eq(None::<i64>),
+            posts::accepted_at.eq(None::<NaiveDateTime>),
+            posts::accepted_officially.eq(false),
+        ))
+        .execute(c)
+        .await?;
         let threads = diesel::update(
             posts::table
                 .filter(posts::author_id.eq(id))

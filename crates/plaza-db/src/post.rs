@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::person::PersonBrief;
-use crate::schema::{instances, persons, posts};
+use crate::schema::{comments, groups, instances, persons, posts};
 use crate::{DbConn, DbResult, Page, now, on_conn};
 
 /// A thread's opening post as stored.
@@ -36,6 +36,16 @@ pub struct PostRow {
     pub fetched_at: Option<NaiveDateTime>,
     /// The last edit of its text: what "edited" means.
     pub edited_at: Option<NaiveDateTime>,
+    /// Its author asked a question (a thread in a Q&A group is one whatever this says).
+    pub question: bool,
+    /// The reply the asker, a moderator or staff accepted as the answer.
+    pub accepted_comment_id: Option<i64>,
+    /// Who accepted it.
+    pub accepted_by: Option<i64>,
+    /// When it was accepted.
+    pub accepted_at: Option<NaiveDateTime>,
+    /// A moderator, staff or an administrator accepted it (not only the asker).
+    pub accepted_officially: bool,
 }
 
 /// A new post. Local posts get a placeholder `ap_id` replaced by [`set_ap_id`] in the same
@@ -53,6 +63,7 @@ pub struct NewPost<'a> {
     pub local: bool,
     pub created_at: NaiveDateTime,
     pub last_activity_at: NaiveDateTime,
+    pub question: bool,
 }
 
 /// The order of a group's thread list.
@@ -65,6 +76,28 @@ pub enum ThreadSort {
     Active,
     /// Highest score first.
     Top,
+}
+
+/// Which of a group's threads a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThreadFilter {
+    /// Every visible thread.
+    #[default]
+    All,
+    /// Threads with no live reply yet.
+    Unanswered,
+    /// Questions without an accepted answer.
+    Unsolved,
+    /// Threads with an accepted answer.
+    Solved,
+}
+
+/// A question nobody has replied to, for the staff's list.
+#[derive(Debug, Clone)]
+pub struct WaitingQuestion {
+    pub post: PostRow,
+    pub author: PersonBrief,
+    pub group_name: String,
 }
 
 /// Inserts a post.
@@ -224,15 +257,18 @@ pub async fn add_votes(conn: &mut DbConn<'_>, id: i64, up: i64, down: i64) -> Db
         .await?))
 }
 
-/// One page of a group's visible threads with their authors; pinned threads come first.
+/// One page of a group's visible threads with their authors; pinned threads come first. In a
+/// Q&A group (`qa_group`) every thread counts as a question.
 pub async fn list_for_group(
     conn: &mut DbConn<'_>,
     group_id: i64,
+    qa_group: bool,
+    filter: ThreadFilter,
     sort: ThreadSort,
     page: Page,
 ) -> DbResult<Vec<(PostRow, PersonBrief)>> {
     on_conn!(conn, |c| {
-        let query = posts::table
+        let mut query = posts::table
             .inner_join(persons::table.inner_join(instances::table))
             .filter(posts::group_id.eq(group_id))
             .filter(posts::deleted.eq(false))
@@ -241,6 +277,26 @@ pub async fn list_for_group(
             .limit(page.fetch_limit())
             .offset(page.offset())
             .into_boxed();
+        match filter {
+            ThreadFilter::All => {}
+            ThreadFilter::Unanswered => {
+                query = query.filter(diesel::dsl::not(diesel::dsl::exists(
+                    comments::table
+                        .filter(comments::post_id.eq(posts::id))
+                        .filter(comments::deleted.eq(false))
+                        .filter(comments::removed.eq(false)),
+                )));
+            }
+            ThreadFilter::Unsolved => {
+                query = query.filter(posts::accepted_comment_id.is_null());
+                if !qa_group {
+                    query = query.filter(posts::question.eq(true));
+                }
+            }
+            ThreadFilter::Solved => {
+                query = query.filter(posts::accepted_comment_id.is_not_null());
+            }
+        }
         let query = match sort {
             ThreadSort::New => query.order((
                 posts::pinned.desc(),
@@ -309,4 +365,100 @@ pub async fn find_for_update(conn: &mut DbConn<'_>, id: i64) -> DbResult<PostRow
                 .await?
         }
     })
+}
+
+/// Whether a thread is marked a question by its author.
+pub async fn set_question(conn: &mut DbConn<'_>, id: i64, question: bool) -> DbResult<PostRow> {
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set(posts::question.eq(question))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Who accepted an answer: the person, when known, and whether they did so as a moderator or
+/// staff.
+#[derive(Debug, Clone, Copy)]
+pub struct Acceptance {
+    pub comment_id: i64,
+    pub by: Option<i64>,
+    pub officially: bool,
+}
+
+/// Sets a thread's accepted answer (the comment, who accepted it, when), or clears it.
+pub async fn set_accepted(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    accepted: Option<Acceptance>,
+) -> DbResult<PostRow> {
+    let (comment_id, by, at, officially) = match accepted {
+        Some(a) => (Some(a.comment_id), a.by, Some(now()), a.officially),
+        None => (None, None, None, false),
+    };
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set((
+            posts::accepted_comment_id.eq(comment_id),
+            posts::accepted_by.eq(by),
+            posts::accepted_at.eq(at),
+            posts::accepted_officially.eq(officially),
+        ))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Clears the accepted answer of the thread that has `comment_id` as one; returns that thread.
+pub async fn clear_accepted_comment(
+    conn: &mut DbConn<'_>,
+    comment_id: i64,
+) -> DbResult<Option<PostRow>> {
+    on_conn!(conn, |c| Ok(diesel::update(
+        posts::table.filter(posts::accepted_comment_id.eq(comment_id))
+    )
+    .set((
+        posts::accepted_comment_id.eq(None::<i64>),
+        posts::accepted_by.eq(None::<i64>),
+        posts::accepted_at.eq(None::<NaiveDateTime>),
+        posts::accepted_officially.eq(false),
+    ))
+    .returning(PostRow::as_returning())
+    .get_result(c)
+    .await
+    .optional()?))
+}
+
+/// Visible questions in live groups that nobody has replied to, oldest first.
+pub async fn unanswered_questions(
+    conn: &mut DbConn<'_>,
+    page: Page,
+) -> DbResult<Vec<WaitingQuestion>> {
+    let rows: Vec<(PostRow, PersonBrief, String)> = on_conn!(conn, |c| DbResult::Ok(
+        posts::table
+            .inner_join(groups::table)
+            .inner_join(persons::table.inner_join(instances::table))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::removed.eq(false))
+            .filter(groups::deleted.eq(false))
+            .filter(posts::question.eq(true).or(groups::qa.eq(true)))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                comments::table
+                    .filter(comments::post_id.eq(posts::id))
+                    .filter(comments::deleted.eq(false))
+                    .filter(comments::removed.eq(false)),
+            )))
+            .select((PostRow::as_select(), PersonBrief::as_select(), groups::name))
+            .order((posts::created_at.asc(), posts::id.asc()))
+            .limit(page.fetch_limit())
+            .offset(page.offset())
+            .load(c)
+            .await?
+    ))?;
+    Ok(rows
+        .into_iter()
+        .map(|(post, author, group_name)| WaitingQuestion {
+            post,
+            author,
+            group_name,
+        })
+        .collect())
 }

@@ -105,6 +105,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         fetched_at -> Nullable<Timestamp>,
+        qa -> Bool,
     }
 }
 
@@ -161,6 +162,11 @@ diesel::table! {
         last_activity_at -> Timestamp,
         fetched_at -> Nullable<Timestamp>,
         edited_at -> Nullable<Timestamp>,
+        question -> Bool,
+        accepted_comment_id -> Nullable<BigInt>,
+        accepted_by -> Nullable<BigInt>,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_officially -> Bool,
     }
 }
 

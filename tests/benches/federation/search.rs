@@ -138,6 +138,7 @@ pub async fn search_benchmark() -> Vec<String> {
             local: true,
             created_at: now - chrono::Duration::minutes((THREADS - i) as i64),
             last_activity_at: now,
+            question: false,
         })
         .collect();
     let mut post_ids = Vec::with_capacity(THREADS);

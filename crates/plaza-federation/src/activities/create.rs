@@ -8,7 +8,8 @@ use crate::AppData;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::verification::verify_domains_match;
-use plaza_core::{Origin, Participant, comments, threads};
+use plaza_core::{Origin, Participant, answers, comments, threads};
+use plaza_db::group::GroupRow;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -134,12 +135,29 @@ async fn update(
             };
             let edited = thread(object, &group, who);
             threads::receive_edit(data.app_data(), edited, origin).await?;
+            accepted_answer(data, object, &group).await?;
         }
         Some(stored::Stored::Comment(_)) => {
             comments::receive_edit(data.app_data(), content(object, who), origin).await?;
         }
         None => tracing::info!(id = %object.id, "ignoring an edit of something not here"),
     }
+    Ok(())
+}
+
+/// Applies the accepted answer an edited thread names. A group elsewhere decides for its own
+/// threads, so there no `acceptedAnswer` withdraws the answer; in a group here it can only set
+/// one, since servers that do not know the property send edits without it.
+async fn accepted_answer(
+    data: &Data<AppData>,
+    object: &ReceivedObject,
+    group: &GroupRow,
+) -> Result<(), InboxError> {
+    let answer = object.accepted_answer.as_ref().map(Url::as_str);
+    if answer.is_none() && group.local {
+        return Ok(());
+    }
+    answers::receive(data.app_data(), object.id.as_str(), answer).await?;
     Ok(())
 }
 

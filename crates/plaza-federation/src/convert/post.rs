@@ -21,6 +21,8 @@ pub struct PostContext<'a> {
     pub group: &'a GroupRow,
     /// The group's home domain (for its `@name@domain` mention).
     pub group_domain: &'a str,
+    /// The id of the comment accepted as the thread's answer, when it has one.
+    pub accepted_answer: Option<&'a str>,
 }
 
 /// The URL of a thread's conversation (FEP-7888): `/post/ID/context` beside the thread's own id.
@@ -62,6 +64,7 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
         )],
         published: timestamp(post.created_at),
         updated: post.edited_at.map(timestamp),
+        accepted_answer: cx.accepted_answer.map(str::to_owned),
     }
 }
 

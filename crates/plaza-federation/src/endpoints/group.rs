@@ -44,6 +44,8 @@ fn map_threads<T>(
                 author_ap_id: &author.ap_id,
                 group,
                 group_domain: domain,
+                // Collections list threads as they were created; the answer comes with updates.
+                accepted_answer: None,
             };
             convert(p, &cx)
         })

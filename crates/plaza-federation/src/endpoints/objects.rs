@@ -56,10 +56,19 @@ pub async fn page_of(
     group: &GroupView,
 ) -> Result<(Page, String), FederationError> {
     let author = person::find(conn, row.author_id).await?;
+    let accepted = match row.accepted_comment_id {
+        Some(id) => comment::find(conn, id)
+            .await
+            .ok()
+            .filter(|c| !c.deleted && !c.removed)
+            .map(|c| c.ap_id),
+        None => None,
+    };
     let cx = PostContext {
         author_ap_id: &author.ap_id,
         group: &group.group,
         group_domain: &group.domain,
+        accepted_answer: accepted.as_deref(),
     };
     Ok((post_object(row, &cx), author.ap_id))
 }
@@ -135,7 +144,11 @@ pub async fn notes(
                 group_handle: (&group.group.name, &group.domain),
                 parent_author,
             };
-            Ok(Ok(comment_object(row, &cx)))
+            let mut note = comment_object(row, &cx);
+            // Lemmy shows an answer a moderator or staff accepted as one of theirs.
+            note.distinguished |=
+                thread.accepted_officially && thread.accepted_comment_id == Some(row.id);
+            Ok(Ok(note))
         })
         .collect()
 }

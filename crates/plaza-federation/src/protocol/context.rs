@@ -23,6 +23,7 @@ pub fn context() -> Value {
             "moderators": { "@type": "@id", "@id": "lemmy:moderators" },
             "featured": { "@type": "@id", "@id": "toot:featured" },
             "discoverable": "toot:discoverable",
+            "acceptedAnswer": { "@type": "@id", "@id": "https://schema.org/acceptedAnswer" },
             "language": "sc:inLanguage"
         }
     ])

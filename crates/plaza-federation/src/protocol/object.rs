@@ -49,6 +49,10 @@ pub struct Page {
     pub published: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
+    /// The comment accepted as the answer to the question the thread asks (schema.org's
+    /// `acceptedAnswer`), by its id.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub accepted_answer: Option<String>,
 }
 
 /// A comment, as a `Note` replying to the thread or to another comment.

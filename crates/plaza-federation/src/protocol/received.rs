@@ -144,6 +144,10 @@ pub struct ReceivedObject {
     pub published: Option<DateTime<FixedOffset>>,
     #[serde(default)]
     pub updated: Option<DateTime<FixedOffset>>,
+    /// A thread's accepted answer (schema.org's `acceptedAnswer`): the comment's id, or the
+    /// comment itself.
+    #[serde(default, deserialize_with = "first_id")]
+    pub accepted_answer: Option<Url>,
 }
 
 /// Deserializes a field that holds URLs, `Link` objects (their `href`), or a list of them.

@@ -33,21 +33,27 @@ pub async fn activity(
 ) -> CoreResult<Option<MemberActivity>> {
     let urls = &ctx.urls;
     let built = match (e.kind.as_str(), e.post_id, e.comment_id) {
-        ("post_created" | "post_updated", Some(id), _) => match load_page(conn, id).await {
-            Ok((page, author, _)) => {
-                let (verb, id) = write_id(ctx, e, &page.id);
-                let body = to_json(&activity::write(
-                    verb,
-                    id.clone(),
-                    &author,
-                    &group.ap_id,
-                    page,
-                ))?;
-                Some((id, author, body))
+        // A new accepted answer is a change of the thread's `Page`, sent in its author's name.
+        ("post_created" | "post_updated" | "answer_accepted", Some(id), _) => {
+            match load_page(conn, id).await {
+                Ok((page, author, _)) => {
+                    let (verb, id) = write_id(ctx, e, &page.id);
+                    let body = to_json(&activity::write(
+                        verb,
+                        id.clone(),
+                        &author,
+                        &group.ap_id,
+                        page,
+                    ))?;
+                    Some((id, author, body))
+                }
+                Err(FederationError::Gone(_)) => None,
+                // A thread from another server is its author's to update there; the answer chosen
+                // here stays here (and reaches a remote asker as a mention).
+                Err(FederationError::NotFound(_)) if e.kind == "answer_accepted" => None,
+                Err(err) => return Err(to_core(err)),
             }
-            Err(FederationError::Gone(_)) => None,
-            Err(err) => return Err(to_core(err)),
-        },
+        }
         ("comment_created" | "comment_updated", _, Some(id)) => match load_note(conn, id).await {
             Ok((note, author, _)) => {
                 let (verb, id) = write_id(ctx, e, &note.id);

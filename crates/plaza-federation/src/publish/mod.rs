@@ -20,9 +20,10 @@ use readers::{Reader, reader};
 mod member;
 mod microblog;
 pub mod readers;
+mod solved;
 
 /// The event kinds that federate.
-pub const PUBLISHED_KINDS: [&str; 13] = [
+pub const PUBLISHED_KINDS: [&str; 14] = [
     "post_created",
     "post_updated",
     "post_deleted",
@@ -36,6 +37,7 @@ pub const PUBLISHED_KINDS: [&str; 13] = [
     "group_updated",
     "person_updated",
     "person_deleted",
+    "answer_accepted",
 ];
 
 /// Turns events into queued deliveries.
@@ -298,6 +300,9 @@ async fn publish(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> CoreResu
                 .await
                 .map_err(to_core)?;
         }
+    }
+    if e.kind == "answer_accepted" {
+        solved::notify_asker(ctx, conn, e, &group).await?;
     }
     if !microblogs.is_empty()
         && let Some((id, body)) =

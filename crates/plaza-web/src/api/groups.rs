@@ -151,6 +151,9 @@ pub struct EditGroupRequest {
     pub description: Option<String>,
     /// Only moderators may start threads (remote threads are refused too).
     pub posting_restricted_to_mods: Option<bool>,
+    /// A Q&A group: every new thread is a question, whose asker, moderators and staff may
+    /// accept an answer.
+    pub qa: Option<bool>,
 }
 
 /// Changes a group's settings (its moderators and administrators); federates as the group's
@@ -169,6 +172,7 @@ pub async fn edit(
         title: req.title,
         description: req.description,
         posting_restricted_to_mods: req.posting_restricted_to_mods,
+        qa: req.qa,
     };
     Ok(Json(details_json(
         groups::update(&state.ctx, &auth.account, &name, patch).await?,

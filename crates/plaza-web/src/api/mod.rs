@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod answers;
 pub mod comments;
 pub mod groups;
 pub mod instance;
@@ -41,6 +42,7 @@ use crate::{ApiError, AppState};
         search::search,
         notifications::list, notifications::unread_count, notifications::mark_read,
         notifications::mark_all_read,
+        answers::accept, answers::withdraw, answers::unanswered,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -145,6 +147,11 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             post(groups::follow).delete(groups::unfollow),
         )
         .route("/comments/{id}/distinguish", post(comments::distinguish))
+        .route(
+            "/threads/{id}/accept",
+            post(answers::accept).delete(answers::withdraw),
+        )
+        .route("/admin/unanswered", get(answers::unanswered))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

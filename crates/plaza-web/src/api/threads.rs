@@ -8,7 +8,7 @@ use plaza_core::limits::check_page;
 use plaza_core::thread_view::{self, CommentSort};
 use plaza_core::threads::{self, ThreadInput, ThreadPatch};
 use plaza_core::votes;
-use plaza_db::post::ThreadSort;
+use plaza_db::post::{ThreadFilter, ThreadSort};
 use plaza_db::vote::VoteTarget;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -63,11 +63,35 @@ impl From<CommentSortParam> for CommentSort {
     }
 }
 
-/// Sorting and paging of a group's threads.
+/// Which threads a list shows.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ThreadFilterParam {
+    /// Threads with no live reply yet.
+    Unanswered,
+    /// Questions without an accepted answer.
+    Unsolved,
+    /// Threads with an accepted answer.
+    Solved,
+}
+
+impl From<ThreadFilterParam> for ThreadFilter {
+    fn from(p: ThreadFilterParam) -> Self {
+        match p {
+            ThreadFilterParam::Unanswered => ThreadFilter::Unanswered,
+            ThreadFilterParam::Unsolved => ThreadFilter::Unsolved,
+            ThreadFilterParam::Solved => ThreadFilter::Solved,
+        }
+    }
+}
+
+/// Sorting, filtering and paging of a group's threads.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ThreadListQuery {
     /// `new` (default), `active` or `top`; pinned threads always come first.
     pub sort: Option<ThreadSortParam>,
+    /// `unanswered`, `unsolved` or `solved`; all threads when absent.
+    pub filter: Option<ThreadFilterParam>,
     /// 1-based page number (default 1).
     pub page: Option<u32>,
     /// Items per page, 1–50 (default 20).
@@ -90,6 +114,9 @@ pub struct CreateThreadRequest {
     pub body: Option<String>,
     /// An http(s) link the thread is about.
     pub url: Option<String>,
+    /// The thread asks a question (in a Q&A group every thread is one).
+    #[serde(default)]
+    pub question: bool,
 }
 
 /// An edit: omitted fields keep their value; an empty `body` or `url` clears it.
@@ -98,6 +125,8 @@ pub struct EditThreadRequest {
     pub title: Option<String>,
     pub body: Option<String>,
     pub url: Option<String>,
+    /// Whether the thread asks a question.
+    pub question: Option<bool>,
 }
 
 /// A vote.
@@ -119,7 +148,8 @@ pub async fn list(
 ) -> Result<Json<PageJson<ThreadJson>>, ApiError> {
     let page = check_page(query.page, query.limit)?;
     let sort = query.sort.unwrap_or_default().into();
-    let listing = threads::list(&state.ctx, viewer.as_ref(), &name, sort, page).await?;
+    let filter = query.filter.map_or(ThreadFilter::All, ThreadFilter::from);
+    let listing = threads::list(&state.ctx, viewer.as_ref(), &name, filter, sort, page).await?;
     Ok(Json(PageJson::from_listing(listing, ThreadJson::from)))
 }
 
@@ -138,6 +168,7 @@ pub async fn create(
         title: req.title,
         body: req.body,
         url: req.url,
+        question: req.question,
     };
     let post = threads::create(&state.ctx, &auth.account, &name, input).await?;
     let view = thread_view::get(&state.ctx, Some(&auth.account), post.id, CommentSort::Top).await?;
@@ -177,6 +208,7 @@ pub async fn edit(
         title: req.title,
         body: req.body,
         url: req.url,
+        question: req.question,
     };
     threads::edit(&state.ctx, &auth.account, id, patch).await?;
     let view = thread_view::get(&state.ctx, Some(&auth.account), id, CommentSort::Top).await?;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use plaza_core::Listing;
+use plaza_core::answers::AcceptedAnswer;
 use plaza_core::thread_view::{CommentNode, ThreadView};
 use plaza_core::threads::ThreadSummary;
 use plaza_db::attachment::AttachmentRow;
@@ -80,6 +81,8 @@ pub struct GroupJson {
     pub description_source: Option<String>,
     pub local: bool,
     pub posting_restricted_to_mods: bool,
+    /// A Q&A group: every thread in it is a question.
+    pub qa: bool,
     pub follower_count: i64,
     pub thread_count: i64,
     pub created_at: DateTime<Utc>,
@@ -102,6 +105,7 @@ impl GroupJson {
             description_source: g.description_source,
             local: g.local,
             posting_restricted_to_mods: g.posting_restricted_to_mods,
+            qa: g.qa,
             follower_count: view.follower_count,
             thread_count: view.thread_count,
             created_at: utc(g.created_at),
@@ -185,12 +189,51 @@ pub struct ThreadJson {
     /// Files attached to the post; only when the thread is read whole, not in listings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<AttachmentJson>>,
+    /// It asks a question: its author marked it, or its group is a Q&A group.
+    pub question: bool,
+    /// It has an accepted answer.
+    pub solved: bool,
+    /// The reply accepted as the answer, or null.
+    pub accepted_answer: Option<AcceptedAnswerJson>,
+}
+
+/// The reply accepted as a thread's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptedAnswerJson {
+    pub comment_id: i64,
+    /// Who wrote the answer.
+    pub author: PersonJson,
+    /// Who accepted it: the asker, a moderator or staff; null when it was chosen on another
+    /// server.
+    pub accepted_by: Option<PersonJson>,
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+impl AcceptedAnswerJson {
+    fn new(a: AcceptedAnswer, accepted_at: Option<NaiveDateTime>) -> Self {
+        Self {
+            comment_id: a.comment.id,
+            author: a.author.into(),
+            accepted_by: a.accepted_by.map(PersonJson::from),
+            accepted_at: accepted_at.map(utc),
+        }
+    }
 }
 
 impl ThreadJson {
-    /// Converts a post, its author and the caller's vote.
-    pub fn new(p: PostRow, author: PersonBrief, my_vote: Option<i16>) -> Self {
+    /// Converts a post, its author, the caller's vote, whether it is a question and its answer.
+    pub fn new(
+        p: PostRow,
+        author: PersonBrief,
+        my_vote: Option<i16>,
+        question: bool,
+        accepted: Option<AcceptedAnswer>,
+    ) -> Self {
+        let accepted_answer = accepted.map(|a| AcceptedAnswerJson::new(a, p.accepted_at));
         Self {
+            question,
+            solved: accepted_answer.is_some(),
+            accepted_answer,
             id: p.id,
             url: p.ap_id,
             group_id: p.group_id,
@@ -219,7 +262,7 @@ impl ThreadJson {
 
 impl From<ThreadSummary> for ThreadJson {
     fn from(s: ThreadSummary) -> Self {
-        Self::new(s.post, s.author, s.my_vote)
+        Self::new(s.post, s.author, s.my_vote, s.question, s.accepted)
     }
 }
 
@@ -314,7 +357,7 @@ impl From<ThreadView> for ThreadPageJson {
         Self {
             thread: ThreadJson {
                 attachments: Some(attachments_json(v.attachments)),
-                ..ThreadJson::new(v.post, v.author, v.my_vote)
+                ..ThreadJson::new(v.post, v.author, v.my_vote, v.question, v.accepted)
             },
             group: GroupJson::new(v.group, None),
             comments: v.comments.into_iter().map(CommentJson::from).collect(),

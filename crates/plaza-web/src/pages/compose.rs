@@ -56,6 +56,10 @@ pub struct ComposePage {
     pub message: Option<String>,
     /// The label of the button that posts.
     pub post_label: &'static str,
+    /// The question box is ticked.
+    pub question: bool,
+    /// The group is a Q&A group: every thread is a question, so no box is shown.
+    pub qa_group: bool,
     /// Longest title.
     pub title_max: usize,
     /// Longest text.
@@ -71,6 +75,8 @@ pub struct ThreadForm {
     url: String,
     #[serde(default)]
     body: String,
+    /// An unticked box is not sent at all.
+    question: Option<String>,
     #[serde(default)]
     intent: String,
 }
@@ -119,6 +125,8 @@ impl ComposePage {
             preview_html: None,
             message: None,
             post_label: "Post",
+            question: form.is_some_and(|f| f.question.is_some()),
+            qa_group: g.qa,
             title_max: POST_TITLE_MAX,
             body_max: POST_BODY_MAX,
         })
@@ -165,6 +173,8 @@ impl ComposePage {
             preview_html: None,
             message: None,
             post_label: "Reply",
+            question: false,
+            qa_group: false,
             title_max: POST_TITLE_MAX,
             body_max: COMMENT_BODY_MAX,
         })
@@ -234,6 +244,7 @@ async fn start(
         title: fields.title,
         body: Some(fields.body).filter(|b| !b.trim().is_empty()),
         url: Some(fields.url).filter(|u| !u.trim().is_empty()),
+        question: fields.question.is_some(),
     };
     let created = threads::create(&state.ctx, account, name, input).await;
     page.outcome(created, |row| format!("/post/{}", row.id))

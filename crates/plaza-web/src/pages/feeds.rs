@@ -2,15 +2,17 @@
 //! whole instance (`/feed.rss`, `.atom`). The XML is written by the `rss` and `atom_syndication`
 //! crates, which escape every value.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use plaza_core::threads::ThreadSummary;
 use plaza_db::Page;
-use plaza_db::post::ThreadSort;
+use plaza_db::post::{ThreadFilter, ThreadSort};
 
-use super::group::local_group;
+use serde::Deserialize;
+
+use super::group::{local_group, thread_filter};
 use super::layout::{PageError, respond};
 use crate::AppState;
 
@@ -48,11 +50,16 @@ fn newest(mut threads: Vec<ThreadSummary>) -> Vec<ThreadSummary> {
     threads
 }
 
-async fn recent(state: &AppState, group: &str) -> Result<Vec<ThreadSummary>, PageError> {
+async fn recent(
+    state: &AppState,
+    group: &str,
+    filter: ThreadFilter,
+) -> Result<Vec<ThreadSummary>, PageError> {
     let listing = plaza_core::threads::list(
         &state.ctx,
         None,
         group,
+        filter,
         ThreadSort::New,
         Page {
             number: 1,
@@ -63,15 +70,40 @@ async fn recent(state: &AppState, group: &str) -> Result<Vec<ThreadSummary>, Pag
     Ok(listing.items)
 }
 
-async fn group_feed(state: &AppState, name: &str, extension: &str) -> Result<FeedData, PageError> {
+/// A group feed's query: the group page's answer filters.
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    /// `unanswered`, `unsolved` or `solved`; anything else is every thread.
+    pub filter: Option<String>,
+}
+
+async fn group_feed(
+    state: &AppState,
+    name: &str,
+    extension: &str,
+    query: &FeedQuery,
+) -> Result<FeedData, PageError> {
     let details = local_group(state, name).await?;
     let g = &details.view.group;
-    let threads = newest(recent(state, &g.name).await?);
+    let (key, filter) = thread_filter(query.filter.as_deref());
+    let threads = newest(recent(state, &g.name, filter).await?);
+    let (description, query) = if key.is_empty() {
+        (format!("New threads in {}", g.title), String::new())
+    } else {
+        (
+            format!("New {key} threads in {}", g.title),
+            format!("?filter={key}"),
+        )
+    };
+    let mut self_url = absolute(state, &format!("/g/{}/feed.{extension}", g.name));
+    self_url.push_str(&query);
+    let mut page_url = absolute(state, &format!("/g/{}", g.name));
+    page_url.push_str(&query);
     Ok(FeedData {
         title: g.title.clone(),
-        description: format!("New threads in {}", g.title),
-        page_url: absolute(state, &format!("/g/{}", g.name)),
-        self_url: absolute(state, &format!("/g/{}/feed.{extension}", g.name)),
+        description,
+        page_url,
+        self_url,
         threads,
     })
 }
@@ -88,7 +120,7 @@ async fn instance_feed(state: &AppState, extension: &str) -> Result<FeedData, Pa
     .await?;
     let mut threads = Vec::new();
     for group in &groups.items {
-        threads.extend(recent(state, &group.group.name).await?);
+        threads.extend(recent(state, &group.group.name, ThreadFilter::All).await?);
     }
     Ok(FeedData {
         description: site
@@ -200,8 +232,12 @@ fn atom(state: &AppState, feed: FeedData) -> Result<Response, PageError> {
 }
 
 /// `GET /g/NAME/feed.rss`.
-pub async fn group_rss(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    let result = match group_feed(&state, &name, "rss").await {
+pub async fn group_rss(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<FeedQuery>,
+) -> Response {
+    let result = match group_feed(&state, &name, "rss", &query).await {
         Ok(feed) => rss(&state, feed),
         Err(e) => Err(e),
     };
@@ -209,8 +245,12 @@ pub async fn group_rss(State(state): State<AppState>, Path(name): Path<String>) 
 }
 
 /// `GET /g/NAME/feed.atom`.
-pub async fn group_atom(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    let result = match group_feed(&state, &name, "atom").await {
+pub async fn group_atom(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<FeedQuery>,
+) -> Response {
+    let result = match group_feed(&state, &name, "atom", &query).await {
         Ok(feed) => atom(&state, feed),
         Err(e) => Err(e),
     };

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::threads::ThreadSummary;
 use plaza_db::Page;
-use plaza_db::post::ThreadSort;
+use plaza_db::post::{ThreadFilter, ThreadSort};
 use serde::Deserialize;
 
 use super::home::page_number;
@@ -35,6 +35,10 @@ pub struct ThreadItem {
     pub pinned: bool,
     /// Locked: no new replies.
     pub locked: bool,
+    /// It asks a question.
+    pub question: bool,
+    /// It has an accepted answer.
+    pub solved: bool,
 }
 
 impl From<&ThreadSummary> for ThreadItem {
@@ -48,6 +52,8 @@ impl From<&ThreadSummary> for ThreadItem {
             comments: s.post.comment_count,
             pinned: s.post.pinned,
             locked: s.post.locked,
+            question: s.question,
+            solved: s.accepted.is_some(),
         }
     }
 }
@@ -90,6 +96,8 @@ pub struct GroupPage {
     pub moderators_only: bool,
     /// The orderings.
     pub sorts: Vec<SortLink>,
+    /// The filters (all, unanswered, unsolved, solved).
+    pub filters: Vec<SortLink>,
     /// This page of threads.
     pub threads: Vec<ThreadItem>,
     /// The previous page's link.
@@ -107,6 +115,8 @@ pub struct GroupQuery {
     pub sort: Option<String>,
     /// 1-based page.
     pub page: Option<String>,
+    /// `unanswered`, `unsolved` or `solved`.
+    pub filter: Option<String>,
 }
 
 const SORTS: [(&str, &str, ThreadSort); 3] = [
@@ -114,6 +124,21 @@ const SORTS: [(&str, &str, ThreadSort); 3] = [
     ("active", "Active", ThreadSort::Active),
     ("top", "Top", ThreadSort::Top),
 ];
+
+const FILTERS: [(&str, &str, ThreadFilter); 4] = [
+    ("", "All", ThreadFilter::All),
+    ("unanswered", "Unanswered", ThreadFilter::Unanswered),
+    ("unsolved", "Unsolved", ThreadFilter::Unsolved),
+    ("solved", "Solved", ThreadFilter::Solved),
+];
+
+/// The filter a query names; anything unknown shows every thread.
+pub fn thread_filter(raw: Option<&str>) -> (&'static str, ThreadFilter) {
+    FILTERS
+        .iter()
+        .find(|(key, _, _)| !key.is_empty() && Some(*key) == raw)
+        .map_or(("", ThreadFilter::All), |(key, _, f)| (*key, *f))
+}
 
 /// `GET /g/NAME` for browsers.
 pub async fn page(
@@ -154,10 +179,12 @@ async fn group(
         .find(|(key, _, _)| *key == sort_key)
         .map_or(ThreadSort::New, |(_, _, s)| *s);
     let number = page_number(query.page.as_deref());
+    let (filter_key, filter) = thread_filter(query.filter.as_deref());
     let listing = plaza_core::threads::list(
         ctx,
         None,
         &g.name,
+        filter,
         sort,
         Page {
             number,
@@ -170,7 +197,12 @@ async fn group(
         None => false,
     };
     let base = format!("/g/{}", g.name);
-    let page_link = |n: u32| format!("{base}?sort={sort_key}&page={n}");
+    let filter_part = if filter_key.is_empty() {
+        String::new()
+    } else {
+        format!("&filter={filter_key}")
+    };
+    let page_link = |n: u32| format!("{base}?sort={sort_key}{filter_part}&page={n}");
     let mut layout = Layout::new(ctx, visitor, g.title.clone()).await?;
     layout.feeds = FeedLink::pair(&base, &g.title);
     layout.activity_id = Some(g.ap_id.clone());
@@ -190,8 +222,20 @@ async fn group(
             .iter()
             .map(|(key, label, _)| SortLink {
                 label,
-                href: format!("{base}?sort={key}"),
+                href: format!("{base}?sort={key}{filter_part}"),
                 current: *key == sort_key,
+            })
+            .collect(),
+        filters: FILTERS
+            .iter()
+            .map(|(key, label, _)| SortLink {
+                label,
+                href: if key.is_empty() {
+                    format!("{base}?sort={sort_key}")
+                } else {
+                    format!("{base}?sort={sort_key}&filter={key}")
+                },
+                current: *key == filter_key,
             })
             .collect(),
         threads: listing.items.iter().map(ThreadItem::from).collect(),

@@ -32,6 +32,8 @@ pub struct SettingsPage {
     pub description: String,
     /// Only moderators start threads.
     pub moderators_only: bool,
+    /// A Q&A group: every new thread is a question.
+    pub qa: bool,
     /// Its moderators.
     pub moderators: Vec<PersonView>,
     /// The person typed in the add-a-moderator form.
@@ -63,6 +65,7 @@ impl SettingsPage {
             title: g.title.clone(),
             description: g.description_source.clone().unwrap_or_default(),
             moderators_only: g.posting_restricted_to_mods,
+            qa: g.qa,
             moderators: details.moderators.iter().map(PersonView::from).collect(),
             new_moderator: String::new(),
             saved: false,
@@ -82,6 +85,7 @@ pub struct SettingsForm {
     #[serde(default)]
     description: String,
     moderators_only: Option<String>,
+    qa: Option<String>,
 }
 
 /// The moderators form's fields: `action` is `add` or `remove`.
@@ -124,6 +128,7 @@ pub async fn save(
             title: Some(fields.title.clone()),
             description: Some(fields.description.clone()),
             posting_restricted_to_mods: Some(fields.moderators_only.is_some()),
+            qa: Some(fields.qa.is_some()),
         };
         let g = &details.view.group;
         match groups::update(&state.ctx, account, &g.name, patch).await {
@@ -134,6 +139,7 @@ pub async fn save(
                 page.title = fields.title;
                 page.description = fields.description;
                 page.moderators_only = fields.moderators_only.is_some();
+                page.qa = fields.qa.is_some();
                 page.message = Some(message);
                 Ok(render(status, &page))
             }

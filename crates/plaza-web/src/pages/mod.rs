@@ -2,6 +2,7 @@
 //! a strict Content-Security-Policy, and share their URLs with the ActivityPub documents
 //! (see [`negotiate`]).
 
+pub mod accept;
 pub mod access;
 pub mod admin;
 pub mod admin_instances;
@@ -108,6 +109,7 @@ fn staff() -> Router<AppState> {
         .route("/post/{id}/moderate", post(moderate::thread))
         .route("/comment/{id}/moderate", post(moderate::comment))
         .route("/comment/{id}/official", post(moderate::official))
+        .route("/post/{id}/accept", post(accept::accept))
         .route("/g/{name}/modlog", get(modlog::page))
         .route("/g/{name}/reports", get(report_queue::page))
         .route(

@@ -86,6 +86,12 @@ impl From<&NotificationView> for NotificationItem {
                 };
                 (verb, thread_title, queue)
             }
+            Some(Kind::QuestionSolved) => (
+                "accepted an answer to your question",
+                thread_title,
+                thread_href,
+            ),
+            Some(Kind::AnswerAccepted) => ("accepted your answer in", thread_title, thread_href),
             None => ("did something in", group.title.clone(), group_href),
         };
         Self {

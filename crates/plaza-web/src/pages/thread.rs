@@ -10,6 +10,7 @@ use axum::response::Response;
 use plaza_core::Account;
 use plaza_core::thread_view::{self, CommentNode, CommentSort, ThreadView};
 
+use super::accept::AcceptButton;
 use super::layout::{Layout, PageError, PersonView, TimeView, render, respond, safe_link};
 use super::media::MediaView;
 use super::moderate::ModButton;
@@ -32,6 +33,10 @@ struct Powers<'a> {
     locked: bool,
     /// The ban form of the group, when it is one of this instance's.
     ban_form: Option<String>,
+    /// The thread, when the visitor may accept its answer.
+    accept_in: Option<i64>,
+    /// The accepted answer.
+    accepted: Option<i64>,
 }
 
 impl<'a> Powers<'a> {
@@ -44,6 +49,8 @@ impl<'a> Powers<'a> {
             official: view.answers_officially,
             locked: view.post.locked,
             ban_form: (view.may_moderate && group.local).then(|| format!("/g/{}/ban", group.name)),
+            accept_in: view.may_accept.then_some(view.post.id),
+            accepted: view.accepted.as_ref().map(|a| a.comment.id),
         }
     }
 
@@ -106,6 +113,10 @@ pub struct CommentView {
     pub ban_href: Option<String>,
     /// Its author's button to mark it official.
     pub official: Option<OfficialButton>,
+    /// It is the question's accepted answer.
+    pub accepted: bool,
+    /// The asker's, moderators' and staff's button to accept it, or withdraw it.
+    pub accept: Option<AcceptButton>,
 }
 
 impl CommentView {
@@ -152,9 +163,28 @@ impl CommentView {
                     "Mark as official answer"
                 },
             }),
+            accepted: powers.accepted == Some(c.id),
+            accept: powers
+                .accept_in
+                .filter(|_| live)
+                .map(|thread| AcceptButton::new(thread, c.id, powers.accepted)),
             author,
         }
     }
+}
+
+/// The accepted answer, shown under the question.
+pub struct AcceptedView {
+    /// The reply's id (its place in the tree is `#c-ID`).
+    pub id: i64,
+    /// Who wrote it.
+    pub author: PersonView,
+    /// When.
+    pub when: TimeView,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Who accepted it, when known.
+    pub accepted_by: Option<PersonView>,
 }
 
 /// The comment tree flattened into what the template writes, in order: a comment opens its list
@@ -240,6 +270,10 @@ pub struct ThreadPage {
     pub tree: Vec<TreeItem>,
     /// On a comment's page: the comment shown.
     pub focus: Option<i64>,
+    /// It asks a question.
+    pub question: bool,
+    /// Its accepted answer.
+    pub accepted: Option<AcceptedView>,
 }
 
 impl ThreadPage {
@@ -295,6 +329,17 @@ impl ThreadPage {
             author,
             tree,
             focus,
+            question: view.question,
+            accepted: view.accepted.as_ref().map(|a| AcceptedView {
+                id: a.comment.id,
+                author: PersonView::marking_moderators(&a.author, &view.moderator_ids),
+                when: TimeView::new(a.comment.created_at),
+                body_html: a.comment.body_html.clone(),
+                accepted_by: a
+                    .accepted_by
+                    .as_ref()
+                    .map(|p| PersonView::marking_moderators(p, &view.moderator_ids)),
+            }),
         }
     }
 }

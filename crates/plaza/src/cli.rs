@@ -133,7 +133,8 @@ pub struct ServeArgs {
         env = "PLAZA_MEDIA_CACHE_DIR",
         default_value = "data/media-cache"
     )]
-    pub media_cache_dir: PathBuf,
+    // A String, not a PathBuf: clap refuses an empty path, and empty means "no cache" here.
+    pub media_cache_dir: String,
     /// The most the media cache holds, in megabytes; the oldest pictures go first.
     #[arg(long, env = "PLAZA_MEDIA_CACHE_MB", default_value_t = 1024)]
     pub media_cache_mb: u64,
@@ -336,5 +337,18 @@ mod tests {
         assert_eq!(cli.global.log_format, LogFormat::Json);
         let bad = Cli::try_parse_from(["plaza", "serve", "--rate-limit-auth", "lots"]);
         assert!(bad.unwrap_err().to_string().contains("COUNT/WINDOW"));
+    }
+
+    #[test]
+    fn the_media_cache_has_a_folder_by_default_and_none_when_left_empty() {
+        let serve = |args: &[&str]| {
+            let cli = Cli::try_parse_from([&["plaza", "serve"], args].concat()).unwrap();
+            let Command::Serve(args) = cli.command else {
+                panic!("not serve");
+            };
+            args.media_cache_dir
+        };
+        assert_eq!(serve(&[]), "data/media-cache");
+        assert_eq!(serve(&["--media-cache-dir", ""]), "");
     }
 }

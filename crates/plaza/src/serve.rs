@@ -53,11 +53,11 @@ pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError>
                 behind_proxy: args.behind_proxy,
             },
             secure_cookies: !args.dev_mode,
-            media_cache: if args.media_cache_dir.as_os_str().is_empty() {
+            media_cache: if args.media_cache_dir.trim().is_empty() {
                 MediaCache::default()
             } else {
                 MediaCache::new(
-                    args.media_cache_dir.clone(),
+                    args.media_cache_dir.clone().into(),
                     args.media_cache_mb.saturating_mul(1024 * 1024),
                 )
             },

@@ -215,3 +215,34 @@ async fn lemmy_image_post_shows_its_picture_once_and_keeps_its_link() {
         (200, &"image/png".parse().unwrap())
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mastodon_reply_with_a_picture_shows_it_under_the_comment() {
+    let plaza = TestInstance::spawn().await;
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let thread = ada.thread("support", "Scanner jams", "Since Monday").await;
+    assert_eq!(thread, 1, "the fixture answers /post/1");
+    let bob = FakeRemote::start_as(Some("mastodon"), "/users/bob").await;
+    bob.serve_file(TRAY, "image/png", red_png());
+    let mut reply = fixture("mastodon/create_note_reply.json", &bob, &plaza);
+    reply["object"]["attachment"] = json!([{
+        "type": "Document", "mediaType": "image/png", "url": format!("{}{TRAY}", bob.base),
+        "name": "The error on the scanner's screen", "width": 2, "height": 2,
+    }]);
+    let (status, body) = bob.send(&plaza, "/u/ada/inbox", &reply).await;
+    assert_eq!(status, 202, "{body}");
+
+    let view = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    let attachments = view
+        .at("/comments/0/attachments")
+        .as_array()
+        .expect("attachments");
+    assert_eq!(attachments.len(), 1, "{}", view.body);
+    assert_eq!(attachments[0]["alt"], "The error on the scanner's screen");
+    let proxied = attachments[0]["proxy_path"].as_str().unwrap();
+    let page = plaza.browse(&format!("/post/{thread}")).await;
+    let img = format!("<img src=\"{proxied}\" alt=\"The error on the scanner&#39;s screen\"");
+    assert!(page.text.contains(&img), "{img} in {}", page.text);
+    assert_eq!(picture(&plaza, proxied).await.0, 200);
+}

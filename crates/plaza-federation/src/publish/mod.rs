@@ -156,18 +156,28 @@ async fn publish_profile(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) -> 
         return Ok(());
     }
     let inboxes = group::person_audience(conn, person_id).await?;
-    if inboxes.is_empty() {
-        return Ok(());
-    }
     let id = ctx.urls.activity("update", &format!("event/{}", e.id));
     let actor = to_json(&crate::convert::person::person_actor(&ctx.urls, &row))?;
     let body = serde_json::json!({
         "id": id, "type": "Update", "actor": row.ap_id,
         "to": [crate::protocol::PUBLIC], "object": actor,
     });
-    delivery::enqueue(conn, &id, &row.ap_id, &body, inboxes)
-        .await
-        .map_err(to_core)?;
+    send_as_person(conn, &row.ap_id, &id, &body, inboxes).await
+}
+
+/// Queues a person's own activity (about themselves) for `inboxes`, if there are any.
+async fn send_as_person(
+    conn: &mut DbConn<'_>,
+    person_ap_id: &str,
+    id: &str,
+    body: &Value,
+    inboxes: Vec<String>,
+) -> CoreResult<()> {
+    if !inboxes.is_empty() {
+        delivery::enqueue(conn, id, person_ap_id, body, inboxes)
+            .await
+            .map_err(to_core)?;
+    }
     Ok(())
 }
 
@@ -187,7 +197,7 @@ async fn publish_deletion(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) ->
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect();
-    if !row.local || inboxes.is_empty() {
+    if !row.local {
         return Ok(());
     }
     let id = ctx.urls.activity("delete", &format!("event/{}", e.id));
@@ -195,10 +205,7 @@ async fn publish_deletion(ctx: &Context, conn: &mut DbConn<'_>, e: &EventRow) ->
         "id": id, "type": "Delete", "actor": row.ap_id,
         "to": [crate::protocol::PUBLIC], "object": row.ap_id,
     });
-    delivery::enqueue(conn, &id, &row.ap_id, &body, inboxes)
-        .await
-        .map_err(to_core)?;
-    Ok(())
+    send_as_person(conn, &row.ap_id, &id, &body, inboxes).await
 }
 
 /// Queues what one event federates, if anything.

@@ -145,3 +145,24 @@ async fn administrators_create_accounts_and_members_cannot() {
         .await
         .assert_error(403, "forbidden");
 }
+
+#[tokio::test]
+async fn the_last_administrator_cannot_delete_their_account_but_one_of_two_can() {
+    let plaza = TestInstance::spawn().await;
+    let ada = plaza.admin("ada").await;
+    let refused = ada.delete_with("/me", &json!({"password": PASSWORD})).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("last administrator"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(ada.get("/me").await.status, 200, "nothing was erased");
+
+    let bea = plaza.admin("bea").await;
+    let deleted = ada.delete_with("/me", &json!({"password": PASSWORD})).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    // Bea is now the last one.
+    let refused = bea.delete_with("/me", &json!({"password": PASSWORD})).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+}

@@ -2,6 +2,7 @@
 //! was typed; visitors are sent to log in.
 
 use plaza_tests::TestInstance;
+use serde_json::json;
 
 use crate::assert_html;
 
@@ -104,4 +105,85 @@ async fn a_member_deletes_their_account_with_their_password() {
     );
     let page = plaza.browse("/u/ada").await;
     assert!(page.text.contains("deleted"), "{}", page.text);
+}
+
+#[tokio::test]
+async fn a_person_page_lists_their_threads_and_comments_and_counts_accepted_answers() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let asked = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "Printer jams", "body": "Please help", "question": true}),
+        )
+        .await
+        .i64("/thread/id");
+    let answer = bob.reply(asked, None, "Clean the rollers first").await;
+    let spam = bob.reply(asked, None, "Buy my printer now").await;
+    bob.thread("support", "Scanner is slow", "Since the update")
+        .await;
+    let accepted = ada
+        .post(
+            &format!("/threads/{asked}/accept"),
+            &json!({"comment_id": answer}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let removed = admin
+        .post(
+            &format!("/comments/{spam}/moderate"),
+            &json!({"action": "remove", "reason": "spam"}),
+        )
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+
+    let page = plaza.browse("/u/bob").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text
+            .contains("1 thread · 1 comment · 1 accepted answer"),
+        "{}",
+        page.text
+    );
+    // Newest first: the thread Bob started after answering, then his answer.
+    let thread_at = page.text.find("Scanner is slow").expect("his thread");
+    let answer_at = page
+        .text
+        .find("Clean the rollers first")
+        .expect("his answer");
+    assert!(thread_at < answer_at, "{}", page.text);
+    assert!(
+        page.text
+            .contains(&format!(r#"href="/post/{asked}#c-{answer}""#)),
+        "{}",
+        page.text
+    );
+    assert!(
+        !page.text.contains("Buy my printer"),
+        "removed: {}",
+        page.text
+    );
+
+    let asker = plaza.browse("/u/ada").await;
+    assert!(
+        asker
+            .text
+            .contains("1 thread · 0 comments · 0 accepted answers"),
+        "{}",
+        asker.text
+    );
+    let beyond = plaza.browse("/u/bob?page=2").await;
+    assert_eq!(beyond.status, 200);
+    assert!(
+        beyond.text.contains("Nothing here on this page"),
+        "{}",
+        beyond.text
+    );
+    assert!(
+        beyond.text.contains(r#"href="/u/bob?page=1""#),
+        "{}",
+        beyond.text
+    );
 }

@@ -313,7 +313,17 @@ pub async fn delete_own(ctx: &Context, account: &Account, password: &str) -> Cor
             "the password is not right: the account was not deleted".into(),
         ));
     }
+    let was_admin = stored.0.admin;
     crate::event_transaction!(ctx, |conn| {
+        // An instance nobody can administer any more could only be repaired from the command
+        // line; the last administrator hands the role on first.
+        if was_admin && local_user::admin_person_ids(conn).await?.len() <= 1 {
+            return Err(CoreError::Conflict(
+                "the last administrator cannot delete their account: make someone else an \
+                 administrator first"
+                    .into(),
+            ));
+        }
         // Who may show the person, read before their follows end: the groups elsewhere they
         // followed must hear of it too.
         let inboxes = plaza_db::group::person_audience(conn, account.person_id).await?;

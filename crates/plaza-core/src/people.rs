@@ -3,10 +3,27 @@
 
 use std::collections::HashMap;
 
-use plaza_db::DbConn;
+use plaza_db::contributions::{self, ContributionCounts};
 use plaza_db::person::{self, PersonBrief};
+use plaza_db::{DbConn, Page};
 
-use crate::{Context, CoreError, CoreResult};
+use crate::search::{Found, found_listing};
+use crate::{Context, CoreError, CoreResult, Listing};
+
+/// What a person's page lists: how much they wrote, and one page of it, newest first. Only what
+/// anyone may read: nothing removed or deleted, nothing in a deleted group or from a blocked
+/// instance.
+pub async fn contributions(
+    ctx: &Context,
+    person_id: i64,
+    page: Page,
+) -> CoreResult<(ContributionCounts, Listing<Found>)> {
+    let mut pooled = ctx.db.get().await?;
+    let conn = &mut pooled.conn();
+    let counts = contributions::counts(conn, person_id).await?;
+    let rows = contributions::by_author(conn, person_id, page).await?;
+    Ok((counts, found_listing(rows, &[], page)))
+}
 
 /// The person a handle names: `name` (or `name@this-domain`) for a person here, `name@domain`
 /// for one elsewhere whom this instance knows. A leading `@` is allowed.

@@ -130,6 +130,11 @@ pub async fn search(
         author_id,
     };
     let rows = search::search(&mut pooled.conn(), &filter, page).await?;
+    Ok(found_listing(rows, &terms, page))
+}
+
+/// Rows as a page of results, each with its snippet around the first of `terms`.
+pub(crate) fn found_listing(rows: Vec<SearchHit>, terms: &[String], page: Page) -> Listing<Found> {
     let found = rows
         .into_iter()
         .map(|hit| {
@@ -139,12 +144,12 @@ pub async fn search(
                 hit.body.clone()
             };
             Found {
-                snippet: snippet(&text, &terms),
+                snippet: snippet(&text, terms),
                 hit,
             }
         })
         .collect();
-    Ok(Listing::from_rows(found, page))
+    Listing::from_rows(found, page)
 }
 
 /// The text of stored, already sanitized HTML: tags dropped, the entities the sanitizer writes

@@ -7,6 +7,7 @@
 pub mod api_token;
 pub mod attachment;
 pub mod comment;
+pub mod contributions;
 pub mod correlation;
 pub mod database_url;
 pub mod delivery;

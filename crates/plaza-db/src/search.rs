@@ -100,7 +100,7 @@ SELECT c.post_id, c.id, c.author_id, c.created_at, \
 /// What may be shown, for both backends: a comment of a removed thread is as hidden as the
 /// thread; nothing in a deleted group, nor from (or in a group of) a blocked instance.
 /// Ranked by relevance, then newest first.
-const VISIBLE_AND_ORDERED: &str = "\
+pub(crate) const VISIBLE_AND_ORDERED: &str = "\
 SELECT h.post_id, h.comment_id, t.title, h.body, h.body_is_html, h.created_at, \
        g.id AS group_id, g.name AS group_name, g.title AS group_title, g.local AS group_local, \
        gi.domain AS group_domain, a.id AS author_id, a.name AS author_name, \

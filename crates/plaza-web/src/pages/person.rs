@@ -2,15 +2,30 @@
 //! instance has met.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::CoreError;
+use plaza_db::Page;
+use plaza_db::contributions::ContributionCounts;
 use plaza_db::person::{self, PersonRow};
+use serde::Deserialize;
 
-use super::layout::{Layout, PageError, TimeView, render, respond, safe_link};
+use super::home::page_number;
+use super::layout::{Layout, PageError, TimeView, render, respond, safe_link, segment};
+use super::search::ResultItem;
 use super::session::Visitor;
 use crate::AppState;
+
+/// Threads and comments per page.
+const PER_PAGE: u32 = 20;
+
+/// The query string: only the page.
+#[derive(Debug, Default, Deserialize)]
+pub struct PersonQuery {
+    /// 1-based page; anything else is the first.
+    pub page: Option<String>,
+}
 
 /// The person page.
 #[derive(Template)]
@@ -32,6 +47,16 @@ pub struct PersonPage {
     pub bio_html: Option<String>,
     /// When this instance first knew them (when they joined, for people here).
     pub since: TimeView,
+    /// How much they wrote.
+    pub counts: ContributionCounts,
+    /// This page of their threads and comments, newest first.
+    pub contributions: Vec<ResultItem>,
+    /// This page's number.
+    pub page: u32,
+    /// The previous page's link.
+    pub prev_page: Option<String>,
+    /// The next page's link.
+    pub next_page: Option<String>,
 }
 
 /// `GET /u/NAME` for browsers.
@@ -39,8 +64,14 @@ pub async fn page(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(name): Path<String>,
+    Query(query): Query<PersonQuery>,
 ) -> Response {
-    respond(&state.ctx, person_page(&state, &visitor, &name).await).await
+    let number = page_number(query.page.as_deref());
+    respond(
+        &state.ctx,
+        person_page(&state, &visitor, &name, number).await,
+    )
+    .await
 }
 
 async fn find(state: &AppState, name: &str) -> Result<(PersonRow, String), PageError> {
@@ -68,8 +99,19 @@ async fn person_page(
     state: &AppState,
     visitor: &Visitor,
     name: &str,
+    number: u32,
 ) -> Result<Response, PageError> {
     let (row, domain) = find(state, name).await?;
+    let (counts, listing) = plaza_core::people::contributions(
+        &state.ctx,
+        row.id,
+        Page {
+            number,
+            limit: PER_PAGE,
+        },
+    )
+    .await?;
+    let link = |n: u32| format!("/u/{}?page={n}", segment(name));
     let handle = format!("{}@{domain}", row.name);
     let shown_name = row
         .display_name
@@ -94,6 +136,11 @@ async fn person_page(
         },
         bio_html: row.bio_html.clone().filter(|b| !b.trim().is_empty()),
         since: TimeView::new(row.created_at),
+        counts,
+        contributions: listing.items.into_iter().map(ResultItem::from).collect(),
+        page: number,
+        prev_page: (number > 1).then(|| link(number - 1)),
+        next_page: listing.next_page.map(link),
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -11,6 +11,9 @@ mod database;
 mod processes;
 mod proxy;
 mod running;
+// The workers benchmark also reads arrival times.
+#[allow(dead_code)]
+mod sink;
 
 fn plaza(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_plaza"));

@@ -2,14 +2,8 @@
 //! the work, and SQLite refusing a second process.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::post;
 use futures::StreamExt;
 use plaza_db::testing::TestDatabase;
 use plaza_db::{DatabaseUrl, delivery, group};
@@ -17,48 +11,8 @@ use serde_json::{Value, json};
 
 use tokio::process::Command;
 
+use crate::sink::Sink;
 use crate::{plaza, running};
-
-/// A follower server: records the id of every activity POSTed to its shared inbox.
-struct Sink {
-    base: String,
-    domain: String,
-    received: Arc<Mutex<Vec<String>>>,
-}
-
-impl Sink {
-    async fn start() -> Self {
-        let received: Arc<Mutex<Vec<String>>> = Arc::default();
-        async fn receive(
-            State(received): State<Arc<Mutex<Vec<String>>>>,
-            body: Bytes,
-        ) -> StatusCode {
-            let id = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v["id"].as_str().map(str::to_owned))
-                .unwrap_or_default();
-            received.lock().unwrap().push(id);
-            StatusCode::ACCEPTED
-        }
-        let app = Router::new()
-            .route("/inbox", post(receive))
-            .with_state(received.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        // Named, not numbered: outside its dev-mode allowances the federation library refuses
-        // IP-address hosts.
-        Self {
-            base: format!("http://localhost:{port}"),
-            domain: format!("localhost:{port}"),
-            received,
-        }
-    }
-
-    fn received(&self) -> Vec<String> {
-        self.received.lock().unwrap().clone()
-    }
-}
 
 const THREADS: usize = 200;
 const SERVERS: usize = 20;

@@ -348,3 +348,59 @@ async fn an_accepted_answer_tells_its_author_and_the_asker_once() {
     assert_eq!(adas.str("/items/0/actor/name"), admin_name);
     assert_eq!(items(&notifications(&bob).await).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_that_adds_a_mention_notifies_the_newly_mentioned_once() {
+    let plaza = TestInstance::spawn().await;
+    let _admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let cleo = plaza.member("cleo").await;
+    let dan = plaza.member("dan").await;
+    let thread = ada.thread("support", "Printer jams", "Since Monday").await;
+    let reply = bob.reply(thread, None, "Try a new cartridge").await;
+    assert!(items(&notifications(&cleo).await).is_empty());
+
+    let edited = bob
+        .patch(
+            &format!("/comments/{reply}"),
+            &json!({"body": "Try a new cartridge, @cleo knows how. @ada?"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let cleos = notifications(&cleo).await;
+    assert_eq!(items(&cleos).len(), 1, "{}", cleos.body);
+    assert_eq!(cleos.str("/items/0/kind"), "comment_mention");
+    assert_eq!(cleos.i64("/items/0/comment/id"), reply);
+    // Ada already heard of this reply to her thread.
+    let adas = notifications(&ada).await;
+    assert_eq!(items(&adas).len(), 1, "{}", adas.body);
+    assert_eq!(adas.str("/items/0/kind"), "post_reply");
+
+    // Another edit keeping the mention tells nobody again; a new name is told.
+    bob.patch(
+        &format!("/comments/{reply}"),
+        &json!({"body": "A new cartridge, @cleo and @dan know how"}),
+    )
+    .await;
+    assert_eq!(items(&notifications(&cleo).await).len(), 1);
+    assert_eq!(items(&notifications(&dan).await).len(), 1);
+
+    // The same for a thread's body.
+    let edited = ada
+        .patch(
+            &format!("/threads/{thread}"),
+            &json!({"body": "Since Monday. @dan, is this yours?"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let dans = notifications(&dan).await;
+    assert_eq!(items(&dans).len(), 2, "{}", dans.body);
+    assert_eq!(dans.str("/items/0/kind"), "post_mention");
+    ada.patch(
+        &format!("/threads/{thread}"),
+        &json!({"body": "Since Monday! @dan, is this yours?"}),
+    )
+    .await;
+    assert_eq!(items(&notifications(&dan).await).len(), 2);
+}

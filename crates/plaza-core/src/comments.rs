@@ -244,6 +244,8 @@ pub async fn edit(ctx: &Context, account: &Account, id: i64, body: &str) -> Core
             Origin::Local,
         )
         .await?;
+        let thread = post::find(conn, row.post_id).await?;
+        crate::notifications::comment_edited(conn, ctx, &row, &thread).await?;
         Ok(row)
     })
 }
@@ -310,6 +312,10 @@ pub async fn receive_edit(
             origin,
         )
         .await?;
+        if origin.records_event() {
+            let thread = post::find(conn, row.post_id).await?;
+            crate::notifications::comment_edited(conn, ctx, &row, &thread).await?;
+        }
         Ok(Some(row))
     })
 }

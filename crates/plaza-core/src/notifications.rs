@@ -199,6 +199,29 @@ pub(crate) async fn replied(
     reply: &CommentRow,
     thread: &PostRow,
 ) -> CoreResult<()> {
+    let (notice, parent_author) = reply_notice(conn, reply, thread).await?;
+    send(conn, &[parent_author], &notice).await?;
+    comment_mentions(conn, ctx, reply, thread, parent_author).await
+}
+
+/// An edited comment: whoever it mentions now and did not before hears of it (the earlier ones
+/// were told already: one notification per person and comment).
+pub(crate) async fn comment_edited(
+    conn: &mut DbConn<'_>,
+    ctx: &Context,
+    reply: &CommentRow,
+    thread: &PostRow,
+) -> CoreResult<()> {
+    let (_, parent_author) = reply_notice(conn, reply, thread).await?;
+    comment_mentions(conn, ctx, reply, thread, parent_author).await
+}
+
+/// The notice a reply gives its parent's author, and who that is.
+async fn reply_notice(
+    conn: &mut DbConn<'_>,
+    reply: &CommentRow,
+    thread: &PostRow,
+) -> CoreResult<(Notice<'static>, i64)> {
     let (kind, parent_author) = match reply.parent_id {
         None => (Kind::PostReply, thread.author_id),
         Some(parent_id) => (
@@ -206,16 +229,29 @@ pub(crate) async fn replied(
             comment::find(conn, parent_id).await?.author_id,
         ),
     };
-    let notice = Notice {
-        kind,
-        subject_id: reply.id,
-        actor_id: Some(reply.author_id),
-        group_id: thread.group_id,
-        post_id: Some(thread.id),
-        comment_id: Some(reply.id),
-        reason: None,
-    };
-    let told = send(conn, &[parent_author], &notice).await?;
+    Ok((
+        Notice {
+            kind,
+            subject_id: reply.id,
+            actor_id: Some(reply.author_id),
+            group_id: thread.group_id,
+            post_id: Some(thread.id),
+            comment_id: Some(reply.id),
+            reason: None,
+        },
+        parent_author,
+    ))
+}
+
+/// The people a comment mentions hear of it, except its parent's author, who hears of the reply
+/// itself: one change, one notification each.
+async fn comment_mentions(
+    conn: &mut DbConn<'_>,
+    ctx: &Context,
+    reply: &CommentRow,
+    thread: &PostRow,
+    parent_author: i64,
+) -> CoreResult<()> {
     let mut people = mentioned(
         conn,
         ctx,
@@ -224,21 +260,26 @@ pub(crate) async fn replied(
         reply.local,
     )
     .await?;
-    // One change, one notification each: the parent's author already heard of this reply.
-    people.retain(|id| !told.contains(id));
+    people.retain(|&id| id != parent_author);
     send(
         conn,
         &people,
         &Notice {
             kind: Kind::CommentMention,
-            ..notice
+            subject_id: reply.id,
+            actor_id: Some(reply.author_id),
+            group_id: thread.group_id,
+            post_id: Some(thread.id),
+            comment_id: Some(reply.id),
+            reason: None,
         },
     )
     .await?;
     Ok(())
 }
 
-/// A new thread: whoever it mentions hears of it.
+/// A new or edited thread: whoever it mentions hears of it, once per person and thread (an edit
+/// reaches only those it newly mentions).
 pub(crate) async fn started(
     conn: &mut DbConn<'_>,
     ctx: &Context,

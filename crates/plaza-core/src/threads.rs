@@ -278,7 +278,7 @@ pub async fn edit(
             question: patch.question.unwrap_or(row.question),
         })
         .await?;
-        update(conn, account.into(), &row, &input, Origin::Local).await
+        update(conn, ctx, account.into(), &row, &input, Origin::Local).await
     })
 }
 
@@ -307,13 +307,14 @@ pub async fn receive_edit(
         };
         attachments::store(conn, Owner::Post(row.id), &content.attachments).await?;
         Ok(Some(
-            update(conn, content.author, &row, &input, origin).await?,
+            update(conn, ctx, content.author, &row, &input, origin).await?,
         ))
     })
 }
 
 async fn update(
     conn: &mut DbConn<'_>,
+    ctx: &Context,
     who: Participant,
     row: &PostRow,
     input: &CheckedInput,
@@ -334,6 +335,9 @@ async fn update(
         post::set_question(conn, row.id, input.question).await?
     };
     record(conn, EventKind::PostUpdated, who, &row, origin).await?;
+    if origin.records_event() {
+        crate::notifications::started(conn, ctx, &row).await?;
+    }
     Ok(row)
 }
 

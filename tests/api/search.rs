@@ -287,3 +287,45 @@ async fn any_text_is_a_valid_search() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_say_which_comment_is_the_accepted_answer_and_which_threads_are_solved() {
+    let plaza = TestInstance::spawn().await;
+    let _admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let asked = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "Kettle error E7", "body": "What is E7?", "question": true}),
+        )
+        .await
+        .i64("/thread/id");
+    let guess = bob.reply(asked, None, "E7 might be the lid").await;
+    let answer = bob.reply(asked, None, "E7 is the scale sensor").await;
+    let accepted = ada
+        .post(
+            &format!("/threads/{asked}/accept"),
+            &json!({"comment_id": answer}),
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+
+    let found = search(&plaza.anonymous(), &[("q", "E7")]).await;
+    let results = found.at("/items").as_array().expect("items").clone();
+    assert_eq!(results.len(), 3, "{}", found.body);
+    for result in &results {
+        assert_eq!(result["solved"], json!(true), "{result}");
+        let is_answer = result["comment_id"] == json!(answer);
+        assert_eq!(result["accepted_answer"], json!(is_answer), "{result}");
+    }
+    assert!(results.iter().any(|r| r["comment_id"] == json!(guess)));
+
+    let page = plaza.browse("/search?q=scale+sensor").await;
+    assert!(
+        page.text
+            .contains(r#"<span class="mark solved">accepted answer</span>"#),
+        "{}",
+        page.text
+    );
+}

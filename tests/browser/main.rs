@@ -4,6 +4,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod answers;
 mod driver;
 mod fediverse;
 // The fake remote server of the federation tests, here to send signed replies from elsewhere.

@@ -63,6 +63,12 @@ pub struct SearchHit {
     pub author_local: bool,
     #[diesel(sql_type = Text)]
     pub author_domain: String,
+    /// The hit is a comment that its thread accepted as the answer.
+    #[diesel(sql_type = Bool)]
+    pub accepted: bool,
+    /// The hit's thread has an accepted answer.
+    #[diesel(sql_type = Bool)]
+    pub solved: bool,
 }
 
 /// SQLite: FTS5 matches a query string in its own syntax, built here from the terms only, each
@@ -104,7 +110,9 @@ pub(crate) const VISIBLE_AND_ORDERED: &str = "\
 SELECT h.post_id, h.comment_id, t.title, h.body, h.body_is_html, h.created_at, \
        g.id AS group_id, g.name AS group_name, g.title AS group_title, g.local AS group_local, \
        gi.domain AS group_domain, a.id AS author_id, a.name AS author_name, \
-       a.display_name AS author_display_name, a.local AS author_local, ai.domain AS author_domain \
+       a.display_name AS author_display_name, a.local AS author_local, ai.domain AS author_domain, \
+       COALESCE(t.accepted_comment_id = h.comment_id, FALSE) AS accepted, \
+       t.accepted_comment_id IS NOT NULL AS solved \
   FROM (HITS) h \
   JOIN posts t ON t.id = h.post_id \
   JOIN \"groups\" g ON g.id = t.group_id \

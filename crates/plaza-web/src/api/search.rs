@@ -68,6 +68,10 @@ pub struct SearchResultJson {
     pub created_at: DateTime<Utc>,
     /// Where to read it here: the thread, or the comment's anchor in it.
     pub href: String,
+    /// A comment that is its thread's accepted answer.
+    pub accepted_answer: bool,
+    /// Its thread (the result, or the comment's thread) has an accepted answer.
+    pub solved: bool,
 }
 
 impl From<Found> for SearchResultJson {
@@ -100,6 +104,8 @@ impl From<Found> for SearchResultJson {
             },
             created_at: h.created_at.and_utc(),
             href,
+            accepted_answer: h.accepted,
+            solved: h.solved,
         }
     }
 }

@@ -53,6 +53,10 @@ pub struct ResultItem {
     pub author: PersonView,
     /// When it was written.
     pub when: TimeView,
+    /// A comment that is its thread's accepted answer.
+    pub accepted: bool,
+    /// Its thread has an accepted answer.
+    pub solved: bool,
 }
 
 impl From<Found> for ResultItem {
@@ -89,6 +93,8 @@ impl From<Found> for ResultItem {
                 moderator: false,
             },
             when: TimeView::new(h.created_at),
+            accepted: h.accepted,
+            solved: h.solved,
         }
     }
 }

@@ -8,6 +8,7 @@ mod answers;
 mod bad_input;
 mod comments;
 mod groups;
+mod ideas;
 mod moderation;
 mod notifications;
 mod openapi;

@@ -632,6 +632,11 @@ impl Client {
         self.send(reqwest::Method::PUT, path, None).await
     }
 
+    /// PUT with a JSON body.
+    pub async fn put_with(&self, path: &str, body: &Value) -> Answer {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+
     /// PATCH with a JSON body.
     pub async fn patch(&self, path: &str, body: &Value) -> Answer {
         self.send(reqwest::Method::PATCH, path, Some(body)).await

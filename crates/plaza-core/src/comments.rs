@@ -30,29 +30,65 @@ pub async fn create(
     let (body, body_html) = check_text(body).await?;
     crate::event_transaction!(ctx, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
-        let row = insert(
-            conn,
-            &place,
-            account.person_id,
-            Some(&body),
-            &body_html,
-            None,
-            now(),
-        )
-        .await?;
-        let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
-        post::count_reply(conn, post_id, row.created_at).await?;
-        record(
-            conn,
-            EventKind::CommentCreated,
-            account.into(),
-            &row,
-            Origin::Local,
-        )
-        .await?;
-        crate::notifications::replied(conn, ctx, &row, &place.thread).await?;
-        Ok(row)
+        write_local(conn, ctx, account, &place, &body, &body_html, false).await
     })
+}
+
+/// A reply by staff or a moderator to a thread, written by Plaza for them inside the caller's
+/// transaction (an idea's new status): marked official, and allowed in a locked thread.
+pub(crate) async fn official_reply(
+    conn: &mut DbConn<'_>,
+    ctx: &Context,
+    account: &Account,
+    thread: &PostRow,
+    body: &str,
+) -> CoreResult<CommentRow> {
+    let (body, body_html) = check_text(body).await?;
+    let place = Place {
+        thread: thread.clone(),
+        parent_id: None,
+        depth: 0,
+    };
+    write_local(conn, ctx, account, &place, &body, &body_html, true).await
+}
+
+/// Stores a local reply once its place is known, and tells whoever it concerns.
+async fn write_local(
+    conn: &mut DbConn<'_>,
+    ctx: &Context,
+    account: &Account,
+    place: &Place,
+    body: &str,
+    body_html: &str,
+    official: bool,
+) -> CoreResult<CommentRow> {
+    let row = insert(
+        conn,
+        place,
+        account.person_id,
+        Some(body),
+        body_html,
+        None,
+        now(),
+    )
+    .await?;
+    let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
+    let row = if official {
+        comment::set_distinguished(conn, row.id, true).await?
+    } else {
+        row
+    };
+    post::count_reply(conn, place.thread.id, row.created_at).await?;
+    record(
+        conn,
+        EventKind::CommentCreated,
+        account.into(),
+        &row,
+        Origin::Local,
+    )
+    .await?;
+    crate::notifications::replied(conn, ctx, &row, &place.thread).await?;
+    Ok(row)
 }
 
 /// A reply written on another server to a thread or comment stored here.

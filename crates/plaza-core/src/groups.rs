@@ -175,6 +175,8 @@ pub struct GroupPatch {
     pub posting_restricted_to_mods: Option<bool>,
     /// A Q&A group: every new thread is a question.
     pub qa: Option<bool>,
+    /// The group collects ideas: staff and moderators give threads a status.
+    pub ideas: Option<bool>,
 }
 
 /// Changes a group's settings (its moderators and administrators). The change federates as the
@@ -207,13 +209,16 @@ pub async fn update(
         let row = group::update_settings(
             conn,
             row.id,
-            title.as_deref().unwrap_or(&row.title),
-            description_source.as_deref(),
-            description_html.as_deref(),
-            patch
-                .posting_restricted_to_mods
-                .unwrap_or(row.posting_restricted_to_mods),
-            patch.qa.unwrap_or(row.qa),
+            group::GroupSettings {
+                title: title.as_deref().unwrap_or(&row.title),
+                description_source: description_source.as_deref(),
+                description_html: description_html.as_deref(),
+                posting_restricted_to_mods: patch
+                    .posting_restricted_to_mods
+                    .unwrap_or(row.posting_restricted_to_mods),
+                qa: patch.qa.unwrap_or(row.qa),
+                ideas: patch.ideas.unwrap_or(row.ideas),
+            },
         )
         .await?;
         event::record(

@@ -54,11 +54,14 @@ pub enum Kind {
     QuestionSolved,
     /// One's reply was accepted as a question's answer (subject: the answer).
     AnswerAccepted,
+    /// An idea one started, voted on or commented on has a new status (subject: staff's reply
+    /// that announced it; the reason is the status).
+    IdeaStatus,
 }
 
 impl Kind {
     /// Every kind, for parsing.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::PostReply,
         Kind::CommentReply,
         Kind::PostMention,
@@ -72,6 +75,7 @@ impl Kind {
         Kind::Report,
         Kind::QuestionSolved,
         Kind::AnswerAccepted,
+        Kind::IdeaStatus,
     ];
 
     /// The stored name.
@@ -90,6 +94,7 @@ impl Kind {
             Kind::Report => "report",
             Kind::QuestionSolved => "question_solved",
             Kind::AnswerAccepted => "answer_accepted",
+            Kind::IdeaStatus => "idea_status",
         }
     }
 
@@ -189,6 +194,33 @@ pub(crate) async fn answer_accepted(
     };
     send(conn, &[thread.author_id], &notice(Kind::QuestionSolved)).await?;
     send(conn, &[answer.author_id], &notice(Kind::AnswerAccepted)).await?;
+    Ok(())
+}
+
+/// An idea's status changed: who started it, voted on it or commented on it hears of it, with
+/// the new status as the reason. `reply` is staff's reply that announced the change.
+pub(crate) async fn idea_status(
+    conn: &mut DbConn<'_>,
+    thread: &PostRow,
+    reply: &CommentRow,
+    label: &str,
+) -> CoreResult<()> {
+    let mut people = plaza_db::post::participants(conn, thread.id).await?;
+    people.push(thread.author_id);
+    send(
+        conn,
+        &people,
+        &Notice {
+            kind: Kind::IdeaStatus,
+            subject_id: reply.id,
+            actor_id: Some(reply.author_id),
+            group_id: thread.group_id,
+            post_id: Some(thread.id),
+            comment_id: Some(reply.id),
+            reason: Some(label),
+        },
+    )
+    .await?;
     Ok(())
 }
 

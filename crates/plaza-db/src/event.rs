@@ -27,6 +27,8 @@ pub enum EventKind {
     PersonDeleted,
     /// A thread's accepted answer was set, changed or withdrawn (`comment_id` is the new one).
     AnswerAccepted,
+    /// An idea's status was set, changed or cleared.
+    IdeaStatusChanged,
 }
 
 impl EventKind {
@@ -48,6 +50,7 @@ impl EventKind {
             EventKind::PersonUpdated => "person_updated",
             EventKind::PersonDeleted => "person_deleted",
             EventKind::AnswerAccepted => "answer_accepted",
+            EventKind::IdeaStatusChanged => "idea_status_changed",
         }
     }
 }

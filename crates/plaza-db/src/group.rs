@@ -38,6 +38,8 @@ pub struct GroupRow {
     pub fetched_at: Option<NaiveDateTime>,
     /// A Q&A group: every thread in it is a question.
     pub qa: bool,
+    /// The group collects ideas: staff give its threads a status.
+    pub ideas: bool,
 }
 
 /// A new group row.
@@ -307,16 +309,31 @@ pub async fn ban(
     })
 }
 
-/// Replaces a group's title, description, posting rule and Q&A setting.
+/// A group's settings as its moderators edit them.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupSettings<'a> {
+    pub title: &'a str,
+    pub description_source: Option<&'a str>,
+    pub description_html: Option<&'a str>,
+    pub posting_restricted_to_mods: bool,
+    pub qa: bool,
+    pub ideas: bool,
+}
+
+/// Replaces a group's title, description, posting rule, Q&A and ideas settings.
 pub async fn update_settings(
     conn: &mut DbConn<'_>,
     id: i64,
-    title: &str,
-    description_source: Option<&str>,
-    description_html: Option<&str>,
-    posting_restricted_to_mods: bool,
-    qa: bool,
+    settings: GroupSettings<'_>,
 ) -> DbResult<GroupRow> {
+    let GroupSettings {
+        title,
+        description_source,
+        description_html,
+        posting_restricted_to_mods,
+        qa,
+        ideas,
+    } = settings;
     let now = now();
     on_conn!(conn, |c| Ok(diesel::update(groups::table.find(id))
         .set((
@@ -325,6 +342,7 @@ pub async fn update_settings(
             groups::description_html.eq(description_html),
             groups::posting_restricted_to_mods.eq(posting_restricted_to_mods),
             groups::qa.eq(qa),
+            groups::ideas.eq(ideas),
             groups::updated_at.eq(now),
         ))
         .returning(GroupRow::as_returning())

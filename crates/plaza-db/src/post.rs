@@ -46,6 +46,15 @@ pub struct PostRow {
     pub accepted_at: Option<NaiveDateTime>,
     /// A moderator, staff or an administrator accepted it (not only the asker).
     pub accepted_officially: bool,
+    /// In a group that collects ideas: what the brand decided (`under_review`, `planned`,
+    /// `in_progress`, `done`, `declined`).
+    pub idea_status: Option<String>,
+    /// Why, in staff's words.
+    pub idea_note: Option<String>,
+    /// Who set the status.
+    pub idea_status_by: Option<i64>,
+    /// When.
+    pub idea_status_at: Option<NaiveDateTime>,
 }
 
 /// A new post. Local posts get a placeholder `ap_id` replaced by [`set_ap_id`] in the same
@@ -90,6 +99,8 @@ pub enum ThreadFilter {
     Unsolved,
     /// Threads with an accepted answer.
     Solved,
+    /// Ideas with this status.
+    IdeaStatus(&'static str),
 }
 
 /// A question nobody has replied to, for the staff's list.
@@ -296,6 +307,9 @@ pub async fn list_for_group(
             ThreadFilter::Solved => {
                 query = query.filter(posts::accepted_comment_id.is_not_null());
             }
+            ThreadFilter::IdeaStatus(status) => {
+                query = query.filter(posts::idea_status.eq(status));
+            }
         }
         let query = match sort {
             ThreadSort::New => query.order((
@@ -401,6 +415,52 @@ pub async fn set_accepted(
             posts::accepted_by.eq(by),
             posts::accepted_at.eq(at),
             posts::accepted_officially.eq(officially),
+        ))
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
+/// Everyone who voted on a thread or wrote a live comment in it.
+pub async fn participants(conn: &mut DbConn<'_>, id: i64) -> DbResult<Vec<i64>> {
+    use crate::schema::post_votes;
+    on_conn!(conn, |c| {
+        let mut people: Vec<i64> = post_votes::table
+            .filter(post_votes::post_id.eq(id))
+            .select(post_votes::person_id)
+            .load(c)
+            .await?;
+        let writers: Vec<i64> = comments::table
+            .filter(comments::post_id.eq(id))
+            .filter(comments::deleted.eq(false))
+            .select(comments::author_id)
+            .distinct()
+            .load(c)
+            .await?;
+        people.extend(writers);
+        people.sort_unstable();
+        people.dedup();
+        Ok(people)
+    })
+}
+
+/// Sets (or with `None` clears) a thread's idea status and note.
+pub async fn set_idea_status(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    status: Option<(&str, Option<&str>)>,
+    by: i64,
+) -> DbResult<PostRow> {
+    let (status, note, by, at) = match status {
+        Some((status, note)) => (Some(status), note, Some(by), Some(now())),
+        None => (None, None, None, None),
+    };
+    on_conn!(conn, |c| Ok(diesel::update(posts::table.find(id))
+        .set((
+            posts::idea_status.eq(status),
+            posts::idea_note.eq(note),
+            posts::idea_status_by.eq(by),
+            posts::idea_status_at.eq(at),
         ))
         .returning(PostRow::as_returning())
         .get_result(c)

@@ -106,6 +106,7 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
         fetched_at -> Nullable<Timestamp>,
         qa -> Bool,
+        ideas -> Bool,
     }
 }
 
@@ -167,6 +168,10 @@ diesel::table! {
         accepted_by -> Nullable<BigInt>,
         accepted_at -> Nullable<Timestamp>,
         accepted_officially -> Bool,
+        idea_status -> Nullable<Text>,
+        idea_note -> Nullable<Text>,
+        idea_status_by -> Nullable<BigInt>,
+        idea_status_at -> Nullable<Timestamp>,
     }
 }
 

@@ -65,6 +65,7 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
         published: timestamp(post.created_at),
         updated: post.edited_at.map(timestamp),
         accepted_answer: cx.accepted_answer.map(str::to_owned),
+        idea_status: post.idea_status.clone(),
     }
 }
 

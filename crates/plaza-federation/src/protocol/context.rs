@@ -24,6 +24,7 @@ pub fn context() -> Value {
             "featured": { "@type": "@id", "@id": "toot:featured" },
             "discoverable": "toot:discoverable",
             "acceptedAnswer": { "@type": "@id", "@id": "https://schema.org/acceptedAnswer" },
+            "ideaStatus": "https://github.com/plaza-social/plaza/blob/main/docs/federation.md#ideas-and-their-status",
             "language": "sc:inLanguage"
         }
     ])

@@ -53,6 +53,10 @@ pub struct Page {
     /// `acceptedAnswer`), by its id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub accepted_answer: Option<String>,
+    /// In a group that collects ideas: what the brand decided (`under_review`, `planned`,
+    /// `in_progress`, `done` or `declined`; see docs/federation.md).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub idea_status: Option<String>,
 }
 
 /// A comment, as a `Note` replying to the thread or to another comment.

@@ -33,8 +33,13 @@ pub async fn activity(
 ) -> CoreResult<Option<MemberActivity>> {
     let urls = &ctx.urls;
     let built = match (e.kind.as_str(), e.post_id, e.comment_id) {
-        // A new accepted answer is a change of the thread's `Page`, sent in its author's name.
-        ("post_created" | "post_updated" | "answer_accepted", Some(id), _) => {
+        // A new accepted answer or idea status is a change of the thread's `Page`, sent in its
+        // author's name.
+        (
+            "post_created" | "post_updated" | "answer_accepted" | "idea_status_changed",
+            Some(id),
+            _,
+        ) => {
             match load_page(conn, id).await {
                 Ok((page, author, _)) => {
                     let (verb, id) = write_id(ctx, e, &page.id);
@@ -50,7 +55,12 @@ pub async fn activity(
                 Err(FederationError::Gone(_)) => None,
                 // A thread from another server is its author's to update there; the answer chosen
                 // here stays here (and reaches a remote asker as a mention).
-                Err(FederationError::NotFound(_)) if e.kind == "answer_accepted" => None,
+                // Staff's reply that announces a status reaches everyone either way.
+                Err(FederationError::NotFound(_))
+                    if matches!(e.kind.as_str(), "answer_accepted" | "idea_status_changed") =>
+                {
+                    None
+                }
                 Err(err) => return Err(to_core(err)),
             }
         }

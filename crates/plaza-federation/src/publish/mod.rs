@@ -23,7 +23,7 @@ pub mod readers;
 mod solved;
 
 /// The event kinds that federate.
-pub const PUBLISHED_KINDS: [&str; 14] = [
+pub const PUBLISHED_KINDS: [&str; 15] = [
     "post_created",
     "post_updated",
     "post_deleted",
@@ -38,6 +38,7 @@ pub const PUBLISHED_KINDS: [&str; 14] = [
     "person_updated",
     "person_deleted",
     "answer_accepted",
+    "idea_status_changed",
 ];
 
 /// Turns events into queued deliveries.

@@ -154,6 +154,9 @@ pub struct EditGroupRequest {
     /// A Q&A group: every new thread is a question, whose asker, moderators and staff may
     /// accept an answer.
     pub qa: Option<bool>,
+    /// The group collects ideas: its staff and moderators give threads a status (under review,
+    /// planned, in progress, done, declined).
+    pub ideas: Option<bool>,
 }
 
 /// Changes a group's settings (its moderators and administrators); federates as the group's
@@ -173,6 +176,7 @@ pub async fn edit(
         description: req.description,
         posting_restricted_to_mods: req.posting_restricted_to_mods,
         qa: req.qa,
+        ideas: req.ideas,
     };
     Ok(Json(details_json(
         groups::update(&state.ctx, &auth.account, &name, patch).await?,

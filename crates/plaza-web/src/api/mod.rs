@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod comments;
 pub mod groups;
+pub mod ideas;
 pub mod instance;
 pub mod moderation;
 pub mod notifications;
@@ -42,7 +43,7 @@ use crate::{ApiError, AppState};
         search::search,
         notifications::list, notifications::unread_count, notifications::mark_read,
         notifications::mark_all_read,
-        answers::accept, answers::withdraw, answers::unanswered,
+        answers::accept, answers::withdraw, answers::unanswered, ideas::set_status,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -152,6 +153,7 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             post(answers::accept).delete(answers::withdraw),
         )
         .route("/admin/unanswered", get(answers::unanswered))
+        .route("/threads/{id}/status", axum::routing::put(ideas::set_status))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

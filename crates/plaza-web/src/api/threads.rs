@@ -92,6 +92,9 @@ pub struct ThreadListQuery {
     pub sort: Option<ThreadSortParam>,
     /// `unanswered`, `unsolved` or `solved`; all threads when absent.
     pub filter: Option<ThreadFilterParam>,
+    /// Only ideas with this status: `under_review`, `planned`, `in_progress`, `done` or
+    /// `declined` (instead of `filter`).
+    pub status: Option<String>,
     /// 1-based page number (default 1).
     pub page: Option<u32>,
     /// Items per page, 1–50 (default 20).
@@ -148,7 +151,10 @@ pub async fn list(
 ) -> Result<Json<PageJson<ThreadJson>>, ApiError> {
     let page = check_page(query.page, query.limit)?;
     let sort = query.sort.unwrap_or_default().into();
-    let filter = query.filter.map_or(ThreadFilter::All, ThreadFilter::from);
+    let filter = match crate::api::ideas::parse_status(query.status.as_deref())? {
+        Some(status) => ThreadFilter::IdeaStatus(status.as_str()),
+        None => query.filter.map_or(ThreadFilter::All, ThreadFilter::from),
+    };
     let listing = threads::list(&state.ctx, viewer.as_ref(), &name, filter, sort, page).await?;
     Ok(Json(PageJson::from_listing(listing, ThreadJson::from)))
 }

@@ -83,6 +83,8 @@ pub struct GroupJson {
     pub posting_restricted_to_mods: bool,
     /// A Q&A group: every thread in it is a question.
     pub qa: bool,
+    /// The group collects ideas: its threads may have a status.
+    pub ideas: bool,
     pub follower_count: i64,
     pub thread_count: i64,
     pub created_at: DateTime<Utc>,
@@ -106,6 +108,7 @@ impl GroupJson {
             local: g.local,
             posting_restricted_to_mods: g.posting_restricted_to_mods,
             qa: g.qa,
+            ideas: g.ideas,
             follower_count: view.follower_count,
             thread_count: view.thread_count,
             created_at: utc(g.created_at),
@@ -195,6 +198,32 @@ pub struct ThreadJson {
     pub solved: bool,
     /// The reply accepted as the answer, or null.
     pub accepted_answer: Option<AcceptedAnswerJson>,
+    /// In a group that collects ideas: what staff decided, or null.
+    pub idea: Option<IdeaStatusJson>,
+}
+
+/// What staff decided about an idea.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdeaStatusJson {
+    /// `under_review`, `planned`, `in_progress`, `done` or `declined`.
+    pub status: String,
+    /// The status as people read it ("In progress").
+    pub label: String,
+    /// Staff's note, in Markdown.
+    pub note: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+impl IdeaStatusJson {
+    fn of(p: &PostRow) -> Option<Self> {
+        let status = plaza_core::ideas::IdeaStatus::parse(p.idea_status.as_deref()?)?;
+        Some(Self {
+            status: status.as_str().to_owned(),
+            label: status.label().to_owned(),
+            note: p.idea_note.clone(),
+            changed_at: p.idea_status_at.map(utc),
+        })
+    }
 }
 
 /// The reply accepted as a thread's answer.
@@ -231,6 +260,7 @@ impl ThreadJson {
     ) -> Self {
         let accepted_answer = accepted.map(|a| AcceptedAnswerJson::new(a, p.accepted_at));
         Self {
+            idea: IdeaStatusJson::of(&p),
             question,
             solved: accepted_answer.is_some(),
             accepted_answer,

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use super::home::page_number;
 use super::layout::{FeedLink, Layout, PageError, PersonView, TimeView, render, respond};
 use super::session::Visitor;
+use super::idea::IdeaView;
 use crate::AppState;
+use plaza_core::ideas::IdeaStatus;
 
 /// Threads per page of a group.
 const THREADS_PER_PAGE: u32 = 20;
@@ -39,6 +41,8 @@ pub struct ThreadItem {
     pub question: bool,
     /// It has an accepted answer.
     pub solved: bool,
+    /// Its idea status.
+    pub idea: Option<IdeaView>,
 }
 
 impl From<&ThreadSummary> for ThreadItem {
@@ -54,6 +58,7 @@ impl From<&ThreadSummary> for ThreadItem {
             locked: s.post.locked,
             question: s.question,
             solved: s.accepted.is_some(),
+            idea: IdeaView::of(&s.post),
         }
     }
 }
@@ -132,8 +137,12 @@ const FILTERS: [(&str, &str, ThreadFilter); 4] = [
     ("solved", "Solved", ThreadFilter::Solved),
 ];
 
-/// The filter a query names; anything unknown shows every thread.
+/// The filter a query names (a question filter, or an idea status); anything unknown shows every
+/// thread.
 pub fn thread_filter(raw: Option<&str>) -> (&'static str, ThreadFilter) {
+    if let Some(status) = raw.and_then(IdeaStatus::parse) {
+        return (status.as_str(), ThreadFilter::IdeaStatus(status.as_str()));
+    }
     FILTERS
         .iter()
         .find(|(key, _, _)| !key.is_empty() && Some(*key) == raw)
@@ -228,14 +237,21 @@ async fn group(
             .collect(),
         filters: FILTERS
             .iter()
-            .map(|(key, label, _)| SortLink {
+            .map(|(key, label, _)| (*key, *label))
+            .chain(
+                IdeaStatus::ALL
+                    .into_iter()
+                    .filter(|_| g.ideas)
+                    .map(|s| (s.as_str(), s.label())),
+            )
+            .map(|(key, label)| SortLink {
                 label,
                 href: if key.is_empty() {
                     format!("{base}?sort={sort_key}")
                 } else {
                     format!("{base}?sort={sort_key}&filter={key}")
                 },
-                current: *key == filter_key,
+                current: key == filter_key,
             })
             .collect(),
         threads: listing.items.iter().map(ThreadItem::from).collect(),

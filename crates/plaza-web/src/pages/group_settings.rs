@@ -34,6 +34,8 @@ pub struct SettingsPage {
     pub moderators_only: bool,
     /// A Q&A group: every new thread is a question.
     pub qa: bool,
+    /// The group collects ideas.
+    pub ideas: bool,
     /// Its moderators.
     pub moderators: Vec<PersonView>,
     /// The person typed in the add-a-moderator form.
@@ -66,6 +68,7 @@ impl SettingsPage {
             description: g.description_source.clone().unwrap_or_default(),
             moderators_only: g.posting_restricted_to_mods,
             qa: g.qa,
+            ideas: g.ideas,
             moderators: details.moderators.iter().map(PersonView::from).collect(),
             new_moderator: String::new(),
             saved: false,
@@ -86,6 +89,7 @@ pub struct SettingsForm {
     description: String,
     moderators_only: Option<String>,
     qa: Option<String>,
+    ideas: Option<String>,
 }
 
 /// The moderators form's fields: `action` is `add` or `remove`.
@@ -129,6 +133,7 @@ pub async fn save(
             description: Some(fields.description.clone()),
             posting_restricted_to_mods: Some(fields.moderators_only.is_some()),
             qa: Some(fields.qa.is_some()),
+            ideas: Some(fields.ideas.is_some()),
         };
         let g = &details.view.group;
         match groups::update(&state.ctx, account, &g.name, patch).await {
@@ -140,6 +145,7 @@ pub async fn save(
                 page.description = fields.description;
                 page.moderators_only = fields.moderators_only.is_some();
                 page.qa = fields.qa.is_some();
+                page.ideas = fields.ideas.is_some();
                 page.message = Some(message);
                 Ok(render(status, &page))
             }

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod group;
 pub mod group_settings;
 pub mod home;
+pub mod idea;
 pub mod layout;
 pub mod login;
 pub mod media;
@@ -110,6 +111,7 @@ fn staff() -> Router<AppState> {
         .route("/comment/{id}/moderate", post(moderate::comment))
         .route("/comment/{id}/official", post(moderate::official))
         .route("/post/{id}/accept", post(accept::accept))
+        .route("/post/{id}/status", post(idea::set_status))
         .route("/g/{name}/modlog", get(modlog::page))
         .route("/g/{name}/reports", get(report_queue::page))
         .route(

@@ -92,6 +92,7 @@ impl From<&NotificationView> for NotificationItem {
                 thread_href,
             ),
             Some(Kind::AnswerAccepted) => ("accepted your answer in", thread_title, thread_href),
+            Some(Kind::IdeaStatus) => ("changed the status of", thread_title, thread_href),
             None => ("did something in", group.title.clone(), group_href),
         };
         Self {

@@ -11,6 +11,7 @@ use plaza_core::Account;
 use plaza_core::thread_view::{self, CommentNode, CommentSort, ThreadView};
 
 use super::accept::AcceptButton;
+use super::idea::{IdeaForm, IdeaView};
 use super::layout::{Layout, PageError, PersonView, TimeView, render, respond, safe_link};
 use super::media::MediaView;
 use super::moderate::ModButton;
@@ -274,6 +275,10 @@ pub struct ThreadPage {
     pub question: bool,
     /// Its accepted answer.
     pub accepted: Option<AcceptedView>,
+    /// Its idea status.
+    pub idea: Option<IdeaView>,
+    /// The status form, for staff and moderators in a group that collects ideas.
+    pub idea_form: Option<IdeaForm>,
 }
 
 impl ThreadPage {
@@ -330,6 +335,9 @@ impl ThreadPage {
             tree,
             focus,
             question: view.question,
+            idea: IdeaView::of(p),
+            idea_form: (view.group.group.ideas && view.answers_officially && live)
+                .then(|| IdeaForm::new(p)),
             accepted: view.accepted.as_ref().map(|a| AcceptedView {
                 id: a.comment.id,
                 author: PersonView::marking_moderators(&a.author, &view.moderator_ids),

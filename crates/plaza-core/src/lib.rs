@@ -11,6 +11,7 @@ pub mod error;
 pub mod groups;
 pub mod heartbeat;
 pub mod html_shape;
+pub mod insight;
 pub mod instances;
 pub mod keys;
 pub mod limits;

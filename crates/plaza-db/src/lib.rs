@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod error;
 pub mod event;
 pub mod group;
+pub mod insight;
 pub mod instance;
 pub mod local_user;
 pub mod maintenance;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod comments;
 pub mod groups;
+pub mod insight;
 pub mod instance;
 pub mod moderation;
 pub mod notifications;
@@ -43,6 +44,7 @@ use crate::{ApiError, AppState};
         notifications::list, notifications::unread_count, notifications::mark_read,
         notifications::mark_all_read,
         answers::accept, answers::withdraw, answers::unanswered,
+        insight::section_report,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -152,6 +154,7 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
             post(answers::accept).delete(answers::withdraw),
         )
         .route("/admin/unanswered", get(answers::unanswered))
+        .route("/admin/insight/{section}", get(insight::section_report))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod attachments;
 pub mod comments;
 pub mod context;
+pub mod demo;
 pub mod error;
 pub mod groups;
 pub mod heartbeat;

@@ -28,6 +28,7 @@ pub mod received;
 pub mod report;
 pub mod schema;
 pub mod search;
+pub mod seed;
 pub mod site;
 pub mod stats;
 #[cfg(feature = "testing")]

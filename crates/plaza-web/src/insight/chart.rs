@@ -5,12 +5,13 @@
 use plotters::prelude::*;
 use plaza_core::insight::{Cell, Chart, Table};
 
-const WIDTH: u32 = 720;
-const HEIGHT: u32 = 300;
+// Small enough that a phone shrinks the text little, large enough for a desktop column.
+const WIDTH: u32 = 520;
+const HEIGHT: u32 = 260;
 /// Bars drawn at most; the table beside the chart has every row.
 const MAX_BARS: usize = 10;
 /// Longest bar label, in characters.
-const LABEL_CHARS: usize = 28;
+const LABEL_CHARS: usize = 20;
 
 const FONT: &str = "sans-serif";
 const COLORS: [RGBColor; 4] = [
@@ -150,7 +151,7 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
     let k = rows.len();
     let names: Vec<String> = rows.iter().map(|r| shorten(&text(r, label))).collect();
     let max = rows.iter().map(|r| value(r, column)).fold(0.0_f64, f64::max);
-    let height = 60 + 28 * u32::try_from(k).unwrap_or(10);
+    let height = 56 + 30 * u32::try_from(k).unwrap_or(10);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -158,7 +159,7 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(32)
-            .y_label_area_size(200)
+            .y_label_area_size(150)
             .build_cartesian_2d(0.0..top(max), -0.5..(k as f64 - 0.5))?;
         // The first row is drawn at the top.
         let name_at = |v: &f64| {

@@ -112,8 +112,12 @@ async fn the_overview_counts_each_day_against_the_week_before() {
     assert_eq!(report.at("/period/to"), c.today.to_string().as_str());
     let totals = |measure: &str| {
         (
-            cell(&report, "totals", measure, "this_period").as_i64().unwrap(),
-            cell(&report, "totals", measure, "previous_period").as_i64().unwrap(),
+            cell(&report, "totals", measure, "this_period")
+                .as_i64()
+                .unwrap(),
+            cell(&report, "totals", measure, "previous_period")
+                .as_i64()
+                .unwrap(),
         )
     };
     assert_eq!(totals("new_members"), (3, 0), "admin, sam and mia today");
@@ -156,22 +160,48 @@ async fn sources_rank_home_instances_and_their_software() {
     let c = community(&plaza).await;
     let report = section(&c.staff, "sources", "days=7").await;
     let one = row(&report, "instances", "mastodon.one");
-    assert_eq!((one[1].as_str(), one[2].as_i64(), one[3].as_i64()), (Some("mastodon"), Some(2), Some(2)));
-    assert_eq!(rows(&report, "instances")[0][0], "mastodon.one", "ranked first");
+    assert_eq!(
+        (one[1].as_str(), one[2].as_i64(), one[3].as_i64()),
+        (Some("mastodon"), Some(2), Some(2))
+    );
+    assert_eq!(
+        rows(&report, "instances")[0][0],
+        "mastodon.one",
+        "ranked first"
+    );
     assert_eq!(cell(&report, "instances", "mastodon.two", "followers"), 1);
-    assert_eq!(cell(&report, "instances", "lemmy.three", "active_people"), 1);
+    assert_eq!(
+        cell(&report, "instances", "lemmy.three", "active_people"),
+        1
+    );
 
     // Software names are compared without case: "Mastodon" and "mastodon" are one.
     assert_eq!(cell(&report, "software", "mastodon", "instances"), 2);
     assert_eq!(cell(&report, "software", "mastodon", "followers"), 3);
     assert_eq!(cell(&report, "software", "mastodon", "active_people"), 3);
     assert_eq!(cell(&report, "software", "lemmy", "followers"), 1);
-    assert_eq!(cell(&report, "software", "this instance", "active_people"), 1, "sam");
+    assert_eq!(
+        cell(&report, "software", "this instance", "active_people"),
+        1,
+        "sam"
+    );
 
-    assert_eq!(cell(&report, "local_remote", "other servers", "followers"), 4);
-    assert_eq!(cell(&report, "local_remote", "this instance", "followers"), 0);
-    assert_eq!(cell(&report, "local_remote", "other servers", "active_percent"), 80.0);
-    assert_eq!(cell(&report, "local_remote", "this instance", "active_percent"), 20.0);
+    assert_eq!(
+        cell(&report, "local_remote", "other servers", "followers"),
+        4
+    );
+    assert_eq!(
+        cell(&report, "local_remote", "this instance", "followers"),
+        0
+    );
+    assert_eq!(
+        cell(&report, "local_remote", "other servers", "active_percent"),
+        80.0
+    );
+    assert_eq!(
+        cell(&report, "local_remote", "this instance", "active_percent"),
+        20.0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -204,7 +234,12 @@ async fn responsiveness_measures_first_replies_and_staff_replies() {
     assert_eq!(open.len(), 1, "{open:?}");
     assert_eq!(open[0][0], "Does it work offline?");
     assert_eq!(open[0][2], "bob@mastodon.one");
-    assert!(open[0][5].as_str().unwrap().ends_with(&format!("/post/{}", c.t4)));
+    assert!(
+        open[0][5]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/post/{}", c.t4))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -215,22 +250,44 @@ async fn advocates_friction_and_demand_show_people_and_threads() {
     let ranked = rows(&advocates, "advocates");
     let names: Vec<&str> = ranked.iter().map(|r| r[0].as_str().unwrap()).collect();
     assert_eq!(names, vec!["bob@mastodon.one", "ann@mastodon.one", "sam"]);
-    assert_eq!(ranked[0].as_array().unwrap()[2..5], [Value::from(1), Value::from(2), Value::from(1)]);
-    assert!(ranked[0][5].as_str().unwrap().ends_with("/u/bob@mastodon.one"));
+    assert_eq!(
+        ranked[0].as_array().unwrap()[2..5],
+        [Value::from(1), Value::from(2), Value::from(1)]
+    );
+    assert!(
+        ranked[0][5]
+            .as_str()
+            .unwrap()
+            .ends_with("/u/bob@mastodon.one")
+    );
     assert!(ranked[2][5].as_str().unwrap().ends_with("/u/sam"));
 
     let friction = section(&c.admin, "friction", "days=7").await;
     let threads = rows(&friction, "threads");
     assert_eq!(threads[0][0], "=Make it blue, please");
-    assert_eq!(threads[0].as_array().unwrap()[2..5], [Value::from(2), Value::from(1), Value::from(0)]);
+    assert_eq!(
+        threads[0].as_array().unwrap()[2..5],
+        [Value::from(2), Value::from(1), Value::from(0)]
+    );
     let dee = row(&friction, "people", "dee@lemmy.three");
-    assert_eq!(dee[2..6], [Value::from(2), Value::from(1), Value::from(0), Value::from(1)]);
+    assert_eq!(
+        dee[2..6],
+        [
+            Value::from(2),
+            Value::from(1),
+            Value::from(0),
+            Value::from(1)
+        ]
+    );
     let heated = rows(&friction, "heated");
     assert_eq!(heated.len(), 1);
     assert_eq!(heated[0][2], -2);
 
     let demand = section(&c.admin, "demand", "days=7").await;
-    let top: Vec<&str> = rows(&demand, "most_upvoted").iter().map(|r| r[0].as_str().unwrap()).collect();
+    let top: Vec<&str> = rows(&demand, "most_upvoted")
+        .iter()
+        .map(|r| r[0].as_str().unwrap())
+        .collect();
     assert_eq!(top[0], "Refund for a broken kettle");
     assert_eq!(top.len(), 4);
     assert_eq!(rows(&demand, "most_discussed")[0][0], "Where is my parcel?");
@@ -241,12 +298,23 @@ async fn advocates_friction_and_demand_show_people_and_threads() {
 async fn every_csv_export_holds_the_values_of_the_json() {
     let plaza = TestInstance::spawn().await;
     let c = community(&plaza).await;
-    for name in ["overview", "sources", "responsiveness", "advocates", "friction", "demand"] {
+    for name in [
+        "overview",
+        "sources",
+        "responsiveness",
+        "advocates",
+        "friction",
+        "demand",
+    ] {
         let report = section(&c.admin, name, "days=30").await;
         for table in report.body["tables"].as_array().unwrap() {
             let id = table["id"].as_str().unwrap();
-            let (status, kind, text) =
-                csv(&plaza, &c.admin, &format!("/admin/insight/{name}?days=30&format=csv&table={id}")).await;
+            let (status, kind, text) = csv(
+                &plaza,
+                &c.admin,
+                &format!("/admin/insight/{name}?days=30&format=csv&table={id}"),
+            )
+            .await;
             assert_eq!(status, 200, "{name}/{id}: {text}");
             assert!(kind.starts_with("text/csv"), "{kind}");
             let parsed = parse_csv(&text);
@@ -272,11 +340,27 @@ async fn every_csv_export_holds_the_values_of_the_json() {
 async fn only_staff_and_administrators_see_insight() {
     let plaza = TestInstance::spawn().await;
     let c = community(&plaza).await;
-    for name in ["overview", "sources", "responsiveness", "advocates", "friction", "demand"] {
+    for name in [
+        "overview",
+        "sources",
+        "responsiveness",
+        "advocates",
+        "friction",
+        "demand",
+    ] {
         let path = format!("/admin/insight/{name}?days=7");
         c.member.get(&path).await.assert_error(403, "forbidden");
-        plaza.anonymous().get(&path).await.assert_error(401, "unauthorized");
-        let (status, _, text) = csv(&plaza, &c.member, &format!("{path}&format=csv&table=totals")).await;
+        plaza
+            .anonymous()
+            .get(&path)
+            .await
+            .assert_error(401, "unauthorized");
+        let (status, _, text) = csv(
+            &plaza,
+            &c.member,
+            &format!("{path}&format=csv&table=totals"),
+        )
+        .await;
         assert_eq!(status, 403, "{text}");
         assert!(!text.contains("mastodon"), "{text}");
     }
@@ -304,7 +388,10 @@ async fn bad_periods_groups_sections_and_tables_are_refused() {
         "format=csv".to_owned(),
         "format=csv&table=nope".to_owned(),
     ] {
-        let answer = c.admin.get(&format!("/admin/insight/overview?{query}")).await;
+        let answer = c
+            .admin
+            .get(&format!("/admin/insight/overview?{query}"))
+            .await;
         assert_eq!(answer.status, 422, "{query}: {}", answer.body);
     }
     // A query string that does not parse is a bad request, as everywhere in the API.
@@ -319,7 +406,11 @@ async fn bad_periods_groups_sections_and_tables_are_refused() {
     // A range of one day, and a range on the last day.
     let one = section(&c.admin, "overview", &format!("from={today}&to={today}")).await;
     assert_eq!(one.at("/period/days"), 1);
-    assert_eq!(cell(&one, "totals", "threads", "this_period"), 1, "t4 today");
+    assert_eq!(
+        cell(&one, "totals", "threads", "this_period"),
+        1,
+        "t4 today"
+    );
     // Nothing was stored by all that.
     let again = section(&c.admin, "overview", "days=7").await;
     assert_eq!(cell(&again, "totals", "threads", "this_period"), 4);

@@ -63,36 +63,88 @@ pub async fn community(plaza: &TestInstance) -> Community {
 
     let today = chrono::Utc::now().date_naive();
     let s = Seeder::new(&plaza.ctx);
-    let ann = s.remote_person("mastodon.one", Some("mastodon"), "ann").await.unwrap();
-    let bob = s.remote_person("mastodon.one", Some("mastodon"), "bob").await.unwrap();
-    let cy = s.remote_person("mastodon.two", Some("Mastodon"), "cy").await.unwrap();
-    let dee = s.remote_person("lemmy.three", Some("lemmy"), "dee").await.unwrap();
+    let ann = s
+        .remote_person("mastodon.one", Some("mastodon"), "ann")
+        .await
+        .unwrap();
+    let bob = s
+        .remote_person("mastodon.one", Some("mastodon"), "bob")
+        .await
+        .unwrap();
+    let cy = s
+        .remote_person("mastodon.two", Some("Mastodon"), "cy")
+        .await
+        .unwrap();
+    let dee = s
+        .remote_person("lemmy.three", Some("lemmy"), "dee")
+        .await
+        .unwrap();
 
     s.follow(support, ann, at(today, 1, 9)).await.unwrap();
     s.follow(support, bob, at(today, 2, 9)).await.unwrap();
     s.follow(ideas, dee, at(today, 0, 0)).await.unwrap();
     s.follow(support, cy, at(today, 9, 9)).await.unwrap();
 
-    let t1 = s.thread(support, ann, "Where is my parcel?", true, at(today, 3, 10)).await.unwrap();
-    let bob_answer = s.reply(t1, bob, "Ask the courier", at(today, 3, 12)).await.unwrap();
-    s.reply(t1, sam, "We are on it", at(today, 3, 15)).await.unwrap();
+    let t1 = s
+        .thread(support, ann, "Where is my parcel?", true, at(today, 3, 10))
+        .await
+        .unwrap();
+    let bob_answer = s
+        .reply(t1, bob, "Ask the courier", at(today, 3, 12))
+        .await
+        .unwrap();
+    s.reply(t1, sam, "We are on it", at(today, 3, 15))
+        .await
+        .unwrap();
     s.accept(t1, bob_answer, at(today, 2, 8)).await.unwrap();
-    s.vote_comment(bob_answer, cy, 1, at(today, 3, 16)).await.unwrap();
-    s.vote_comment(bob_answer, dee, 1, at(today, 3, 17)).await.unwrap();
+    s.vote_comment(bob_answer, cy, 1, at(today, 3, 16))
+        .await
+        .unwrap();
+    s.vote_comment(bob_answer, dee, 1, at(today, 3, 17))
+        .await
+        .unwrap();
 
-    let t2 = s.thread(support, cy, "Refund for a broken kettle", true, at(today, 2, 10)).await.unwrap();
-    s.reply(t2, sam, "Sent you a form", at(today, 2, 11)).await.unwrap();
+    let t2 = s
+        .thread(
+            support,
+            cy,
+            "Refund for a broken kettle",
+            true,
+            at(today, 2, 10),
+        )
+        .await
+        .unwrap();
+    s.reply(t2, sam, "Sent you a form", at(today, 2, 11))
+        .await
+        .unwrap();
     s.vote_thread(t2, ann, 1, at(today, 2, 12)).await.unwrap();
 
-    let t3 = s.thread(ideas, dee, "=Make it blue, please", false, at(today, 1, 10)).await.unwrap();
-    s.reply(t3, ann, "No, green", at(today, 1, 14)).await.unwrap();
+    let t3 = s
+        .thread(ideas, dee, "=Make it blue, please", false, at(today, 1, 10))
+        .await
+        .unwrap();
+    s.reply(t3, ann, "No, green", at(today, 1, 14))
+        .await
+        .unwrap();
     s.vote_thread(t3, bob, -1, at(today, 1, 15)).await.unwrap();
     s.vote_thread(t3, cy, -1, at(today, 1, 16)).await.unwrap();
     s.report(cy, t3, None, at(today, 1, 17)).await.unwrap();
 
-    let t4 = s.thread(support, bob, "Does it work offline?", true, at(today, 0, 0) + TimeDelta::minutes(30)).await.unwrap();
+    let t4 = s
+        .thread(
+            support,
+            bob,
+            "Does it work offline?",
+            true,
+            at(today, 0, 0) + TimeDelta::minutes(30),
+        )
+        .await
+        .unwrap();
 
-    let t5 = s.thread(support, ann, "Old news", false, at(today, 10, 10)).await.unwrap();
+    let t5 = s
+        .thread(support, ann, "Old news", false, at(today, 10, 10))
+        .await
+        .unwrap();
     s.reply(t5, bob, "Indeed", at(today, 10, 13)).await.unwrap();
     s.vote_thread(t5, bob, 1, at(today, 10, 14)).await.unwrap();
 

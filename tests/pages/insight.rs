@@ -21,7 +21,12 @@ async fn staff_see_every_section_with_charts_and_tables() {
     community(&plaza).await;
     let sam = plaza.browser_as("sam").await;
     let home = sam.open("/").await;
-    assert!(home.text.contains(r#"<a href="/admin/insight">Insight</a>"#), "{}", home.text);
+    assert!(
+        home.text
+            .contains(r#"<a href="/admin/insight">Insight</a>"#),
+        "{}",
+        home.text
+    );
 
     let overview = sam.open("/admin/insight?days=7").await;
     assert_html(&overview, 200);
@@ -34,7 +39,10 @@ async fn staff_see_every_section_with_charts_and_tables() {
     assert!(!text.contains("<script"), "no script in the page");
     assert!(!text.contains(" style="), "no inline style in the page");
     assert!(text.contains(r#"<option value="7" selected>"#), "{text}");
-    assert!(text.contains(r#"<option value="ideas">ideas</option>"#), "{text}");
+    assert!(
+        text.contains(r#"<option value="ideas">ideas</option>"#),
+        "{text}"
+    );
     assert!(
         text.contains(r#"href="/admin/insight/overview?days=7&#38;format=csv&#38;table=threads""#),
         "{text}"
@@ -44,11 +52,18 @@ async fn staff_see_every_section_with_charts_and_tables() {
         let page = sam.open(&format!("/admin/insight/{name}?days=30")).await;
         assert_html(&page, 200);
         assert!(page.text.contains("<table>"), "{name}: {}", page.text);
-        assert!(page.text.contains(r#"<strong aria-current="page">"#), "{name}");
+        assert!(
+            page.text.contains(r#"<strong aria-current="page">"#),
+            "{name}"
+        );
     }
     // Remote names and hostile titles are shown as text.
     let friction = sam.open("/admin/insight/friction?days=7").await;
-    assert!(friction.text.contains("=Make it blue, please"), "{}", friction.text);
+    assert!(
+        friction.text.contains("=Make it blue, please"),
+        "{}",
+        friction.text
+    );
     let sources = sam.open("/admin/insight/sources?days=7").await;
     assert!(sources.text.contains("mastodon.one"));
     assert!(sources.text.contains("lemmy.three"));
@@ -64,8 +79,14 @@ async fn a_page_csv_link_gives_the_numbers_the_page_shows() {
         .await;
     assert_eq!(csv.status, 200, "{}", csv.text);
     assert!(csv.header("content-type").starts_with("text/csv"));
-    assert!(csv.header("content-disposition").contains("insight-overview-totals-all-"));
-    assert!(csv.text.starts_with("measure,this_period,previous_period,change_percent\r\n"));
+    assert!(
+        csv.header("content-disposition")
+            .contains("insight-overview-totals-all-")
+    );
+    assert!(
+        csv.text
+            .starts_with("measure,this_period,previous_period,change_percent\r\n")
+    );
     assert!(csv.text.contains("\r\nthreads,4,1,300\r\n"), "{}", csv.text);
     let api = c.admin.get("/admin/insight/overview?days=7").await;
     let threads = api.body["tables"][0]["rows"]
@@ -77,7 +98,12 @@ async fn a_page_csv_link_gives_the_numbers_the_page_shows() {
         .clone();
     assert_eq!(threads[1], 4);
     let page = admin.open("/admin/insight/overview?days=7").await;
-    assert!(page.text.contains(r#"<td>threads</td><td class="num">4</td><td class="num">1</td>"#), "{}", page.text);
+    assert!(
+        page.text
+            .contains(r#"<td>threads</td><td class="num">4</td><td class="num">1</td>"#),
+        "{}",
+        page.text
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -92,7 +118,9 @@ async fn insight_pages_are_closed_to_members_and_visitors() {
             page.header("location"),
             format!("/login?next={}", path.replace('/', "%2F"))
         );
-        let csv = plaza.browse(&format!("{path}?format=csv&table=totals")).await;
+        let csv = plaza
+            .browse(&format!("{path}?format=csv&table=totals"))
+            .await;
         assert_eq!(csv.status, 303);
         assert!(!csv.text.contains("mastodon"));
     }
@@ -103,7 +131,9 @@ async fn insight_pages_are_closed_to_members_and_visitors() {
         assert_html(&page, 403);
         assert!(!page.text.contains("mastodon"), "{}", page.text);
         let csv = mia
-            .open(&format!("/admin/insight/{name}?days=7&format=csv&table=totals"))
+            .open(&format!(
+                "/admin/insight/{name}?days=7&format=csv&table=totals"
+            ))
             .await;
         assert_eq!(csv.status, 403);
         assert!(!csv.text.contains("mastodon"));
@@ -120,7 +150,11 @@ async fn a_bad_period_is_explained_on_the_page() {
         .await;
     assert_html(&page, 422);
     assert!(page.text.contains("role=\"alert\""), "{}", page.text);
-    assert!(page.text.contains("must not be before from"), "{}", page.text);
+    assert!(
+        page.text.contains("must not be before from"),
+        "{}",
+        page.text
+    );
     let odd = sam.open("/admin/insight/overview?days=eleven").await;
     assert_html(&odd, 422);
     let unknown = sam.open("/admin/insight/nothing").await;

@@ -162,7 +162,12 @@ impl<'a> Seeder<'a> {
     }
 
     /// The asker accepts a reply as the answer at `at`.
-    pub async fn accept(&self, thread_id: i64, comment_id: i64, at: NaiveDateTime) -> CoreResult<()> {
+    pub async fn accept(
+        &self,
+        thread_id: i64,
+        comment_id: i64,
+        at: NaiveDateTime,
+    ) -> CoreResult<()> {
         let mut pooled = self.ctx.db.get().await?;
         let conn = &mut pooled.conn();
         let thread = post::find(conn, thread_id).await?;
@@ -181,7 +186,15 @@ impl<'a> Seeder<'a> {
         let mut pooled = self.ctx.db.get().await?;
         let conn = &mut pooled.conn();
         let thread = post::find(conn, thread_id).await?;
-        seed::report(conn, thread.group_id, reporter_id, thread_id, comment_id, at).await?;
+        seed::report(
+            conn,
+            thread.group_id,
+            reporter_id,
+            thread_id,
+            comment_id,
+            at,
+        )
+        .await?;
         Ok(())
     }
 

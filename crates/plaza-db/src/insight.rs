@@ -169,12 +169,15 @@ pub async fn homes(conn: &mut DbConn<'_>, person_ids: &[i64]) -> DbResult<Vec<Ho
                 .load(c)
                 .await?
         ))?;
-        out.extend(rows.into_iter().map(|(person_id, domain, software, local)| Home {
-            person_id,
-            domain,
-            software,
-            local,
-        }));
+        out.extend(
+            rows.into_iter()
+                .map(|(person_id, domain, software, local)| Home {
+                    person_id,
+                    domain,
+                    software,
+                    local,
+                }),
+        );
     }
     Ok(out)
 }
@@ -213,7 +216,15 @@ pub struct ThreadReplies {
 
 /// The threads started in the window, with their first reply by someone else.
 pub async fn thread_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<ThreadReplies>> {
-    type Row = (i64, i64, i64, NaiveDateTime, bool, bool, Option<NaiveDateTime>);
+    type Row = (
+        i64,
+        i64,
+        i64,
+        NaiveDateTime,
+        bool,
+        bool,
+        Option<NaiveDateTime>,
+    );
     let rows: Vec<Row> = on_conn!(conn, |c| {
         let first_reply = comments::table
             .filter(comments::post_id.eq(posts::id))
@@ -285,11 +296,7 @@ pub struct Reply {
 }
 
 /// The replies by these people to threads started in the window by someone else, oldest first.
-pub async fn replies_by(
-    conn: &mut DbConn<'_>,
-    w: Window,
-    people: &[i64],
-) -> DbResult<Vec<Reply>> {
+pub async fn replies_by(conn: &mut DbConn<'_>, w: Window, people: &[i64]) -> DbResult<Vec<Reply>> {
     if people.is_empty() {
         return Ok(Vec::new());
     }
@@ -311,11 +318,14 @@ pub async fn replies_by(
             }
             DbResult::Ok(q.load(c).await?)
         })?;
-        out.extend(rows.into_iter().map(|(post_id, author_id, created_at)| Reply {
-            post_id,
-            author_id,
-            created_at,
-        }));
+        out.extend(
+            rows.into_iter()
+                .map(|(post_id, author_id, created_at)| Reply {
+                    post_id,
+                    author_id,
+                    created_at,
+                }),
+        );
     }
     out.sort_by_key(|r| (r.created_at, r.post_id));
     Ok(out)
@@ -508,7 +518,8 @@ pub struct Reported {
 
 /// The reports made in the window about threads and comments of the instance's groups.
 pub async fn reports(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Reported>> {
-    let (on_threads, on_comments): (Vec<(i64, i64)>, Vec<(i64, i64)>) = on_conn!(conn, |c| {
+    type Pairs = Vec<(i64, i64)>;
+    let (on_threads, on_comments): (Pairs, Pairs) = on_conn!(conn, |c| {
         let mut t = reports::table
             .inner_join(posts::table.on(reports::post_id.eq(posts::id.nullable())))
             .filter(reports::comment_id.is_null())
@@ -549,7 +560,12 @@ pub async fn criticised_content(
             .filter(posts::downvotes.gt(0).or(posts::removed.eq(true)))
             .filter(posts::created_at.ge(w.from))
             .filter(posts::created_at.lt(w.to))
-            .select((posts::id, posts::author_id, posts::downvotes, posts::removed))
+            .select((
+                posts::id,
+                posts::author_id,
+                posts::downvotes,
+                posts::removed,
+            ))
             .into_boxed();
         let mut m = comments::table
             .inner_join(posts::table.inner_join(groups::table))

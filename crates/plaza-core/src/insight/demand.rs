@@ -14,7 +14,12 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
     let mut out = Vec::new();
     for (id, title, rank, value) in [
         ("most_upvoted", "Most upvoted threads", ThreadRank::Score, 2),
-        ("most_discussed", "Most discussed threads", ThreadRank::Comments, 5),
+        (
+            "most_discussed",
+            "Most discussed threads",
+            ThreadRank::Comments,
+            5,
+        ),
     ] {
         let mut table = Table::new(
             id,

@@ -21,8 +21,16 @@ const MEASURES: [(&str, &str, &str); 6] = [
         "New followers",
         "Follows of the groups, from here and from other servers.",
     ),
-    ("threads", "Threads", "Threads started (deleted ones left out)."),
-    ("comments", "Comments", "Comments written (deleted ones left out)."),
+    (
+        "threads",
+        "Threads",
+        "Threads started (deleted ones left out).",
+    ),
+    (
+        "comments",
+        "Comments",
+        "Comments written (deleted ones left out).",
+    ),
     ("votes", "Votes", "Votes cast on threads and comments."),
     (
         "active_people",

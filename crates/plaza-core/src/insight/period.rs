@@ -197,18 +197,23 @@ mod tests {
     #[test]
     fn the_last_days_end_today_and_the_previous_span_ends_the_day_before() {
         let today = day("2026-03-10");
-        let p = Period::from_query(&q(Some(7), None, None), today).unwrap_or(Period::new(today, today));
+        let p =
+            Period::from_query(&q(Some(7), None, None), today).unwrap_or(Period::new(today, today));
         assert_eq!((p.first, p.last), (day("2026-03-04"), today));
         assert_eq!(p.bucket, Bucket::Day);
         assert_eq!(p.buckets().len(), 7);
         let prev = p.previous();
-        assert_eq!((prev.first, prev.last), (day("2026-02-25"), day("2026-03-03")));
+        assert_eq!(
+            (prev.first, prev.last),
+            (day("2026-02-25"), day("2026-03-03"))
+        );
     }
 
     #[test]
     fn long_spans_are_cut_into_weeks_with_a_shorter_last_one() {
         let today = day("2026-03-31");
-        let p = Period::from_query(&q(Some(90), None, None), today).unwrap_or(Period::new(today, today));
+        let p = Period::from_query(&q(Some(90), None, None), today)
+            .unwrap_or(Period::new(today, today));
         assert_eq!(p.bucket, Bucket::Week);
         assert_eq!(p.buckets().len(), 13);
         assert_eq!(p.bucket_of(p.end() - TimeDelta::seconds(1)), Some(12));

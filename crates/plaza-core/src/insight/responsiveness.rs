@@ -28,10 +28,12 @@ impl Waits {
     fn add(&mut self, t: &ThreadReplies, staff_at: Option<chrono::NaiveDateTime>) {
         self.threads += 1;
         if let Some(at) = t.first_reply_at {
-            self.first.push(hours((at - t.created_at).num_seconds().max(0)));
+            self.first
+                .push(hours((at - t.created_at).num_seconds().max(0)));
         }
         if let Some(at) = staff_at {
-            self.staff.push(hours((at - t.created_at).num_seconds().max(0)));
+            self.staff
+                .push(hours((at - t.created_at).num_seconds().max(0)));
         }
         if t.question {
             self.questions += 1;
@@ -45,8 +47,8 @@ impl Waits {
         let (m, p) = median_p90(self.first.clone());
         let (sm, sp) = median_p90(self.staff.clone());
         #[allow(clippy::cast_precision_loss)]
-        let solved = (self.questions != 0)
-            .then(|| self.solved as f64 * 100.0 / self.questions as f64);
+        let solved =
+            (self.questions != 0).then(|| self.solved as f64 * 100.0 / self.questions as f64);
         vec![
             Cell::Int(self.threads),
             Cell::from(self.first.len()),
@@ -97,7 +99,10 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
         all.add(t, official_at);
         let name = names.get(&t.group_id).cloned().unwrap_or_default();
         per_group.entry(name).or_default().add(t, official_at);
-        if let Some(w) = period.bucket_of(t.created_at).and_then(|i| per_bucket.get_mut(i)) {
+        if let Some(w) = period
+            .bucket_of(t.created_at)
+            .and_then(|i| per_bucket.get_mut(i))
+        {
             w.add(t, official_at);
         }
     }

@@ -44,11 +44,25 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
     let window = scope.period.window(scope.group_id);
     let followers = insight::follower_ids(conn, scope.group_id).await?;
     let mut active: HashSet<i64> = HashSet::new();
-    active.extend(insight::threads(conn, window).await?.into_iter().map(|s| s.1));
-    active.extend(insight::comments(conn, window).await?.into_iter().map(|s| s.1));
+    active.extend(
+        insight::threads(conn, window)
+            .await?
+            .into_iter()
+            .map(|s| s.1),
+    );
+    active.extend(
+        insight::comments(conn, window)
+            .await?
+            .into_iter()
+            .map(|s| s.1),
+    );
     active.extend(insight::votes(conn, window).await?.into_iter().map(|s| s.1));
 
-    let mut people: Vec<i64> = followers.iter().copied().chain(active.iter().copied()).collect();
+    let mut people: Vec<i64> = followers
+        .iter()
+        .copied()
+        .chain(active.iter().copied())
+        .collect();
     people.sort_unstable();
     people.dedup();
     let homes: HashMap<i64, Home> = insight::homes(conn, &people)
@@ -62,11 +76,13 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
         let Some(home) = homes.get(person) else {
             return;
         };
-        let t = by_domain.entry(home.domain.clone()).or_insert_with(|| Tally {
-            software: software_of(home),
-            local: home.local,
-            ..Tally::default()
-        });
+        let t = by_domain
+            .entry(home.domain.clone())
+            .or_insert_with(|| Tally {
+                software: software_of(home),
+                local: home.local,
+                ..Tally::default()
+            });
         if follower {
             t.followers += 1;
         } else {
@@ -96,7 +112,9 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
             col("active_people", "Active people"),
         ],
     )
-    .noting("Followers as of now; active people started a thread, commented or voted in the period.")
+    .noting(
+        "Followers as of now; active people started a thread, commented or voted in the period.",
+    )
     .charted(Chart::Bars { label: 0, value: 2 });
     for (domain, t) in &ranked {
         instances.rows.push(vec![
@@ -133,9 +151,12 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
     .noting("As each server's NodeInfo names it; unknown when it was never read.")
     .charted(Chart::Bars { label: 0, value: 2 });
     for (name, (n, f, a)) in software_ranked {
-        software
-            .rows
-            .push(vec![Cell::from(name), Cell::Int(n), Cell::Int(f), Cell::Int(a)]);
+        software.rows.push(vec![
+            Cell::from(name),
+            Cell::Int(n),
+            Cell::Int(f),
+            Cell::Int(a),
+        ]);
     }
 
     let (mut here, mut there) = ((0, 0), (0, 0));

@@ -2,8 +2,8 @@
 //! style attribute (the CSP allows neither), only presentation attributes. The style sheet makes
 //! them as wide as the screen.
 
-use plotters::prelude::*;
 use plaza_core::insight::{Cell, Chart, Table};
+use plotters::prelude::*;
 
 // Small enough that a phone shrinks the text little, large enough for a desktop column.
 const WIDTH: u32 = 520;
@@ -29,11 +29,7 @@ pub fn draw(table: &Table) -> Option<String> {
         return None;
     }
     let drawn = match table.chart.as_ref()? {
-        Chart::Lines {
-            x,
-            series,
-            y_label,
-        } => lines(table, *x, series, y_label),
+        Chart::Lines { x, series, y_label } => lines(table, *x, series, y_label),
         Chart::Bars { label, value } => bars(table, *label, *value),
     };
     match drawn {
@@ -131,7 +127,9 @@ fn lines(table: &Table, x: usize, series: &[usize], y_label: &str) -> DrawResult
             chart
                 .draw_series(LineSeries::new(points, color.stroke_width(2)))?
                 .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
         }
         chart
             .configure_series_labels()
@@ -150,7 +148,10 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
     let rows: Vec<&Vec<Cell>> = table.rows.iter().take(MAX_BARS).collect();
     let k = rows.len();
     let names: Vec<String> = rows.iter().map(|r| shorten(&text(r, label))).collect();
-    let max = rows.iter().map(|r| value(r, column)).fold(0.0_f64, f64::max);
+    let max = rows
+        .iter()
+        .map(|r| value(r, column))
+        .fold(0.0_f64, f64::max);
     let height = 56 + 30 * u32::try_from(k).unwrap_or(10);
     let mut svg = String::new();
     {
@@ -186,7 +187,10 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
         let color = COLORS.first().copied().unwrap_or(BLACK);
         chart.draw_series(rows.iter().enumerate().map(|(j, r)| {
             let y = (k - 1 - j) as f64;
-            Rectangle::new([(0.0, y - 0.35), (value(r, column), y + 0.35)], color.filled())
+            Rectangle::new(
+                [(0.0, y - 0.35), (value(r, column), y + 0.35)],
+                color.filled(),
+            )
         }))?;
         root.present()?;
     }
@@ -202,7 +206,8 @@ mod tests {
     fn a_chart_is_one_svg_element_with_escaped_labels_and_no_style_attribute() {
         let mut t = Table::new("t", "Hosts", vec![col("name", "Name"), col("n", "Count")])
             .charted(Chart::Bars { label: 0, value: 1 });
-        t.rows.push(vec![Cell::from("<script>x</script>"), Cell::Int(3)]);
+        t.rows
+            .push(vec![Cell::from("<script>x</script>"), Cell::Int(3)]);
         t.rows.push(vec![Cell::from("b.example"), Cell::Int(1)]);
         let svg = draw(&t).unwrap_or_default();
         assert!(svg.starts_with("<svg class=\"chart\""), "{svg}");

@@ -81,7 +81,8 @@ mod tests {
     fn quotes_commas_and_defuses_formulas_but_not_negative_numbers() {
         let mut t = Table::new("t", "T", vec![col("name", "Name"), col("n", "N")]);
         t.rows.push(vec![Cell::from("a, \"b\""), Cell::Int(-3)]);
-        t.rows.push(vec![Cell::from("=HYPERLINK(1)"), Cell::Num(2.5)]);
+        t.rows
+            .push(vec![Cell::from("=HYPERLINK(1)"), Cell::Num(2.5)]);
         t.rows.push(vec![Cell::Empty, Cell::Int(0)]);
         assert_eq!(
             write(&t),

@@ -122,7 +122,11 @@ impl From<&Report> for InsightJson {
                             label: c.label,
                         })
                         .collect(),
-                    rows: t.rows.iter().map(|row| row.iter().map(value).collect()).collect(),
+                    rows: t
+                        .rows
+                        .iter()
+                        .map(|row| row.iter().map(value).collect())
+                        .collect(),
                     chart: chart(t),
                 })
                 .collect(),

@@ -79,7 +79,7 @@ pub fn csv_table<'r>(report: &'r Report, params: &InsightParams) -> Result<&'r T
             format!("a CSV export needs one table: {ids}"),
         ));
     };
-    report
-        .table(id)
-        .ok_or_else(|| CoreError::invalid("table", format!("no such table; this section has {ids}")))
+    report.table(id).ok_or_else(|| {
+        CoreError::invalid("table", format!("no such table; this section has {ids}"))
+    })
 }

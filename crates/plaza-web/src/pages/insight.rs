@@ -207,8 +207,7 @@ async fn show(state: &AppState, visitor: &Visitor, slug: &str, page: PageParams)
         let built = async {
             let params = page.params()?;
             let format = params.format()?;
-            let report =
-                insight::build(&state.ctx, account, section, &params.query()).await?;
+            let report = insight::build(&state.ctx, account, section, &params.query()).await?;
             Ok::<_, CoreError>((params, format, report))
         }
         .await;
@@ -262,12 +261,8 @@ async fn show(state: &AppState, visitor: &Visitor, slug: &str, page: PageParams)
                 .and_then(|d| d.parse().ok())
                 .unwrap_or(30)
         };
-        let layout = Layout::new(
-            &state.ctx,
-            visitor,
-            format!("Insight: {}", section.title()),
-        )
-        .await?;
+        let layout =
+            Layout::new(&state.ctx, visitor, format!("Insight: {}", section.title())).await?;
         let view = InsightPage {
             layout,
             sections,

@@ -221,3 +221,252 @@ fn paragraph(text: &str) -> String {
     html.push_str("</p>");
     html
 }
+
+/// How much a demonstration instance gets.
+#[derive(Debug, Clone)]
+pub struct DemoPlan {
+    /// Threads over all groups.
+    pub threads: usize,
+    /// Comments over all threads.
+    pub comments: usize,
+    /// How far back the history goes, in days.
+    pub days: i64,
+    /// Local accounts (one of them staff); they cannot log in until given a password.
+    pub local_people: usize,
+    /// People from other servers.
+    pub remote_people: usize,
+    /// The same seed gives the same community.
+    pub seed: u64,
+}
+
+impl Default for DemoPlan {
+    fn default() -> Self {
+        Self {
+            threads: 3000,
+            comments: 12_000,
+            days: 90,
+            local_people: 8,
+            remote_people: 60,
+            seed: 1,
+        }
+    }
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub groups: usize,
+    pub people: usize,
+    pub threads: usize,
+    pub comments: usize,
+    pub votes: usize,
+}
+
+/// The demonstration groups: name, title, and whether they are Q&A groups.
+const GROUPS: [(&str, &str); 4] = [
+    ("support", "Support"),
+    ("ideas", "Ideas and feature requests"),
+    ("showcase", "Show and tell"),
+    ("news", "News"),
+];
+
+/// The other servers demonstration people come from, with the software their NodeInfo names.
+const SERVERS: [(&str, Option<&str>); 6] = [
+    ("mastodon.example", Some("mastodon")),
+    ("social.example", Some("mastodon")),
+    ("lemmy.example", Some("lemmy")),
+    ("misskey.example", Some("misskey")),
+    ("mbin.example", Some("mbin")),
+    ("quiet.example", None),
+];
+
+const SUBJECTS: [&str; 10] = [
+    "the router",
+    "the app",
+    "firmware 2.1",
+    "the kettle",
+    "billing",
+    "the dashboard",
+    "shipping",
+    "the API",
+    "dark mode",
+    "the warranty",
+];
+
+const ASKS: [&str; 6] = [
+    "How do I reset {}?",
+    "Problem with {} after the update",
+    "Idea: make {} faster",
+    "Is {} broken for anyone else?",
+    "Love {}!",
+    "Refund for {}?",
+];
+
+/// Fills the instance with a few groups and a made-up history: local and remote people who
+/// follow, ask, answer, vote, accept answers and report, spread over `plan.days` days up to now.
+/// `progress(done, total)` is called as threads are written.
+pub async fn fill(
+    ctx: &Context,
+    plan: &DemoPlan,
+    mut progress: impl FnMut(usize, usize),
+) -> CoreResult<DemoSummary> {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    let mut rng = StdRng::seed_from_u64(plan.seed);
+    let seeder = Seeder::new(ctx);
+    let now = plaza_db::now();
+    let start = now - chrono::TimeDelta::days(plan.days.max(1));
+    let span = (now - start).num_seconds().max(1);
+    let mut summary = DemoSummary::default();
+
+    let mut locals = Vec::new();
+    let mut staff_user = None;
+    for i in 0..plan.local_people.max(1) {
+        let name = format!("demo_{}", i + 1);
+        let account = match crate::accounts::find(ctx, &name).await {
+            Ok(a) => a,
+            Err(_) => {
+                let password = format!("demo-{:x}", rand::random::<u128>());
+                crate::accounts::create(
+                    ctx,
+                    crate::accounts::NewAccount {
+                        name: name.clone(),
+                        password,
+                        email: None,
+                        admin: false,
+                    },
+                )
+                .await?;
+                crate::accounts::find(ctx, &name).await?
+            }
+        };
+        staff_user.get_or_insert(account.local_user_id);
+        locals.push(account.person_id);
+    }
+    // The first local account is staff: its replies count as official ones.
+    if let Some(user) = staff_user {
+        let mut pooled = ctx.db.get().await?;
+        plaza_db::local_user::set_staff(&mut pooled.conn(), user, true).await?;
+    }
+    let mut remotes = Vec::new();
+    for i in 0..plan.remote_people {
+        let (domain, software) = SERVERS[i % SERVERS.len()];
+        remotes.push(
+            seeder
+                .remote_person(domain, software, &format!("fan{}", i + 1))
+                .await?,
+        );
+    }
+    let people: Vec<i64> = locals.iter().chain(&remotes).copied().collect();
+    summary.people = people.len();
+    let pick = |rng: &mut StdRng| people[rng.gen_range(0..people.len())];
+
+    let mut groups = Vec::new();
+    for (name, title) in GROUPS {
+        let existing = {
+            let mut pooled = ctx.db.get().await?;
+            plaza_db::group::find_local(&mut pooled.conn(), name).await?
+        };
+        let id = match existing {
+            Some(g) => g.id,
+            None => {
+                crate::groups::create(
+                    ctx,
+                    crate::groups::NewGroupInput {
+                        name: name.to_owned(),
+                        title: title.to_owned(),
+                        description: None,
+                        posting_restricted_to_mods: false,
+                    },
+                    &locals[..1],
+                )
+                .await?
+                .view
+                .group
+                .id
+            }
+        };
+        groups.push(id);
+    }
+    summary.groups = groups.len();
+    for person in &people {
+        for group in &groups {
+            if rng.gen_bool(0.5) {
+                let at = start + chrono::TimeDelta::seconds(rng.gen_range(0..span));
+                seeder.follow(*group, *person, at).await?;
+            }
+        }
+    }
+
+    let threads = plan.threads.max(1);
+    let per_thread = plan.comments / threads;
+    let mut extra = plan.comments % threads;
+    for n in 0..threads {
+        let g = rng.gen_range(0..groups.len());
+        let group = groups[g];
+        let author = pick(&mut rng);
+        let at = start + chrono::TimeDelta::seconds(rng.gen_range(0..span));
+        let subject = SUBJECTS[rng.gen_range(0..SUBJECTS.len())];
+        let title = ASKS[rng.gen_range(0..ASKS.len())].replace("{}", subject);
+        let question = g == 0 || title.ends_with('?');
+        let thread = seeder.thread(group, author, &title, question, at).await?;
+        summary.threads += 1;
+
+        let mut replies = per_thread;
+        if extra > 0 {
+            replies += 1;
+            extra -= 1;
+        }
+        // Some threads draw more than their share and some nothing at all.
+        if rng.gen_bool(0.15) {
+            replies = 0;
+        }
+        let mut when = at;
+        let mut reply_ids = Vec::new();
+        for _ in 0..replies {
+            when += chrono::TimeDelta::minutes(rng.gen_range(5..(60 * 18)));
+            if when > now {
+                break;
+            }
+            let who = if rng.gen_bool(0.2) { locals[0] } else { pick(&mut rng) };
+            let id = seeder.reply(thread, who, "Thanks, that helps.", when).await?;
+            reply_ids.push((id, when));
+            summary.comments += 1;
+            if rng.gen_bool(0.5) {
+                let voter = pick(&mut rng);
+                let score = if rng.gen_bool(0.85) { 1 } else { -1 };
+                seeder.vote_comment(id, voter, score, when).await?;
+                summary.votes += 1;
+            }
+        }
+        let heated = rng.gen_bool(0.05);
+        for _ in 0..rng.gen_range(0..8) {
+            let voter = pick(&mut rng);
+            let score = if heated || rng.gen_bool(0.1) { -1 } else { 1 };
+            let at = at + chrono::TimeDelta::minutes(rng.gen_range(1..600));
+            if at <= now {
+                seeder.vote_thread(thread, voter, score, at).await?;
+                summary.votes += 1;
+            }
+        }
+        if question
+            && rng.gen_bool(0.5)
+            && let Some((answer, answered)) = reply_ids.first()
+        {
+            seeder
+                .accept(thread, *answer, (*answered + chrono::TimeDelta::hours(2)).min(now))
+                .await?;
+        }
+        if heated || rng.gen_bool(0.01) {
+            seeder.report(pick(&mut rng), thread, None, at.max(when).min(now)).await?;
+        }
+        if rng.gen_bool(0.005) {
+            seeder.remove_thread(thread).await?;
+        }
+        if n % 50 == 0 || n + 1 == threads {
+            progress(n + 1, threads);
+        }
+    }
+    Ok(summary)
+}

@@ -429,8 +429,14 @@ pub async fn fill(
             if when > now {
                 break;
             }
-            let who = if rng.gen_bool(0.2) { locals[0] } else { pick(&mut rng) };
-            let id = seeder.reply(thread, who, "Thanks, that helps.", when).await?;
+            let who = if rng.gen_bool(0.2) {
+                locals[0]
+            } else {
+                pick(&mut rng)
+            };
+            let id = seeder
+                .reply(thread, who, "Thanks, that helps.", when)
+                .await?;
             reply_ids.push((id, when));
             summary.comments += 1;
             if rng.gen_bool(0.5) {
@@ -455,11 +461,17 @@ pub async fn fill(
             && let Some((answer, answered)) = reply_ids.first()
         {
             seeder
-                .accept(thread, *answer, (*answered + chrono::TimeDelta::hours(2)).min(now))
+                .accept(
+                    thread,
+                    *answer,
+                    (*answered + chrono::TimeDelta::hours(2)).min(now),
+                )
                 .await?;
         }
         if heated || rng.gen_bool(0.01) {
-            seeder.report(pick(&mut rng), thread, None, at.max(when).min(now)).await?;
+            seeder
+                .report(pick(&mut rng), thread, None, at.max(when).min(now))
+                .await?;
         }
         if rng.gen_bool(0.005) {
             seeder.remove_thread(thread).await?;

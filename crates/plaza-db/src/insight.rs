@@ -139,6 +139,60 @@ pub async fn votes(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
     })
 }
 
+/// The people who started a thread, commented or voted in the window, once each.
+pub async fn active_people(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<i64>> {
+    let mut ids: Vec<i64> = on_conn!(conn, |c| {
+        let mut authors = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select(posts::author_id)
+            .distinct()
+            .into_boxed();
+        let mut commenters = comments::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(comments::deleted.eq(false))
+            .filter(comments::created_at.ge(w.from))
+            .filter(comments::created_at.lt(w.to))
+            .select(comments::author_id)
+            .distinct()
+            .into_boxed();
+        let mut thread_voters = post_votes::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(post_votes::created_at.ge(w.from))
+            .filter(post_votes::created_at.lt(w.to))
+            .select(post_votes::person_id)
+            .distinct()
+            .into_boxed();
+        let mut comment_voters = comment_votes::table
+            .inner_join(comments::table.inner_join(posts::table.inner_join(groups::table)))
+            .filter(groups::local.eq(true))
+            .filter(comment_votes::created_at.ge(w.from))
+            .filter(comment_votes::created_at.lt(w.to))
+            .select(comment_votes::person_id)
+            .distinct()
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            authors = authors.filter(posts::group_id.eq(g));
+            commenters = commenters.filter(posts::group_id.eq(g));
+            thread_voters = thread_voters.filter(posts::group_id.eq(g));
+            comment_voters = comment_voters.filter(posts::group_id.eq(g));
+        }
+        let mut all: Vec<i64> = authors.load(c).await?;
+        all.extend(commenters.load::<i64>(c).await?);
+        all.extend(thread_voters.load::<i64>(c).await?);
+        all.extend(comment_voters.load::<i64>(c).await?);
+        DbResult::Ok(all)
+    })?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// Where a person lives: their instance, and whether that is this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Home {

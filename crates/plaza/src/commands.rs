@@ -393,20 +393,6 @@ fn read_password(file: Option<&std::path::Path>) -> Result<String, CliError> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tables_are_aligned_without_trailing_spaces() {
-        let rows = [
-            ["A".to_owned(), "BB".to_owned(), "C".to_owned()],
-            ["long".to_owned(), "x".to_owned(), "-".to_owned()],
-        ];
-        assert_eq!(aligned(&rows), "A     BB  C\nlong  x   -\n");
-    }
-}
-
 async fn demo_seed(ctx: &Context, plan: &plaza_core::demo::DemoPlan) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     let terminal = std::io::stderr().is_terminal();
@@ -439,4 +425,18 @@ async fn demo_seed(ctx: &Context, plan: &plaza_core::demo::DemoPlan) -> Result<(
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_aligned_without_trailing_spaces() {
+        let rows = [
+            ["A".to_owned(), "BB".to_owned(), "C".to_owned()],
+            ["long".to_owned(), "x".to_owned(), "-".to_owned()],
+        ];
+        assert_eq!(aligned(&rows), "A     BB  C\nlong  x   -\n");
+    }
 }

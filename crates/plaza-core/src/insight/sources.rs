@@ -43,20 +43,10 @@ fn software_of(home: &Home) -> String {
 pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<Vec<Table>> {
     let window = scope.period.window(scope.group_id);
     let followers = insight::follower_ids(conn, scope.group_id).await?;
-    let mut active: HashSet<i64> = HashSet::new();
-    active.extend(
-        insight::threads(conn, window)
-            .await?
-            .into_iter()
-            .map(|s| s.1),
-    );
-    active.extend(
-        insight::comments(conn, window)
-            .await?
-            .into_iter()
-            .map(|s| s.1),
-    );
-    active.extend(insight::votes(conn, window).await?.into_iter().map(|s| s.1));
+    let active: HashSet<i64> = insight::active_people(conn, window)
+        .await?
+        .into_iter()
+        .collect();
 
     let mut people: Vec<i64> = followers
         .iter()

@@ -9,6 +9,7 @@ mod bad_input;
 mod comments;
 mod groups;
 mod ideas;
+mod insight;
 mod moderation;
 mod notifications;
 mod openapi;

@@ -3,6 +3,7 @@
 // Test support may panic: a failed set-up is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+pub mod community;
 pub mod queries;
 mod signing;
 

@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod error;
 pub mod event;
 pub mod group;
+pub mod insight;
 pub mod instance;
 pub mod local_user;
 pub mod maintenance;
@@ -28,6 +29,7 @@ pub mod received;
 pub mod report;
 pub mod schema;
 pub mod search;
+pub mod seed;
 pub mod site;
 pub mod stats;
 #[cfg(feature = "testing")]

@@ -4,6 +4,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod insight;
 pub mod logging;
 pub mod media_proxy;
 pub mod metrics;

@@ -89,6 +89,36 @@ pub enum Command {
     /// The database itself: backups, and moving from SQLite to PostgreSQL.
     #[command(subcommand)]
     Database(DatabaseCommand),
+    /// A demonstration instance.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+/// Demonstration commands.
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fills the instance with made-up history to look at the insight pages: groups (support,
+    /// ideas, showcase, news), local accounts demo_1… (demo_1 is staff; none can log in until
+    /// given a password) and people from six made-up servers, who follow, ask, answer, vote and
+    /// report over the last DAYS days. Nothing is sent to other servers. Not for an instance in
+    /// use: the history cannot be told apart from real posts.
+    Seed {
+        /// Threads to write.
+        #[arg(long, default_value_t = 3000)]
+        threads: usize,
+        /// Comments to write, spread over the threads.
+        #[arg(long, default_value_t = 12_000)]
+        comments: usize,
+        /// How far back the history goes, in days.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// People from other servers.
+        #[arg(long, default_value_t = 60)]
+        remote_people: usize,
+        /// The same seed writes the same history.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Database commands.

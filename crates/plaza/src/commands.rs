@@ -10,7 +10,8 @@ use plaza_db::instance::{InstanceFilter, InstanceRow};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate, transfer};
 
 use crate::cli::{
-    AdminCommand, Cli, Command, DatabaseCommand, GlobalArgs, GroupCommand, InstanceCommand, Switch,
+    AdminCommand, Cli, Command, DatabaseCommand, DemoCommand, GlobalArgs, GroupCommand,
+    InstanceCommand, Switch,
 };
 
 /// A failure that ends the command, with a message for the operator.
@@ -109,6 +110,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Instance(InstanceCommand::Allowlist { state }) => {
             allowlist(&open(&cli.global).await?, state).await
+        }
+        Command::Demo(DemoCommand::Seed {
+            threads,
+            comments,
+            days,
+            remote_people,
+            seed,
+        }) => {
+            let plan = plaza_core::demo::DemoPlan {
+                threads,
+                comments,
+                days,
+                remote_people,
+                seed,
+                ..plaza_core::demo::DemoPlan::default()
+            };
+            demo_seed(&open(&cli.global).await?, &plan).await
         }
         Command::Instance(InstanceCommand::List { blocked, allowed }) => {
             let filter = match (blocked, allowed) {
@@ -373,6 +391,40 @@ fn read_password(file: Option<&std::path::Path>) -> Result<String, CliError> {
         .read_line(&mut line)
         .map_err(|e| CliError::Io(format!("cannot read the password from standard input: {e}")))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn demo_seed(ctx: &Context, plan: &plaza_core::demo::DemoPlan) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let summary = plaza_core::demo::fill(ctx, plan, |done, total| {
+        let width = 30;
+        let filled = done * width / total.max(1);
+        let bar = format!(
+            "[{}{}] {done}/{total} threads",
+            "#".repeat(filled),
+            ".".repeat(width - filled)
+        );
+        // On a terminal the bar is redrawn in place; in a log, a line per tenth.
+        if terminal {
+            eprint!("\r{bar}");
+        } else if done == total || (done * 10 / total.max(1)) != ((done - 1) * 10 / total.max(1)) {
+            eprintln!("{bar}");
+        }
+    })
+    .await?;
+    if terminal {
+        eprintln!();
+    }
+    println!(
+        "seeded {} groups, {} people, {} threads, {} comments and {} votes in {:.1} s",
+        summary.groups,
+        summary.people,
+        summary.threads,
+        summary.comments,
+        summary.votes,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 #[cfg(test)]

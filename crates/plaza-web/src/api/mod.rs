@@ -6,6 +6,7 @@ pub mod answers;
 pub mod comments;
 pub mod groups;
 pub mod ideas;
+pub mod insight;
 pub mod instance;
 pub mod moderation;
 pub mod notifications;
@@ -44,6 +45,7 @@ use crate::{ApiError, AppState};
         notifications::list, notifications::unread_count, notifications::mark_read,
         notifications::mark_all_read,
         answers::accept, answers::withdraw, answers::unanswered, ideas::set_status,
+        insight::section_report,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -154,6 +156,7 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
         )
         .route("/admin/unanswered", get(answers::unanswered))
         .route("/threads/{id}/status", axum::routing::put(ideas::set_status))
+        .route("/admin/insight/{section}", get(insight::section_report))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

@@ -78,3 +78,13 @@ pub fn admin<'a>(visitor: &'a Visitor, via: Via<'_>) -> Result<&'a Account, Page
         Err(via.refusal("the instance's administrators"))
     }
 }
+
+/// The signed-in staff member or administrator: for the insight pages.
+pub fn insight_viewer<'a>(visitor: &'a Visitor, via: Via<'_>) -> Result<&'a Account, PageError> {
+    let account = via.account(visitor)?;
+    if plaza_core::insight::may_see(account) {
+        Ok(account)
+    } else {
+        Err(via.refusal("staff and administrators"))
+    }
+}

@@ -50,6 +50,8 @@ pub struct ViewerView {
     pub href: String,
     /// An administrator (the header links the instance's settings).
     pub admin: bool,
+    /// Staff or an administrator (the header links the insight pages).
+    pub insight: bool,
     /// How many of their notifications are unread.
     pub unread: i64,
 }
@@ -105,6 +107,7 @@ impl Layout {
                 href: format!("/u/{}", a.name),
                 name: a.name.clone(),
                 admin: a.admin,
+                insight: plaza_core::insight::may_see(a),
                 unread: plaza_core::notifications::unread_count(ctx, a).await?,
             }),
             None => None,

@@ -15,6 +15,7 @@ pub mod group;
 pub mod group_settings;
 pub mod home;
 pub mod idea;
+pub mod insight;
 pub mod layout;
 pub mod login;
 pub mod media;
@@ -131,6 +132,8 @@ fn staff() -> Router<AppState> {
         )
         .route("/admin", get(admin::page).post(admin::save))
         .route("/admin/instances", get(admin_instances::page))
+        .route("/admin/insight", get(insight::overview))
+        .route("/admin/insight/{section}", get(insight::section_page))
         .route("/admin/instances/block", post(admin_instances::block))
         .route("/admin/instances/unblock", post(admin_instances::unblock))
         .route("/admin/instances/allow", post(admin_instances::allow))

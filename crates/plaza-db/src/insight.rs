@@ -1,0 +1,710 @@
+//! Narrow rows for the insight pages: when things happened and who did them, in the instance's
+//! own groups. Counting per day, percentiles and rankings happen in `plaza-core` over these rows,
+//! because grouping by day and percentiles differ between the two SQL dialects; what both
+//! dialects do alike (counts per key, ordering, limits) stays in SQL.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::schema::{
+    comment_votes, comments, group_follows, group_moderators, groups, instances, local_users,
+    persons, post_votes, posts, reports,
+};
+use crate::{DbConn, DbResult, on_conn};
+
+/// A half-open span of time `[from, to)` and, optionally, one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First instant included.
+    pub from: NaiveDateTime,
+    /// First instant after the span.
+    pub to: NaiveDateTime,
+    /// Only this group; `None` for all of the instance's groups.
+    pub group_id: Option<i64>,
+}
+
+/// When someone did something, and who.
+pub type Stamp = (NaiveDateTime, i64);
+
+/// Instances keep at most this many ids per `IN (…)` list (SQLite's variable limit is far above).
+const CHUNK: usize = 1000;
+
+/// Accounts that signed up in the window; for one group, its local people who followed it then.
+pub async fn signups(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
+    on_conn!(conn, |c| Ok(match w.group_id {
+        None => {
+            local_users::table
+                .filter(local_users::created_at.ge(w.from))
+                .filter(local_users::created_at.lt(w.to))
+                .select((local_users::created_at, local_users::person_id))
+                .load(c)
+                .await?
+        }
+        Some(group) => {
+            group_follows::table
+                .inner_join(persons::table)
+                .filter(group_follows::group_id.eq(group))
+                .filter(group_follows::pending.eq(false))
+                .filter(persons::local.eq(true))
+                .filter(group_follows::created_at.ge(w.from))
+                .filter(group_follows::created_at.lt(w.to))
+                .select((group_follows::created_at, group_follows::person_id))
+                .load(c)
+                .await?
+        }
+    }))
+}
+
+/// Accepted follows of the instance's groups made in the window.
+pub async fn follows(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
+    on_conn!(conn, |c| {
+        let mut q = group_follows::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(group_follows::pending.eq(false))
+            .filter(group_follows::created_at.ge(w.from))
+            .filter(group_follows::created_at.lt(w.to))
+            .select((group_follows::created_at, group_follows::person_id))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(group_follows::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// Threads started in the window (deleted ones left out).
+pub async fn threads(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
+    on_conn!(conn, |c| {
+        let mut q = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select((posts::created_at, posts::author_id))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// Comments written in the window (deleted ones left out).
+pub async fn comments(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
+    on_conn!(conn, |c| {
+        let mut q = comments::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(comments::deleted.eq(false))
+            .filter(comments::created_at.ge(w.from))
+            .filter(comments::created_at.lt(w.to))
+            .select((comments::created_at, comments::author_id))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// Votes on threads and comments cast in the window (as they stand: a changed vote counts at
+/// its last change).
+pub async fn votes(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
+    on_conn!(conn, |c| {
+        let mut on_threads = post_votes::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(post_votes::created_at.ge(w.from))
+            .filter(post_votes::created_at.lt(w.to))
+            .select((post_votes::created_at, post_votes::person_id))
+            .into_boxed();
+        let mut on_comments = comment_votes::table
+            .inner_join(comments::table.inner_join(posts::table.inner_join(groups::table)))
+            .filter(groups::local.eq(true))
+            .filter(comment_votes::created_at.ge(w.from))
+            .filter(comment_votes::created_at.lt(w.to))
+            .select((comment_votes::created_at, comment_votes::person_id))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            on_threads = on_threads.filter(posts::group_id.eq(g));
+            on_comments = on_comments.filter(posts::group_id.eq(g));
+        }
+        let mut all: Vec<Stamp> = on_threads.load(c).await?;
+        all.extend(on_comments.load::<Stamp>(c).await?);
+        Ok(all)
+    })
+}
+
+/// The people who started a thread, commented or voted in the window, once each.
+pub async fn active_people(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<i64>> {
+    let mut ids: Vec<i64> = on_conn!(conn, |c| {
+        let mut authors = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select(posts::author_id)
+            .distinct()
+            .into_boxed();
+        let mut commenters = comments::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(comments::deleted.eq(false))
+            .filter(comments::created_at.ge(w.from))
+            .filter(comments::created_at.lt(w.to))
+            .select(comments::author_id)
+            .distinct()
+            .into_boxed();
+        let mut thread_voters = post_votes::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(post_votes::created_at.ge(w.from))
+            .filter(post_votes::created_at.lt(w.to))
+            .select(post_votes::person_id)
+            .distinct()
+            .into_boxed();
+        let mut comment_voters = comment_votes::table
+            .inner_join(comments::table.inner_join(posts::table.inner_join(groups::table)))
+            .filter(groups::local.eq(true))
+            .filter(comment_votes::created_at.ge(w.from))
+            .filter(comment_votes::created_at.lt(w.to))
+            .select(comment_votes::person_id)
+            .distinct()
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            authors = authors.filter(posts::group_id.eq(g));
+            commenters = commenters.filter(posts::group_id.eq(g));
+            thread_voters = thread_voters.filter(posts::group_id.eq(g));
+            comment_voters = comment_voters.filter(posts::group_id.eq(g));
+        }
+        let mut all: Vec<i64> = authors.load(c).await?;
+        all.extend(commenters.load::<i64>(c).await?);
+        all.extend(thread_voters.load::<i64>(c).await?);
+        all.extend(comment_voters.load::<i64>(c).await?);
+        DbResult::Ok(all)
+    })?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Where a person lives: their instance, and whether that is this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    /// The person.
+    pub person_id: i64,
+    /// Their instance's domain.
+    pub domain: String,
+    /// The software their instance runs, from its NodeInfo, when known.
+    pub software: Option<String>,
+    /// A local account.
+    pub local: bool,
+}
+
+/// The homes of these people.
+pub async fn homes(conn: &mut DbConn<'_>, person_ids: &[i64]) -> DbResult<Vec<Home>> {
+    let mut out = Vec::with_capacity(person_ids.len());
+    for chunk in person_ids.chunks(CHUNK) {
+        let rows: Vec<(i64, String, Option<String>, bool)> = on_conn!(conn, |c| DbResult::Ok(
+            persons::table
+                .inner_join(instances::table)
+                .filter(persons::id.eq_any(chunk))
+                .select((
+                    persons::id,
+                    instances::domain,
+                    instances::software,
+                    persons::local
+                ))
+                .load(c)
+                .await?
+        ))?;
+        out.extend(
+            rows.into_iter()
+                .map(|(person_id, domain, software, local)| Home {
+                    person_id,
+                    domain,
+                    software,
+                    local,
+                }),
+        );
+    }
+    Ok(out)
+}
+
+/// The people who follow the instance's groups now (or one group), once each.
+pub async fn follower_ids(conn: &mut DbConn<'_>, group_id: Option<i64>) -> DbResult<Vec<i64>> {
+    on_conn!(conn, |c| {
+        let mut q = group_follows::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(group_follows::pending.eq(false))
+            .select(group_follows::person_id)
+            .distinct()
+            .into_boxed();
+        if let Some(g) = group_id {
+            q = q.filter(group_follows::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// A thread and when it got its first reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadReplies {
+    pub id: i64,
+    pub group_id: i64,
+    pub author_id: i64,
+    pub created_at: NaiveDateTime,
+    /// The thread is a question (its own flag or its group's).
+    pub question: bool,
+    /// It has an accepted answer.
+    pub solved: bool,
+    /// The first reply by someone other than the thread's author.
+    pub first_reply_at: Option<NaiveDateTime>,
+}
+
+/// The threads started in the window, with their first reply by someone else.
+pub async fn thread_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<ThreadReplies>> {
+    type Row = (
+        i64,
+        i64,
+        i64,
+        NaiveDateTime,
+        bool,
+        bool,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = on_conn!(conn, |c| {
+        let first_reply = comments::table
+            .filter(comments::post_id.eq(posts::id))
+            .filter(comments::author_id.ne(posts::author_id))
+            .select(diesel::dsl::min(comments::created_at))
+            .single_value();
+        let mut q = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select((
+                posts::id,
+                posts::group_id,
+                posts::author_id,
+                posts::created_at,
+                posts::question.or(groups::qa),
+                posts::accepted_comment_id.is_not_null(),
+                first_reply,
+            ))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        DbResult::Ok(q.load(c).await?)
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, group_id, author_id, created_at, question, solved, first_reply_at)| {
+                ThreadReplies {
+                    id,
+                    group_id,
+                    author_id,
+                    created_at,
+                    question,
+                    solved,
+                    first_reply_at,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Who answers officially: the instance's staff and administrators, and each group's
+/// moderators as `(group, person)`.
+pub async fn responders(conn: &mut DbConn<'_>) -> DbResult<(Vec<i64>, Vec<(i64, i64)>)> {
+    on_conn!(conn, |c| {
+        let staff = local_users::table
+            .filter(local_users::staff.or(local_users::admin))
+            .select(local_users::person_id)
+            .load(c)
+            .await?;
+        let moderators = group_moderators::table
+            .select((group_moderators::group_id, group_moderators::person_id))
+            .load(c)
+            .await?;
+        Ok((staff, moderators))
+    })
+}
+
+/// A reply: in which thread, by whom, when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reply {
+    pub post_id: i64,
+    pub author_id: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// The replies by these people to threads started in the window by someone else, oldest first.
+pub async fn replies_by(conn: &mut DbConn<'_>, w: Window, people: &[i64]) -> DbResult<Vec<Reply>> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for chunk in people.chunks(CHUNK) {
+        let rows: Vec<(i64, i64, NaiveDateTime)> = on_conn!(conn, |c| {
+            let mut q = comments::table
+                .inner_join(posts::table.inner_join(groups::table))
+                .filter(groups::local.eq(true))
+                .filter(posts::deleted.eq(false))
+                .filter(posts::created_at.ge(w.from))
+                .filter(posts::created_at.lt(w.to))
+                .filter(comments::author_id.ne(posts::author_id))
+                .filter(comments::author_id.eq_any(chunk))
+                .select((comments::post_id, comments::author_id, comments::created_at))
+                .into_boxed();
+            if let Some(g) = w.group_id {
+                q = q.filter(posts::group_id.eq(g));
+            }
+            DbResult::Ok(q.load(c).await?)
+        })?;
+        out.extend(
+            rows.into_iter()
+                .map(|(post_id, author_id, created_at)| Reply {
+                    post_id,
+                    author_id,
+                    created_at,
+                }),
+        );
+    }
+    out.sort_by_key(|r| (r.created_at, r.post_id));
+    Ok(out)
+}
+
+/// The first reply by someone else to each thread started in the window, as `(thread, author)`.
+pub async fn first_repliers(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<(i64, i64)>> {
+    on_conn!(conn, |c| {
+        let first_replier = comments::table
+            .filter(comments::post_id.eq(posts::id))
+            .filter(comments::author_id.ne(posts::author_id))
+            .order((comments::created_at.asc(), comments::id.asc()))
+            .select(comments::author_id)
+            .limit(1)
+            .single_value();
+        let mut q = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select((posts::id, first_replier))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        let rows: Vec<(i64, Option<i64>)> = q.load(c).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(thread, who)| who.map(|who| (thread, who)))
+            .collect())
+    })
+}
+
+/// How many accepted answers each person wrote, counting acceptances made in the window.
+pub async fn accepted_answers(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<(i64, i64)>> {
+    on_conn!(conn, |c| {
+        let mut q = comments::table
+            .inner_join(posts::table.on(posts::accepted_comment_id.eq(comments::id.nullable())))
+            .inner_join(groups::table.on(groups::id.eq(posts::group_id)))
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(comments::deleted.eq(false))
+            .filter(posts::accepted_at.ge(w.from))
+            .filter(posts::accepted_at.lt(w.to))
+            .group_by(comments::author_id)
+            .select((comments::author_id, count_star()))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// Upvotes on the replies written in the window to threads their authors did not start, as
+/// `(author, upvotes)` per reply that has any.
+pub async fn upvoted_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<(i64, i64)>> {
+    on_conn!(conn, |c| {
+        let mut q = comments::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(comments::deleted.eq(false))
+            .filter(comments::upvotes.gt(0))
+            .filter(comments::author_id.ne(posts::author_id))
+            .filter(comments::created_at.ge(w.from))
+            .filter(comments::created_at.lt(w.to))
+            .select((comments::author_id, comments::upvotes))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// A thread with its counters, for rankings.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ThreadStat {
+    pub id: i64,
+    pub ap_id: String,
+    pub title: String,
+    pub group_name: String,
+    pub author_id: i64,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub score: i64,
+    pub comment_count: i64,
+    pub removed: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// How to rank threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadRank {
+    /// Highest score first.
+    Score,
+    /// Most comments first.
+    Comments,
+    /// Most downvotes first (only threads with some).
+    Downvotes,
+    /// Threads with a negative score, most comments first.
+    NegativeByComments,
+}
+
+/// The threads started in the window, ranked, at most `limit`.
+pub async fn top_threads(
+    conn: &mut DbConn<'_>,
+    w: Window,
+    rank: ThreadRank,
+    limit: i64,
+) -> DbResult<Vec<ThreadStat>> {
+    on_conn!(conn, |c| {
+        let mut q = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select((
+                posts::id,
+                posts::ap_id,
+                posts::title,
+                groups::name,
+                posts::author_id,
+                posts::upvotes,
+                posts::downvotes,
+                posts::score,
+                posts::comment_count,
+                posts::removed,
+                posts::created_at,
+            ))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        q = match rank {
+            ThreadRank::Score => q
+                .filter(posts::removed.eq(false))
+                .order((posts::score.desc(), posts::id.asc())),
+            ThreadRank::Comments => q
+                .filter(posts::removed.eq(false))
+                .order((posts::comment_count.desc(), posts::id.asc())),
+            ThreadRank::Downvotes => q
+                .filter(posts::downvotes.gt(0))
+                .order((posts::downvotes.desc(), posts::id.asc())),
+            ThreadRank::NegativeByComments => q
+                .filter(posts::score.lt(0))
+                .order((posts::comment_count.desc(), posts::id.asc())),
+        };
+        Ok(q.limit(limit).load(c).await?)
+    })
+}
+
+/// These threads, with their counters.
+pub async fn thread_stats(conn: &mut DbConn<'_>, ids: &[i64]) -> DbResult<Vec<ThreadStat>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<ThreadStat> = on_conn!(conn, |c| DbResult::Ok(
+            posts::table
+                .inner_join(groups::table)
+                .filter(posts::id.eq_any(chunk))
+                .select((
+                    posts::id,
+                    posts::ap_id,
+                    posts::title,
+                    groups::name,
+                    posts::author_id,
+                    posts::upvotes,
+                    posts::downvotes,
+                    posts::score,
+                    posts::comment_count,
+                    posts::removed,
+                    posts::created_at,
+                ))
+                .load(c)
+                .await?
+        ))?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// A report made in the window: the thread it concerns and the author of what was reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported {
+    pub post_id: i64,
+    pub author_id: i64,
+}
+
+/// The reports made in the window about threads and comments of the instance's groups.
+pub async fn reports(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Reported>> {
+    type Pairs = Vec<(i64, i64)>;
+    let (on_threads, on_comments): (Pairs, Pairs) = on_conn!(conn, |c| {
+        let mut t = reports::table
+            .inner_join(posts::table.on(reports::post_id.eq(posts::id.nullable())))
+            .filter(reports::comment_id.is_null())
+            .filter(reports::created_at.ge(w.from))
+            .filter(reports::created_at.lt(w.to))
+            .select((posts::id, posts::author_id))
+            .into_boxed();
+        let mut m = reports::table
+            .inner_join(comments::table.on(reports::comment_id.eq(comments::id.nullable())))
+            .filter(reports::created_at.ge(w.from))
+            .filter(reports::created_at.lt(w.to))
+            .select((comments::post_id, comments::author_id))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            t = t.filter(reports::group_id.eq(g));
+            m = m.filter(reports::group_id.eq(g));
+        }
+        DbResult::Ok((t.load(c).await?, m.load(c).await?))
+    })?;
+    Ok(on_threads
+        .into_iter()
+        .chain(on_comments)
+        .map(|(post_id, author_id)| Reported { post_id, author_id })
+        .collect())
+}
+
+/// What people wrote in the window that drew criticism: per thread or comment with downvotes or
+/// removed, `(thread, author, downvotes, removed)`.
+pub async fn criticised_content(
+    conn: &mut DbConn<'_>,
+    w: Window,
+) -> DbResult<Vec<(i64, i64, i64, bool)>> {
+    on_conn!(conn, |c| {
+        let mut t = posts::table
+            .inner_join(groups::table)
+            .filter(groups::local.eq(true))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::downvotes.gt(0).or(posts::removed.eq(true)))
+            .filter(posts::created_at.ge(w.from))
+            .filter(posts::created_at.lt(w.to))
+            .select((
+                posts::id,
+                posts::author_id,
+                posts::downvotes,
+                posts::removed,
+            ))
+            .into_boxed();
+        let mut m = comments::table
+            .inner_join(posts::table.inner_join(groups::table))
+            .filter(groups::local.eq(true))
+            .filter(comments::deleted.eq(false))
+            .filter(comments::downvotes.gt(0).or(comments::removed.eq(true)))
+            .filter(comments::created_at.ge(w.from))
+            .filter(comments::created_at.lt(w.to))
+            .select((
+                comments::post_id,
+                comments::author_id,
+                comments::downvotes,
+                comments::removed,
+            ))
+            .into_boxed();
+        if let Some(g) = w.group_id {
+            t = t.filter(posts::group_id.eq(g));
+            m = m.filter(posts::group_id.eq(g));
+        }
+        let mut all: Vec<(i64, i64, i64, bool)> = t.load(c).await?;
+        all.extend(m.load::<(i64, i64, i64, bool)>(c).await?);
+        Ok(all)
+    })
+}
+
+/// A question nobody has answered yet.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct OpenQuestion {
+    pub id: i64,
+    pub ap_id: String,
+    pub title: String,
+    pub group_name: String,
+    pub author_name: String,
+    pub author_domain: String,
+    pub author_local: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Questions without any live reply, oldest first, at most `limit`.
+pub async fn open_questions(
+    conn: &mut DbConn<'_>,
+    group_id: Option<i64>,
+    limit: i64,
+) -> DbResult<Vec<OpenQuestion>> {
+    on_conn!(conn, |c| {
+        let mut q = posts::table
+            .inner_join(groups::table)
+            .inner_join(persons::table.inner_join(instances::table))
+            .filter(groups::local.eq(true))
+            .filter(groups::deleted.eq(false))
+            .filter(posts::deleted.eq(false))
+            .filter(posts::removed.eq(false))
+            .filter(posts::question.eq(true).or(groups::qa.eq(true)))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                comments::table
+                    .filter(comments::post_id.eq(posts::id))
+                    .filter(comments::deleted.eq(false))
+                    .filter(comments::removed.eq(false)),
+            )))
+            .select((
+                posts::id,
+                posts::ap_id,
+                posts::title,
+                groups::name,
+                persons::name,
+                instances::domain,
+                persons::local,
+                posts::created_at,
+            ))
+            .order((posts::created_at.asc(), posts::id.asc()))
+            .limit(limit)
+            .into_boxed();
+        if let Some(g) = group_id {
+            q = q.filter(posts::group_id.eq(g));
+        }
+        Ok(q.load(c).await?)
+    })
+}
+
+/// The names of the instance's groups by id.
+pub async fn group_names(conn: &mut DbConn<'_>) -> DbResult<Vec<(i64, String)>> {
+    on_conn!(conn, |c| Ok(groups::table
+        .filter(groups::local.eq(true))
+        .select((groups::id, groups::name))
+        .order(groups::name.asc())
+        .load(c)
+        .await?))
+}

@@ -19,14 +19,16 @@ async fn check_text(body: &str) -> CoreResult<(String, String)> {
     Ok((body, html))
 }
 
-/// Replies to a thread (`parent_id` none) or to one of its comments.
+/// Replies to a thread (`parent_id` none) or to one of its comments, with uploaded pictures.
 pub async fn create(
     ctx: &Context,
     account: &Account,
     post_id: i64,
     parent_id: Option<i64>,
     body: &str,
+    images: &[crate::media::ImageChoice],
 ) -> CoreResult<CommentRow> {
+    crate::media::check_choices(images)?;
     let (body, body_html) = check_text(body).await?;
     crate::event_transaction!(ctx, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
@@ -41,6 +43,8 @@ pub async fn create(
         )
         .await?;
         let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
+        let pictures = crate::media::attachments_of(conn, images).await?;
+        attachments::store(conn, Owner::Comment(row.id), &pictures).await?;
         post::count_reply(conn, post_id, row.created_at).await?;
         record(
             conn,

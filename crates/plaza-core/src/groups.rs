@@ -175,6 +175,10 @@ pub struct GroupPatch {
     pub posting_restricted_to_mods: Option<bool>,
     /// A Q&A group: every new thread is a question.
     pub qa: Option<bool>,
+    /// The group's icon: an upload's hash, or empty for none.
+    pub icon_upload: Option<String>,
+    /// The group's banner: an upload's hash, or empty for none.
+    pub banner_upload: Option<String>,
 }
 
 /// Changes a group's settings (its moderators and administrators). The change federates as the
@@ -216,6 +220,18 @@ pub async fn update(
             patch.qa.unwrap_or(row.qa),
         )
         .await?;
+        let icon = crate::media::picture_url(conn, "icon_upload", patch.icon_upload.as_deref())
+            .await?
+            .unwrap_or(row.icon_url.clone());
+        let banner =
+            crate::media::picture_url(conn, "banner_upload", patch.banner_upload.as_deref())
+                .await?
+                .unwrap_or(row.banner_url.clone());
+        let row = if (&icon, &banner) != (&row.icon_url, &row.banner_url) {
+            group::set_pictures(conn, row.id, icon.as_deref(), banner.as_deref()).await?
+        } else {
+            row
+        };
         event::record(
             conn,
             EventKind::GroupUpdated,

@@ -15,6 +15,7 @@ pub mod instances;
 pub mod keys;
 pub mod limits;
 pub mod markdown;
+pub mod media;
 #[cfg(test)]
 mod markdown_properties;
 pub mod mentions;

@@ -154,6 +154,10 @@ pub struct EditGroupRequest {
     /// A Q&A group: every new thread is a question, whose asker, moderators and staff may
     /// accept an answer.
     pub qa: Option<bool>,
+    /// The group's icon: an upload's `id` (see `POST /uploads`), empty for none.
+    pub icon_upload: Option<String>,
+    /// The group's banner: an upload's `id`, empty for none.
+    pub banner_upload: Option<String>,
 }
 
 /// Changes a group's settings (its moderators and administrators); federates as the group's
@@ -173,6 +177,8 @@ pub async fn edit(
         description: req.description,
         posting_restricted_to_mods: req.posting_restricted_to_mods,
         qa: req.qa,
+        icon_upload: req.icon_upload,
+        banner_upload: req.banner_upload,
     };
     Ok(Json(details_json(
         groups::update(&state.ctx, &auth.account, &name, patch).await?,

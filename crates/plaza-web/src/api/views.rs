@@ -83,6 +83,10 @@ pub struct GroupJson {
     pub posting_restricted_to_mods: bool,
     /// A Q&A group: every thread in it is a question.
     pub qa: bool,
+    /// The group's picture (its logo).
+    pub icon_url: Option<String>,
+    /// The wide picture above its page.
+    pub banner_url: Option<String>,
     pub follower_count: i64,
     pub thread_count: i64,
     pub created_at: DateTime<Utc>,
@@ -106,6 +110,8 @@ impl GroupJson {
             local: g.local,
             posting_restricted_to_mods: g.posting_restricted_to_mods,
             qa: g.qa,
+            icon_url: g.icon_url,
+            banner_url: g.banner_url,
             follower_count: view.follower_count,
             thread_count: view.thread_count,
             created_at: utc(g.created_at),

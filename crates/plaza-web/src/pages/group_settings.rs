@@ -122,7 +122,7 @@ pub async fn save(
     form: PageForm<SettingsForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm { visitor, fields, .. } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
         let patch = GroupPatch {
             title: Some(fields.title.clone()),
@@ -156,7 +156,7 @@ pub async fn moderators(
     form: PageForm<ModeratorForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm { visitor, fields, .. } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
         let add = match fields.action.as_str() {
             "add" => true,

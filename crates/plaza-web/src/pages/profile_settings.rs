@@ -85,7 +85,7 @@ pub struct DeleteForm {
 /// password, then shows the home page signed out.
 pub async fn delete(State(state): State<AppState>, form: PageForm<DeleteForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm { visitor, fields, .. } = form;
         let me = super::access::poster(&visitor)?;
         match accounts::delete_own(&state.ctx, me, &fields.password).await {
             Ok(()) => Ok(see_other("/")),
@@ -120,7 +120,7 @@ pub async fn page(
 /// `POST /settings/profile`.
 pub async fn save(State(state): State<AppState>, form: PageForm<ProfileForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm { visitor, fields, .. } = form;
         let me = super::access::poster(&visitor)?;
         let patch = ProfilePatch {
             display_name: Some(fields.display_name.clone()),

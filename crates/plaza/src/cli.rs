@@ -47,6 +47,21 @@ pub struct GlobalArgs {
     /// Most database connections open at once.
     #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: usize,
+    /// Where uploaded pictures are kept (each process that serves or prunes them needs it).
+    #[arg(long, env = "PLAZA_MEDIA_DIR", default_value = "data/media", global = true)]
+    pub media_dir: std::path::PathBuf,
+    /// The largest picture taken, in megabytes.
+    #[arg(long, env = "PLAZA_UPLOAD_MAX_MB", default_value_t = 10, global = true)]
+    pub upload_max_mb: usize,
+    /// The most pixels (width × height) an uploaded picture may have; larger ones are refused
+    /// before they are decoded.
+    #[arg(
+        long,
+        env = "PLAZA_UPLOAD_MAX_PIXELS",
+        default_value_t = 40_000_000,
+        global = true
+    )]
+    pub upload_max_pixels: u64,
     /// How log lines are written: `text` for people, `json` for one JSON object per line.
     #[arg(
         long,

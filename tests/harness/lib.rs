@@ -451,6 +451,29 @@ impl Browser {
         self.send(request).await
     }
 
+    /// POSTs a form as `multipart/form-data` (a form with a file input), with this browser's
+    /// form token; `files` are (field, file name, type, bytes).
+    pub async fn submit_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> WebPage {
+        let csrf = self.csrf().expect("a page with a form was opened first");
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        let (boundary, body) = multipart(&all, files);
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request).await
+    }
+
     /// POSTs exactly these fields (no form token added).
     pub async fn submit_exactly(&self, path: &str, fields: &[(&str, &str)]) -> WebPage {
         let body = url::form_urlencoded::Serializer::new(String::new())

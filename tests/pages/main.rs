@@ -20,6 +20,7 @@ mod profile;
 mod remote_follow;
 mod reports;
 mod safety;
+mod pictures;
 mod search;
 mod slow_clients;
 mod votes;

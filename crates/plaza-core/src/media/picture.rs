@@ -56,6 +56,15 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
     }
 }
 
+/// Whether a JPEG's last scan is followed by its end marker. Inside a scan a 0xFF byte is
+/// always followed by 0x00 or a restart marker, so the markers are found by their bytes.
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    let Some(last_scan) = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
 /// What is stored of an upload.
 #[derive(Debug, Clone)]
 pub struct Processed {
@@ -78,6 +87,13 @@ pub fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
     let format = sniff(bytes).ok_or_else(|| {
         CoreError::Unsupported("the file is not a JPEG, PNG, WebP or GIF picture".to_owned())
     })?;
+    // The JPEG decoder fills a picture cut short with grey instead of failing.
+    if format == Format::Jpeg && !jpeg_complete(bytes) {
+        return Err(CoreError::invalid(
+            "file",
+            "is not a readable picture (damaged or cut short): the JPEG has no end",
+        ));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -203,6 +219,17 @@ mod tests {
     #[test]
     fn more_pixels_than_allowed_are_refused() {
         let refused = process(&png(2_000, 1_000), 1_000_000);
+        assert!(matches!(refused, Err(CoreError::Invalid { field: "file", .. })));
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_is_refused() {
+        let mut whole = Vec::new();
+        DynamicImage::new_rgb8(200, 100)
+            .write_with_encoder(JpegEncoder::new_with_quality(&mut whole, 90))
+            .expect("encode");
+        assert!(process(&whole, 1_000_000).is_ok());
+        let refused = process(&whole[..whole.len() - 40], 1_000_000);
         assert!(matches!(refused, Err(CoreError::Invalid { field: "file", .. })));
     }
 

@@ -53,11 +53,13 @@ async fn the_group_icon_appears_on_the_actor_and_in_the_followers_update() {
     assert_eq!(actor.at("/image/mediaType"), "image/jpeg");
 
     publish_all(&plaza).await;
-    let updates = received(&remote, "Update");
-    let update = updates
+    // A forum gets the moderator's Update, announced by the group.
+    let announced = received(&remote, "Announce");
+    let update = announced
         .iter()
-        .find(|u| u["object"]["type"] == "Group")
-        .unwrap_or_else(|| panic!("no Update(Group) in {updates:?}"));
+        .map(|a| &a["object"])
+        .find(|u| u["type"] == "Update" && u["object"]["type"] == "Group")
+        .unwrap_or_else(|| panic!("no Update(Group) in {announced:?}"));
     assert_eq!(update["object"]["icon"]["url"], icon.at("/url").clone());
     assert_eq!(update["object"]["image"]["url"], banner.at("/url").clone());
     // What the follower would fetch is there.

@@ -165,7 +165,9 @@ async fn the_federation_docs_show_pictures_as_served() {
         .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     let ada = plaza.member("ada").await;
-    let photo = ada.upload("router.jpg", "image/jpeg", &jpeg(800, 600)).await;
+    let photo = ada
+        .upload("router.jpg", "image/jpeg", &jpeg(800, 600))
+        .await;
     let created = ada
         .post(
             "/groups/support/threads",

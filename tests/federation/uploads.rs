@@ -33,7 +33,9 @@ async fn the_group_icon_appears_on_the_actor_and_in_the_followers_update() {
     publish_all(&plaza).await;
 
     let icon = admin.upload("logo.png", "image/png", &png(256, 256)).await;
-    let banner = admin.upload("banner.jpg", "image/jpeg", &jpeg(1200, 300)).await;
+    let banner = admin
+        .upload("banner.jpg", "image/jpeg", &jpeg(1200, 300))
+        .await;
     assert_eq!(icon.status, 201, "{}", icon.body);
     let edited = admin
         .patch(
@@ -91,7 +93,9 @@ async fn pictures_travel_as_image_attachments_with_their_descriptions() {
     let ada = plaza.member("ada").await;
     publish_all(&plaza).await;
 
-    let photo = ada.upload("router.jpg", "image/jpeg", &jpeg(1024, 768)).await;
+    let photo = ada
+        .upload("router.jpg", "image/jpeg", &jpeg(1024, 768))
+        .await;
     let thread = ada
         .post(
             "/groups/support/threads",

@@ -110,13 +110,21 @@ pub fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     header.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &header);
     // zlib: a stored block of a few zero bytes; far fewer than the header promises.
-    chunk(&mut out, b"IDAT", &[0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF, 0, 0, 0, 0]);
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x01, 0x01, 0x04, 0x00, 0xFB, 0xFF, 0, 0, 0, 0],
+    );
     chunk(&mut out, b"IEND", &[]);
     out
 }
 
 fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&u32::try_from(data.len()).expect("small chunk").to_be_bytes());
+    out.extend_from_slice(
+        &u32::try_from(data.len())
+            .expect("small chunk")
+            .to_be_bytes(),
+    );
     let mut covered = kind.to_vec();
     covered.extend_from_slice(data);
     out.extend_from_slice(&covered);
@@ -137,4 +145,24 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// A photo-like JPEG: a gradient with noise of up to `noise` levels, as a camera's sensor
+/// leaves, which keeps the file as large as a real photo's.
+pub fn noisy_jpeg(width: u32, height: u32, noise: u32) -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    let picture = RgbImage::from_fn(width, height, |x, y| {
+        let mut channel = |base: u32| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (base % 200 + state % noise.max(1)).min(255) as u8
+        };
+        Rgb([channel(x / 16), channel(y / 12), channel((x + y) / 24)])
+    });
+    let mut out = Vec::new();
+    DynamicImage::ImageRgb8(picture)
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, 92))
+        .expect("encode a JPEG");
+    out
 }

@@ -18,7 +18,8 @@ async fn a_member_replies_with_a_picture_previewed_first() {
     let ada = plaza.browser_as("ada").await;
     let page = ada.open(&format!("/post/{thread}")).await;
     assert!(
-        page.text.contains(r#"enctype="multipart/form-data""#) && page.text.contains(r#"name="image""#),
+        page.text.contains(r#"enctype="multipart/form-data""#)
+            && page.text.contains(r#"name="image""#),
         "{}",
         page.text
     );
@@ -26,13 +27,23 @@ async fn a_member_replies_with_a_picture_previewed_first() {
     let preview = ada
         .submit_multipart(
             &format!("/post/{thread}/comment"),
-            &[("body", "The **back** of it"), ("image_alt", "Three cables, one loose"), ("intent", "preview")],
+            &[
+                ("body", "The **back** of it"),
+                ("image_alt", "Three cables, one loose"),
+                ("intent", "preview"),
+            ],
             &[("image", "back.png", "image/png", &picture)],
         )
         .await;
     assert_html(&preview, 200);
     let upload = hidden(&preview.text, "image_upload").expect("the picture is carried on");
-    assert!(preview.text.contains(&format!("/media/uploads/{upload}.thumb.png")), "{}", preview.text);
+    assert!(
+        preview
+            .text
+            .contains(&format!("/media/uploads/{upload}.thumb.png")),
+        "{}",
+        preview.text
+    );
     assert!(preview.text.contains(r#"value="Three cables, one loose""#));
     // Previewing stores the picture, not the reply.
     assert_eq!(plaza.media_files().len(), 2);
@@ -51,7 +62,11 @@ async fn a_member_replies_with_a_picture_previewed_first() {
         .await;
     assert_eq!(posted.status, 303, "{}", posted.text);
     let page = ada.open(&format!("/post/{thread}")).await;
-    assert!(page.text.contains(r#"alt="Three cables, one loose""#), "{}", page.text);
+    assert!(
+        page.text.contains(r#"alt="Three cables, one loose""#),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("/media/attachments/"), "{}", page.text);
 }
 
@@ -64,12 +79,26 @@ async fn a_file_that_is_no_picture_gets_the_form_again_and_nothing_is_stored() {
         .submit_multipart(
             &format!("/post/{thread}/comment"),
             &[("body", "Look at this"), ("intent", "post")],
-            &[("image", "shell.png", "image/png", b"<?php system($_GET['c']); ?>")],
+            &[(
+                "image",
+                "shell.png",
+                "image/png",
+                b"<?php system($_GET['c']); ?>",
+            )],
         )
         .await;
     assert_html(&refused, 415);
-    assert!(refused.text.contains("not a JPEG, PNG, WebP or GIF picture"), "{}", refused.text);
-    assert!(refused.text.contains("Look at this"), "what was typed is kept");
+    assert!(
+        refused
+            .text
+            .contains("not a JPEG, PNG, WebP or GIF picture"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused.text.contains("Look at this"),
+        "what was typed is kept"
+    );
     assert!(plaza.media_files().is_empty());
     let read = plaza.anonymous().get(&format!("/threads/{thread}")).await;
     assert_eq!(read.at("/thread/comment_count"), 1);
@@ -95,8 +124,17 @@ async fn staff_set_a_group_icon_and_people_an_avatar_from_their_settings() {
     let icon = group.str("/icon_url");
     let page = plaza.browse("/g/support").await;
     let icon_path = icon.strip_prefix(&plaza.base).unwrap();
-    assert!(page.text.contains(&format!(r#"class="group-icon" src="{icon_path}""#)), "{}", page.text);
-    assert!(page.text.contains(r#"class="group-banner""#), "{}", page.text);
+    assert!(
+        page.text
+            .contains(&format!(r#"class="group-icon" src="{icon_path}""#)),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains(r#"class="group-banner""#),
+        "{}",
+        page.text
+    );
 
     let ada = plaza.browser_as("ada").await;
     ada.open("/settings/profile").await;
@@ -109,5 +147,9 @@ async fn staff_set_a_group_icon_and_people_an_avatar_from_their_settings() {
         .await;
     assert_eq!(saved.status, 303, "{}", saved.text);
     let profile = plaza.login("ada").await.get("/me/profile").await;
-    assert!(profile.str("/avatar_url").contains("/media/uploads/"), "{}", profile.body);
+    assert!(
+        profile.str("/avatar_url").contains("/media/uploads/"),
+        "{}",
+        profile.body
+    );
 }

@@ -15,9 +15,9 @@ pub mod instances;
 pub mod keys;
 pub mod limits;
 pub mod markdown;
-pub mod media;
 #[cfg(test)]
 mod markdown_properties;
+pub mod media;
 pub mod mentions;
 pub mod metrics;
 pub mod moderation;

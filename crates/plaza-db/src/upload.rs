@@ -73,7 +73,11 @@ macro_rules! referenced {
 
 /// Records an upload; the same file uploaded again (same hash) is the row already there, used
 /// again if housekeeping had marked it unused.
-pub async fn insert(conn: &mut DbConn<'_>, new: &NewUpload<'_>, now: NaiveDateTime) -> DbResult<UploadRow> {
+pub async fn insert(
+    conn: &mut DbConn<'_>,
+    new: &NewUpload<'_>,
+    now: NaiveDateTime,
+) -> DbResult<UploadRow> {
     on_conn!(conn, |c| Ok(diesel::insert_into(uploads::table)
         .values((
             uploads::hash.eq(new.hash),
@@ -129,10 +133,7 @@ pub async fn mark_unused(conn: &mut DbConn<'_>, now: NaiveDateTime) -> DbResult<
 
 /// Deletes the rows of uploads unused since before `before` and still shown nowhere; returns
 /// them, so their files can go too.
-pub async fn take_unused(
-    conn: &mut DbConn<'_>,
-    before: NaiveDateTime,
-) -> DbResult<Vec<UploadRow>> {
+pub async fn take_unused(conn: &mut DbConn<'_>, before: NaiveDateTime) -> DbResult<Vec<UploadRow>> {
     on_conn!(conn, |c| Ok(diesel::delete(
         uploads::table
             .filter(uploads::unused_since.lt(before))

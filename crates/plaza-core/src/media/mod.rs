@@ -88,7 +88,10 @@ pub fn parse_file_name(name: &str) -> Option<(&str, &str, bool)> {
 /// The path of an upload's file, full or thumbnail.
 pub fn path(row: &UploadRow, thumbnail: bool) -> String {
     let extension = extension(&row.media_type).unwrap_or("bin");
-    format!("{UPLOADS_PATH}/{}", file_name(&row.hash, extension, thumbnail))
+    format!(
+        "{UPLOADS_PATH}/{}",
+        file_name(&row.hash, extension, thumbnail)
+    )
 }
 
 /// The hash and extension of the upload `url` names, when it is one of this instance's
@@ -200,7 +203,11 @@ pub fn check_choices(choices: &[ImageChoice]) -> CoreResult<()> {
         ));
     }
     for choice in choices {
-        if choice.alt.as_ref().is_some_and(|a| a.trim().chars().count() > ALT_CHARS) {
+        if choice
+            .alt
+            .as_ref()
+            .is_some_and(|a| a.trim().chars().count() > ALT_CHARS)
+        {
             return Err(CoreError::invalid(
                 "alt",
                 format!("must be at most {ALT_CHARS} characters long"),
@@ -220,7 +227,9 @@ pub async fn attachments_of(
     for choice in choices {
         let row = upload::find(conn, choice.upload.trim())
             .await?
-            .ok_or_else(|| CoreError::invalid("images", "name an upload that is not stored here"))?;
+            .ok_or_else(|| {
+                CoreError::invalid("images", "name an upload that is not stored here")
+            })?;
         items.push(NewAttachment {
             kind: "image".to_owned(),
             url: row.url,

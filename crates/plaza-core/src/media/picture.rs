@@ -219,7 +219,10 @@ mod tests {
     #[test]
     fn more_pixels_than_allowed_are_refused() {
         let refused = process(&png(2_000, 1_000), 1_000_000);
-        assert!(matches!(refused, Err(CoreError::Invalid { field: "file", .. })));
+        assert!(matches!(
+            refused,
+            Err(CoreError::Invalid { field: "file", .. })
+        ));
     }
 
     #[test]
@@ -230,13 +233,19 @@ mod tests {
             .expect("encode");
         assert!(process(&whole, 1_000_000).is_ok());
         let refused = process(&whole[..whole.len() - 40], 1_000_000);
-        assert!(matches!(refused, Err(CoreError::Invalid { field: "file", .. })));
+        assert!(matches!(
+            refused,
+            Err(CoreError::Invalid { field: "file", .. })
+        ));
     }
 
     #[test]
     fn a_file_cut_short_is_refused() {
         let whole = png(300, 300);
         let refused = process(&whole[..whole.len() / 2], 1_000_000);
-        assert!(matches!(refused, Err(CoreError::Invalid { field: "file", .. })));
+        assert!(matches!(
+            refused,
+            Err(CoreError::Invalid { field: "file", .. })
+        ));
     }
 }

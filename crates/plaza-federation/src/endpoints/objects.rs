@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use plaza_core::Context;
+use plaza_db::attachment::AttachmentRow;
 use plaza_db::comment::CommentRow;
 use plaza_db::group::{GroupRow, GroupView};
 use plaza_db::person::PersonBrief;
 use plaza_db::post::PostRow;
-use plaza_db::attachment::AttachmentRow;
 use plaza_db::{DbConn, attachment, comment, group, person, post};
 
 use crate::convert::comment::{CommentContext, comment_object};

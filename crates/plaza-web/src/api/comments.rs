@@ -49,8 +49,7 @@ pub async fn create(
         thread_id,
         req.parent_id,
         &req.body,
-        &req
-            .images
+        &req.images
             .iter()
             .cloned()
             .map(Into::into)

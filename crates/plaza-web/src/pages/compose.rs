@@ -301,7 +301,13 @@ async fn start(
     let account = poster(&visitor)?;
     let mut page = ComposePage::thread(state, &visitor, name, Some(&fields)).await?;
     if let Err(refused) = page
-        .take_picture(state, account, &files, &fields.image_upload, &fields.image_alt)
+        .take_picture(
+            state,
+            account,
+            &files,
+            &fields.image_upload,
+            &fields.image_alt,
+        )
         .await
     {
         return refused;
@@ -368,7 +374,13 @@ async fn answer(
     let account = poster(&visitor)?;
     let mut page = ComposePage::reply(state, &visitor, thread_id, parent, &fields.body).await?;
     if let Err(refused) = page
-        .take_picture(state, account, &files, &fields.image_upload, &fields.image_alt)
+        .take_picture(
+            state,
+            account,
+            &files,
+            &fields.image_upload,
+            &fields.image_alt,
+        )
         .await
     {
         return refused;
@@ -377,7 +389,14 @@ async fn answer(
         return Ok(render(StatusCode::OK, &page.with_preview().await));
     }
     let images = page.images();
-    let created =
-        comments::create(&state.ctx, account, thread_id, parent, &fields.body, &images).await;
+    let created = comments::create(
+        &state.ctx,
+        account,
+        thread_id,
+        parent,
+        &fields.body,
+        &images,
+    )
+    .await;
     page.outcome(created, |row| format!("/post/{thread_id}#c-{}", row.id))
 }

@@ -142,8 +142,8 @@ async fn read_multipart(
             text.push((name, value));
         }
     }
-    let encoded = serde_urlencoded::to_string(&text)
-        .map_err(|_| unreadable(StatusCode::BAD_REQUEST))?;
+    let encoded =
+        serde_urlencoded::to_string(&text).map_err(|_| unreadable(StatusCode::BAD_REQUEST))?;
     Ok((Bytes::from(encoded), files))
 }
 

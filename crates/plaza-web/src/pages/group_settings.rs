@@ -144,9 +144,7 @@ pub async fn save(
             let banner = picture_field::chosen(&state, account, &files, "banner", "").await?;
             // A new picture, or none when the box is ticked, or the one there (field absent).
             let choice = |picture: Option<plaza_db::upload::UploadRow>, remove: bool| {
-                picture
-                    .map(|p| p.hash)
-                    .or_else(|| remove.then(String::new))
+                picture.map(|p| p.hash).or_else(|| remove.then(String::new))
             };
             let patch = GroupPatch {
                 title: Some(fields.title.clone()),
@@ -184,7 +182,9 @@ pub async fn moderators(
     form: PageForm<ModeratorForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields, .. } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
         let add = match fields.action.as_str() {
             "add" => true,

@@ -11,10 +11,10 @@ use plaza_core::limits::{BIO_MAX, DISPLAY_NAME_MAX};
 use plaza_core::profiles::{self, ProfilePatch};
 use serde::Deserialize;
 
-use super::picture_field;
 use super::access::account;
 use super::forms::{PageForm, SavedQuery, fixable};
 use super::layout::{Layout, PageError, render, respond, see_other};
+use super::picture_field;
 use super::session::Visitor;
 use crate::AppState;
 
@@ -86,7 +86,9 @@ pub struct DeleteForm {
 /// password, then shows the home page signed out.
 pub async fn delete(State(state): State<AppState>, form: PageForm<DeleteForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields, .. } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let me = super::access::poster(&visitor)?;
         match accounts::delete_own(&state.ctx, me, &fields.password).await {
             Ok(()) => Ok(see_other("/")),

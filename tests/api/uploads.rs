@@ -353,6 +353,13 @@ async fn upload_figures() {
     // A photo of about 5 MB: 4000 × 3000 pixels of gradient and sensor-like noise.
     let photo = plaza_tests::pictures::noisy_jpeg(4_000, 3_000, 24);
     println!("photo: {} bytes", photo.len());
+    let started = std::time::Instant::now();
+    let done = plaza_core::media::picture::process(&photo, 40_000_000).unwrap();
+    println!(
+        "decoding, writing anew and the thumbnail alone: {} ms",
+        started.elapsed().as_millis()
+    );
+    drop(done);
     let resident_before = peak_kib();
     // Resets the peak to the current resident size (Linux), so the peak below is this upload's.
     let _ = std::fs::write("/proc/self/clear_refs", "5");

@@ -392,6 +392,9 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.media_dir, std::path::PathBuf::from("/srv/media"));
-        assert_eq!((cli.global.upload_max_mb, cli.global.upload_max_pixels), (3, 1_000));
+        assert_eq!(
+            (cli.global.upload_max_mb, cli.global.upload_max_pixels),
+            (3, 1_000)
+        );
     }
 }

@@ -2,8 +2,9 @@
 //! with a thumbnail), where they are kept and under what URL, attaching them to threads and
 //! comments, and removing those nothing shows any more.
 
-pub mod picture;
 pub mod store;
+
+pub use plaza_media as picture;
 
 use std::path::PathBuf;
 
@@ -125,8 +126,9 @@ pub async fn upload(ctx: &Context, account: &Account, bytes: Vec<u8>) -> CoreRes
             return Err(CoreError::invalid("file", "is empty"));
         }
         let max_pixels = settings.max_pixels;
-        let done =
-            tokio::task::spawn_blocking(move || picture::process(&bytes, max_pixels)).await??;
+        let done = tokio::task::spawn_blocking(move || picture::process(&bytes, max_pixels))
+            .await?
+            .map_err(refusal)?;
         store(ctx, account, &done).await
     }
     .await;
@@ -134,6 +136,18 @@ pub async fn upload(ctx: &Context, account: &Account, bytes: Vec<u8>) -> CoreRes
         tracing::info!(person = account.person_id, bytes = size, reason = %e, "upload refused");
     }
     result
+}
+
+/// A picture refused, in the terms of the API: the kind of file (415), its size (422), its
+/// state (422).
+fn refusal(error: picture::PictureError) -> CoreError {
+    use picture::PictureError as P;
+    match error {
+        P::NotAPicture | P::Unsupported(_) => CoreError::Unsupported(error.to_string()),
+        P::TooLarge(reason) => CoreError::invalid("file", reason),
+        P::Unreadable(_) => CoreError::invalid("file", error.to_string()),
+        P::Encoding(e) => CoreError::Internal(format!("cannot write a picture: {e}")),
+    }
 }
 
 async fn store(
@@ -330,7 +344,7 @@ mod tests {
             format!("{}.jpg", "A".repeat(64)),
             format!("{}.jpg", "a".repeat(63)),
             format!("{hash}.thumb.thumb.jpg"),
-            format!("{hash}"),
+            hash.clone(),
             String::new(),
         ] {
             assert_eq!(parse_file_name(&bad), None, "{bad}");

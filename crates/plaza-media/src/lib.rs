@@ -1,3 +1,6 @@
+//! Plaza's picture processing, a crate of its own so that it is optimised in development builds
+//! too: the decoders' and encoders' generic code is compiled where it is used, here.
+//!
 //! Turning an uploaded file into pictures safe to serve: the type told by the first bytes, the
 //! size checked from the header before any pixel is decoded, the pixels decoded within limits,
 //! then written anew (which leaves every metadata block behind: EXIF with its GPS position,
@@ -10,7 +13,28 @@ use image::codecs::png::PngEncoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 
-use crate::{CoreError, CoreResult};
+/// Why a file is not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum PictureError {
+    /// Not a JPEG, PNG, WebP or GIF picture (told by its first bytes).
+    #[error("the file is not a JPEG, PNG, WebP or GIF picture")]
+    NotAPicture,
+    /// A picture in a variant the decoders do not read.
+    #[error("the picture is in a variant this server does not read: {0}")]
+    Unsupported(String),
+    /// More pixels, or longer sides, than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Damaged or cut short.
+    #[error("is not a readable picture (damaged or cut short): {0}")]
+    Unreadable(String),
+    /// Writing it anew failed.
+    #[error("cannot write a picture: {0}")]
+    Encoding(String),
+}
+
+/// Result alias.
+pub type PictureResult<T> = Result<T, PictureError>;
 
 /// No side may be longer, whatever the pixel limit: no camera makes such pictures, and a long
 /// thin one is no less costly to scale.
@@ -83,16 +107,11 @@ pub struct Processed {
 /// Decodes, checks and writes anew an uploaded picture of at most `max_pixels` pixels. Photos
 /// (JPEG, and WebP without transparency) become JPEG; anything with transparency, and PNG and
 /// GIF (its first frame), becomes PNG.
-pub fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
-    let format = sniff(bytes).ok_or_else(|| {
-        CoreError::Unsupported("the file is not a JPEG, PNG, WebP or GIF picture".to_owned())
-    })?;
+pub fn process(bytes: &[u8], max_pixels: u64) -> PictureResult<Processed> {
+    let format = sniff(bytes).ok_or(PictureError::NotAPicture)?;
     // The JPEG decoder fills a picture cut short with grey instead of failing.
     if format == Format::Jpeg && !jpeg_complete(bytes) {
-        return Err(CoreError::invalid(
-            "file",
-            "is not a readable picture (damaged or cut short): the JPEG has no end",
-        ));
+        return Err(PictureError::Unreadable("the JPEG has no end".to_owned()));
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     let mut limits = Limits::default();
@@ -132,15 +151,15 @@ pub fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
     })
 }
 
-fn encode_jpeg(picture: &DynamicImage) -> CoreResult<Vec<u8>> {
+fn encode_jpeg(picture: &DynamicImage) -> PictureResult<Vec<u8>> {
     let mut out = Vec::new();
     DynamicImage::ImageRgb8(picture.to_rgb8())
         .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
-        .map_err(|e| CoreError::Internal(format!("cannot write a JPEG: {e}")))?;
+        .map_err(|e| PictureError::Encoding(e.to_string()))?;
     Ok(out)
 }
 
-fn encode_png(picture: &DynamicImage) -> CoreResult<Vec<u8>> {
+fn encode_png(picture: &DynamicImage) -> PictureResult<Vec<u8>> {
     let mut out = Vec::new();
     let eight_bit = if picture.color().has_alpha() {
         DynamicImage::ImageRgba8(picture.to_rgba8())
@@ -149,30 +168,23 @@ fn encode_png(picture: &DynamicImage) -> CoreResult<Vec<u8>> {
     };
     eight_bit
         .write_with_encoder(PngEncoder::new(&mut out))
-        .map_err(|e| CoreError::Internal(format!("cannot write a PNG: {e}")))?;
+        .map_err(|e| PictureError::Encoding(e.to_string()))?;
     Ok(out)
 }
 
-fn too_many_pixels(width: u32, height: u32, max_pixels: u64) -> CoreError {
-    CoreError::invalid(
-        "file",
-        format!("is a picture of {width} × {height} pixels; at most {max_pixels} pixels are taken"),
-    )
+fn too_many_pixels(width: u32, height: u32, max_pixels: u64) -> PictureError {
+    PictureError::TooLarge(format!(
+        "is a picture of {width} × {height} pixels; at most {max_pixels} pixels are taken"
+    ))
 }
 
-fn unreadable(error: ImageError) -> CoreError {
+fn unreadable(error: ImageError) -> PictureError {
     match error {
-        ImageError::Limits(_) => CoreError::invalid(
-            "file",
-            format!("is a picture too large to take: at most {MAX_SIDE} pixels a side"),
-        ),
-        ImageError::Unsupported(e) => CoreError::Unsupported(format!(
-            "the picture is in a variant this server does not read: {e}"
+        ImageError::Limits(_) => PictureError::TooLarge(format!(
+            "is a picture too large to take: at most {MAX_SIDE} pixels a side"
         )),
-        other => CoreError::invalid(
-            "file",
-            format!("is not a readable picture (damaged or cut short): {other}"),
-        ),
+        ImageError::Unsupported(e) => PictureError::Unsupported(e.to_string()),
+        other => PictureError::Unreadable(other.to_string()),
     }
 }
 
@@ -207,7 +219,7 @@ mod tests {
     }
 
     #[test]
-    fn a_picture_gets_a_thumbnail_no_larger_than_the_limit() -> CoreResult<()> {
+    fn a_picture_gets_a_thumbnail_no_larger_than_the_limit() -> PictureResult<()> {
         let done = process(&png(1_280, 320), 10_000_000)?;
         assert_eq!((done.width, done.height), (1_280, 320));
         assert_eq!(done.media_type, "image/png");
@@ -219,10 +231,7 @@ mod tests {
     #[test]
     fn more_pixels_than_allowed_are_refused() {
         let refused = process(&png(2_000, 1_000), 1_000_000);
-        assert!(matches!(
-            refused,
-            Err(CoreError::Invalid { field: "file", .. })
-        ));
+        assert!(matches!(refused, Err(PictureError::TooLarge(_))));
     }
 
     #[test]
@@ -233,19 +242,13 @@ mod tests {
             .expect("encode");
         assert!(process(&whole, 1_000_000).is_ok());
         let refused = process(&whole[..whole.len() - 40], 1_000_000);
-        assert!(matches!(
-            refused,
-            Err(CoreError::Invalid { field: "file", .. })
-        ));
+        assert!(matches!(refused, Err(PictureError::Unreadable(_))));
     }
 
     #[test]
     fn a_file_cut_short_is_refused() {
         let whole = png(300, 300);
         let refused = process(&whole[..whole.len() / 2], 1_000_000);
-        assert!(matches!(
-            refused,
-            Err(CoreError::Invalid { field: "file", .. })
-        ));
+        assert!(matches!(refused, Err(PictureError::Unreadable(_))));
     }
 }

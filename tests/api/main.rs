@@ -17,4 +17,5 @@ mod operations;
 mod outbox;
 mod search;
 mod threads;
+mod uploads;
 mod votes;

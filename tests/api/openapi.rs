@@ -38,6 +38,7 @@ async fn the_openapi_description_lists_every_endpoint() {
         "/notifications/unread_count",
         "/notifications/read",
         "/notifications/read_all",
+        "/uploads",
     ] {
         assert!(
             paths.contains_key(path),

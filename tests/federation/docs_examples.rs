@@ -18,9 +18,22 @@ const VOLATILE: [&str; 3] = ["published", "updated", "publicKeyPem"];
 /// (path, example) pairs after `marker`, with the example instance's URLs replaced by the test
 /// instance's.
 fn marked(marker: &str, base: &str, domain: &str) -> Vec<(String, Value)> {
-    let doc = DOC
+    marked_with(marker, base, domain, &[])
+}
+
+/// [`marked`], with more placeholders replaced (`(placeholder, value)`).
+fn marked_with(
+    marker: &str,
+    base: &str,
+    domain: &str,
+    replacements: &[(&str, &str)],
+) -> Vec<(String, Value)> {
+    let mut doc = DOC
         .replace("https://brand.example", base)
         .replace("brand.example", domain);
+    for (placeholder, value) in replacements {
+        doc = doc.replace(placeholder, value);
+    }
     let mut found = Vec::new();
     let mut rest = doc.as_str();
     while let Some(start) = rest.find(marker) {
@@ -130,6 +143,55 @@ async fn the_federation_docs_show_what_followers_are_sent() {
         let sent = remote.received("/inbox");
         assert_eq!(sent.len(), 1, "{kind}: {sent:?}");
         compare(kind, "", example, &sent[0], &mut problems);
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/federation.md is out of date:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_federation_docs_show_pictures_as_served() {
+    use plaza_tests::pictures::{jpeg, png};
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let icon = admin.upload("logo.png", "image/png", &png(128, 128)).await;
+    let edited = admin
+        .patch(
+            "/groups/support",
+            &serde_json::json!({"icon_upload": icon.str("/id")}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let ada = plaza.member("ada").await;
+    let photo = ada
+        .upload("router.jpg", "image/jpeg", &jpeg(800, 600))
+        .await;
+    let created = ada
+        .post(
+            "/groups/support/threads",
+            &serde_json::json!({"title": "Red light", "images": [
+                {"upload": photo.str("/id"), "alt": "The router's front, its status light red"}
+            ]}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+
+    let domain = plaza.ctx.urls.domain().to_owned();
+    let (icon_hash, photo_hash) = (icon.str("/id"), photo.str("/id"));
+    let examples = marked_with(
+        "<!-- checked-pictures: ",
+        &plaza.base,
+        &domain,
+        &[("ICON_HASH", &icon_hash), ("PHOTO_HASH", &photo_hash)],
+    );
+    assert_eq!(examples.len(), 2, "a thread's and a group's pictures");
+    let mut problems = Vec::new();
+    for (path, example) in &examples {
+        let live = plaza.fetch(path, MASTODON_ACCEPT).await;
+        assert_eq!(live.status, 200, "{path}: {}", live.body);
+        compare(path, "", example, &live.body, &mut problems);
     }
     assert!(
         problems.is_empty(),

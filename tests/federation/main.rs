@@ -31,6 +31,7 @@ mod reply_contexts;
 mod search;
 mod signatures;
 mod three_instances;
+mod uploads;
 mod wakeup;
 mod xss;
 

@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod community;
+pub mod pictures;
 pub mod queries;
 mod signing;
 
@@ -33,6 +34,8 @@ pub struct TestInstance {
     server: Option<JoinHandle<()>>,
     /// Background tasks started by [`TestInstance::run_background`]; aborted on drop.
     background: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    /// The uploads' folder, when the test did not name one.
+    _media: Option<tempfile::TempDir>,
     // Dropped last: the server must stop before its database goes.
     db: TestDatabase,
 }
@@ -56,11 +59,17 @@ impl TestInstance {
 
     /// Starts an instance with all its settings given.
     pub async fn spawn_configured(
-        settings: Settings,
+        mut settings: Settings,
         web: WebConfig,
         federation: FederationSettings,
     ) -> Self {
         plaza_federation::install_tls_provider();
+        // Each instance keeps its uploads in a folder of its own, gone with it.
+        let media = (settings.media.dir == plaza_core::media::MediaSettings::default().dir)
+            .then(|| tempfile::tempdir().expect("media folder"));
+        if let Some(dir) = &media {
+            settings.media.dir = dir.path().to_owned();
+        }
         let db = TestDatabase::create().await.expect("test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -97,8 +106,37 @@ impl TestInstance {
             shutdown: Some(tx),
             server: Some(server),
             background: std::sync::Mutex::new(Vec::new()),
+            _media: media,
             db,
         }
+    }
+
+    /// The names of the files in the uploads' folder, sorted.
+    pub fn media_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.ctx.settings.media.dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// GETs a path of the instance with no particular `Accept`, keeping the raw body.
+    pub async fn fetch_bytes(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        let response = self.http.get(url).send().await.expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.expect("body").to_vec();
+        (status, headers, body)
     }
 
     /// A client with no credentials.
@@ -414,6 +452,29 @@ impl Browser {
         self.send(request).await
     }
 
+    /// POSTs a form as `multipart/form-data` (a form with a file input), with this browser's
+    /// form token; `files` are (field, file name, type, bytes).
+    pub async fn submit_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> WebPage {
+        let csrf = self.csrf().expect("a page with a form was opened first");
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        let (boundary, body) = multipart(&all, files);
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request).await
+    }
+
     /// POSTs exactly these fields (no form token added).
     pub async fn submit_exactly(&self, path: &str, fields: &[(&str, &str)]) -> WebPage {
         let body = url::form_urlencoded::Serializer::new(String::new())
@@ -618,6 +679,17 @@ impl Client {
         }
     }
 
+    /// Uploads `bytes` as the file `file_name` in the field `file`, as a browser's form would.
+    pub async fn upload(&self, file_name: &str, content_type: &str, bytes: &[u8]) -> Answer {
+        let (boundary, body) = multipart(&[], &[("file", file_name, content_type, bytes)]);
+        self.send_raw(
+            "/uploads",
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await
+    }
+
     /// GET.
     pub async fn get(&self, path: &str) -> Answer {
         self.send(reqwest::Method::GET, path, None).await
@@ -685,6 +757,36 @@ impl Client {
         assert_eq!(answer.status, 201, "{}", answer.body);
         answer.i64("/id")
     }
+}
+
+/// A `multipart/form-data` body of text fields and files (`field`, file name, type, bytes);
+/// returns its boundary and the body.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "plaza-test-boundary-7MA4YWxkTrZu0gW".to_owned();
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (boundary, body)
 }
 
 /// Lets instances federate until none has anything left to publish or send: each instance's

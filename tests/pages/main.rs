@@ -17,6 +17,7 @@ mod moderation;
 mod negotiation;
 mod notifications;
 mod pages;
+mod pictures;
 mod profile;
 mod remote_follow;
 mod reports;

@@ -19,18 +19,20 @@ async fn check_text(body: &str) -> CoreResult<(String, String)> {
     Ok((body, html))
 }
 
-/// Replies to a thread (`parent_id` none) or to one of its comments.
+/// Replies to a thread (`parent_id` none) or to one of its comments, with uploaded pictures.
 pub async fn create(
     ctx: &Context,
     account: &Account,
     post_id: i64,
     parent_id: Option<i64>,
     body: &str,
+    images: &[crate::media::ImageChoice],
 ) -> CoreResult<CommentRow> {
+    crate::media::check_choices(images)?;
     let (body, body_html) = check_text(body).await?;
     crate::event_transaction!(ctx, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
-        write_local(conn, ctx, account, &place, &body, &body_html, false).await
+        write_local(conn, ctx, account, &place, (&body, &body_html), images, false).await
     })
 }
 
@@ -49,7 +51,7 @@ pub(crate) async fn official_reply(
         parent_id: None,
         depth: 0,
     };
-    write_local(conn, ctx, account, &place, &body, &body_html, true).await
+    write_local(conn, ctx, account, &place, (&body, &body_html), &[], true).await
 }
 
 /// Stores a local reply once its place is known, and tells whoever it concerns.
@@ -58,8 +60,8 @@ async fn write_local(
     ctx: &Context,
     account: &Account,
     place: &Place,
-    body: &str,
-    body_html: &str,
+    (body, body_html): (&str, &str),
+    images: &[crate::media::ImageChoice],
     official: bool,
 ) -> CoreResult<CommentRow> {
     let row = insert(
@@ -73,6 +75,8 @@ async fn write_local(
     )
     .await?;
     let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
+    let pictures = crate::media::attachments_of(conn, images).await?;
+    attachments::store(conn, Owner::Comment(row.id), &pictures).await?;
     let row = if official {
         comment::set_distinguished(conn, row.id, true).await?
     } else {

@@ -28,6 +28,12 @@ pub enum CoreError {
     /// The change clashes with existing data (a taken name).
     #[error("{0}")]
     Conflict(String),
+    /// A file of a kind this instance does not take (an upload that is no picture).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A file larger than this instance takes.
+    #[error("{0}")]
+    TooLarge(String),
     /// The instance is set up in a way that cannot work.
     #[error("{0}")]
     Config(String),

@@ -177,6 +177,10 @@ pub struct GroupPatch {
     pub qa: Option<bool>,
     /// The group collects ideas: staff and moderators give threads a status.
     pub ideas: Option<bool>,
+    /// The group's icon: an upload's hash, or empty for none.
+    pub icon_upload: Option<String>,
+    /// The group's banner: an upload's hash, or empty for none.
+    pub banner_upload: Option<String>,
 }
 
 /// Changes a group's settings (its moderators and administrators). The change federates as the
@@ -221,6 +225,18 @@ pub async fn update(
             },
         )
         .await?;
+        let icon = crate::media::picture_url(conn, "icon_upload", patch.icon_upload.as_deref())
+            .await?
+            .unwrap_or(row.icon_url.clone());
+        let banner =
+            crate::media::picture_url(conn, "banner_upload", patch.banner_upload.as_deref())
+                .await?
+                .unwrap_or(row.banner_url.clone());
+        let row = if (&icon, &banner) != (&row.icon_url, &row.banner_url) {
+            group::set_pictures(conn, row.id, icon.as_deref(), banner.as_deref()).await?
+        } else {
+            row
+        };
         event::record(
             conn,
             EventKind::GroupUpdated,

@@ -20,6 +20,7 @@ pub mod limits;
 pub mod markdown;
 #[cfg(test)]
 mod markdown_properties;
+pub mod media;
 pub mod mentions;
 pub mod metrics;
 pub mod moderation;

@@ -16,6 +16,8 @@ pub struct ProfilePatch {
     pub bio: Option<String>,
     /// A picture of them, as an http(s) URL.
     pub avatar_url: Option<String>,
+    /// A picture of them uploaded here, by its hash (empty for none); wins over `avatar_url`.
+    pub avatar_upload: Option<String>,
 }
 
 /// The caller's own person, profile included.
@@ -57,7 +59,12 @@ pub async fn edit(ctx: &Context, account: &Account, patch: ProfilePatch) -> Core
         let display_name = display_name.unwrap_or(current.display_name);
         let bio_source = bio.unwrap_or(current.bio_source);
         let bio_html = markdown::render_optional("bio", bio_source.as_deref()).await?;
-        let avatar_url = avatar_url.unwrap_or(current.avatar_url);
+        let uploaded =
+            crate::media::picture_url(conn, "avatar_upload", patch.avatar_upload.as_deref())
+                .await?;
+        let avatar_url = uploaded
+            .or(avatar_url.clone())
+            .unwrap_or(current.avatar_url);
         let row = person::set_profile(
             conn,
             account.person_id,

@@ -26,6 +26,8 @@ pub struct ThreadInput {
     pub url: Option<String>,
     /// The author asks a question (in a Q&A group every thread is one).
     pub question: bool,
+    /// Uploaded pictures to attach, in order (a new thread only: an edit keeps its pictures).
+    pub images: Vec<crate::media::ImageChoice>,
 }
 
 /// A thread in a list: the opening post, its author and the caller's vote.
@@ -84,12 +86,16 @@ pub async fn create(
     group_name: &str,
     input: ThreadInput,
 ) -> CoreResult<PostRow> {
+    crate::media::check_choices(&input.images)?;
+    let images = input.images.clone();
     let input = check_input(input).await?;
     crate::event_transaction!(ctx, |conn| {
         let group = crate::groups::find_named(ctx, conn, group_name).await?;
         ensure_may_start_thread(conn, &group, account.into()).await?;
         let row = insert(conn, &group, account.person_id, &input, None, now()).await?;
         let row = post::set_ap_id(conn, row.id, &ctx.urls.post(row.id)).await?;
+        let pictures = crate::media::attachments_of(conn, &images).await?;
+        attachments::store(conn, Owner::Post(row.id), &pictures).await?;
         record(
             conn,
             EventKind::PostCreated,
@@ -276,6 +282,7 @@ pub async fn edit(
             body: patch.body.clone().or_else(|| row.body_source.clone()),
             url: patch.url.clone().or_else(|| row.url.clone()),
             question: patch.question.unwrap_or(row.question),
+            images: Vec::new(),
         })
         .await?;
         update(conn, ctx, account.into(), &row, &input, Origin::Local).await

@@ -350,6 +350,25 @@ pub async fn update_settings(
         .await?))
 }
 
+/// Sets a group's icon and banner (their URLs; `None` for none).
+pub async fn set_pictures(
+    conn: &mut DbConn<'_>,
+    id: i64,
+    icon_url: Option<&str>,
+    banner_url: Option<&str>,
+) -> DbResult<GroupRow> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(groups::table.find(id))
+        .set((
+            groups::icon_url.eq(icon_url),
+            groups::banner_url.eq(banner_url),
+            groups::updated_at.eq(now),
+        ))
+        .returning(GroupRow::as_returning())
+        .get_result(c)
+        .await?))
+}
+
 /// Removes a moderator; returns whether they were one.
 pub async fn remove_moderator(
     conn: &mut DbConn<'_>,

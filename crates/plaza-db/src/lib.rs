@@ -35,6 +35,7 @@ pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transfer;
+pub mod upload;
 pub mod vote;
 
 pub use database_url::DatabaseUrl;

@@ -318,6 +318,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    uploads (id) {
+        id -> BigInt,
+        hash -> Text,
+        url -> Text,
+        media_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> BigInt,
+        uploader_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        unused_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> BigInt,
         recipient_id -> BigInt,
@@ -352,6 +367,7 @@ diesel::joinable!(comment_votes -> comments (comment_id));
 diesel::joinable!(attachments -> posts (post_id));
 diesel::joinable!(attachments -> comments (comment_id));
 diesel::joinable!(notifications -> groups (group_id));
+diesel::joinable!(uploads -> persons (uploader_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site,
@@ -367,6 +383,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     post_votes,
     comment_votes,
+    uploads,
     events,
     outgoing_activities,
     deliveries,

@@ -85,6 +85,12 @@ impl From<CoreError> for ApiError {
                 },
             },
             CoreError::Conflict(message) => Self::new(S::CONFLICT, "conflict", message),
+            CoreError::Unsupported(message) => {
+                Self::new(S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", message)
+            }
+            CoreError::TooLarge(message) => {
+                Self::new(S::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+            }
             CoreError::Db(e) if e.is_unavailable() => {
                 tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(

@@ -13,6 +13,7 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod search;
 pub mod server;
+pub mod uploads;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -82,6 +83,8 @@ impl FromRef<AppState> for Arc<Context> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    // Room for the form around the file.
+    let upload_bytes = state.ctx.settings.media.max_bytes.saturating_add(64 * 1024);
     let timeouts = state.config.timeouts;
     let limits = state.config.rate_limits.limiters();
     // Browsers get the page at the URLs shared with ActivityPub documents.
@@ -93,10 +96,14 @@ pub fn router(state: AppState) -> Router {
             &format!("{}/{{id}}", media_proxy::ATTACHMENT_PATH),
             get(media_proxy::attachment),
         )
-        .nest("/api/v1", api::router(&limits))
+        .route(
+            &format!("{}/{{name}}", plaza_core::media::UPLOADS_PATH),
+            get(uploads::file),
+        )
+        .nest("/api/v1", api::router(&limits, upload_bytes))
         .merge(limits.inbox.apply(plaza_federation::inboxes()))
         .merge(plaza_federation::router())
-        .merge(pages::router(&state, &limits));
+        .merge(pages::router(&state, &limits, upload_bytes));
     // Every POST, the inboxes and the pages' forms included, counts against one generous limit
     // per client.
     let app = limits

@@ -232,6 +232,14 @@ pub async fn attachment(
     if !visible(&state, &row).await? {
         return Err(MediaError::NotFound);
     }
+    // A picture uploaded here is read from the uploads' folder: its thumbnail is what pages show.
+    if let Some((hash, _)) = plaza_core::media::local_file(&state.ctx.urls, &row.url) {
+        let upload = plaza_core::media::find(&state.ctx, hash)
+            .await
+            .map_err(|e| MediaError::Database(e.to_string()))?
+            .ok_or(MediaError::NotFound)?;
+        return Ok(crate::uploads::read(&state, &upload, true).await);
+    }
     let cache = &state.config.media_cache;
     let body = match cache.read(&row.url).await {
         Some(body) => body,

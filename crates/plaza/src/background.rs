@@ -69,7 +69,7 @@ pub async fn stopped(mut stop: watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
 }
 
-/// Prunes finished queue rows, replay ids and processed events once an hour. With several
+/// Prunes finished queue rows, replay ids, processed events and unused uploads once an hour. With several
 /// workers on one database, whichever takes the lock first prunes and the others skip.
 async fn prune_hourly(ctx: Arc<Context>, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
@@ -83,6 +83,10 @@ async fn prune_hourly(ctx: Arc<Context>, shutdown: impl Future<Output = ()>) {
             Ok(Some(p)) => tracing::debug!(?p, "pruned old rows"),
             Ok(None) => tracing::debug!("another process is pruning; skipped"),
             Err(e) => tracing::warn!(error = %e, "pruning failed; will retry in an hour"),
+        }
+        match plaza_core::media::prune(&ctx, plaza_db::now()).await {
+            Ok(p) => tracing::debug!(?p, "pruned unused uploads"),
+            Err(e) => tracing::warn!(error = %e, "pruning uploads failed; will retry in an hour"),
         }
     }
 }

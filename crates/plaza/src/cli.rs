@@ -47,6 +47,26 @@ pub struct GlobalArgs {
     /// Most database connections open at once.
     #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: usize,
+    /// Where uploaded pictures are kept (each process that serves or prunes them needs it).
+    #[arg(
+        long,
+        env = "PLAZA_MEDIA_DIR",
+        default_value = "data/media",
+        global = true
+    )]
+    pub media_dir: std::path::PathBuf,
+    /// The largest picture taken, in megabytes.
+    #[arg(long, env = "PLAZA_UPLOAD_MAX_MB", default_value_t = 10, global = true)]
+    pub upload_max_mb: usize,
+    /// The most pixels (width × height) an uploaded picture may have; larger ones are refused
+    /// before they are decoded.
+    #[arg(
+        long,
+        env = "PLAZA_UPLOAD_MAX_PIXELS",
+        default_value_t = 40_000_000,
+        global = true
+    )]
+    pub upload_max_pixels: u64,
     /// How log lines are written: `text` for people, `json` for one JSON object per line.
     #[arg(
         long,
@@ -380,5 +400,31 @@ mod tests {
         };
         assert_eq!(serve(&[]), "data/media-cache");
         assert_eq!(serve(&["--media-cache-dir", ""]), "");
+    }
+
+    #[test]
+    fn uploads_have_a_folder_and_limits_by_default_and_take_flags() {
+        let cli = Cli::try_parse_from(["plaza", "serve"]).unwrap();
+        assert_eq!(cli.global.media_dir, std::path::PathBuf::from("data/media"));
+        assert_eq!(
+            (cli.global.upload_max_mb, cli.global.upload_max_pixels),
+            (10, 40_000_000)
+        );
+        let cli = Cli::try_parse_from([
+            "plaza",
+            "serve",
+            "--media-dir",
+            "/srv/media",
+            "--upload-max-mb",
+            "3",
+            "--upload-max-pixels",
+            "1000",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.media_dir, std::path::PathBuf::from("/srv/media"));
+        assert_eq!(
+            (cli.global.upload_max_mb, cli.global.upload_max_pixels),
+            (3, 1_000)
+        );
     }
 }

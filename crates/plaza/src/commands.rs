@@ -363,6 +363,11 @@ pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
     migrate::run_pending(&pool).await?;
     let settings = Settings {
         instance_name: global.instance_name.clone(),
+        media: plaza_core::media::MediaSettings {
+            dir: global.media_dir.clone(),
+            max_bytes: global.upload_max_mb.saturating_mul(1024 * 1024),
+            max_pixels: global.upload_max_pixels,
+        },
         ..Settings::default()
     };
     Ok(Context::open(pool, urls, settings).await?)

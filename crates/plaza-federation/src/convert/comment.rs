@@ -1,5 +1,6 @@
 //! A comment as a `Note`.
 
+use plaza_db::attachment::AttachmentRow;
 use plaza_db::comment::CommentRow;
 
 use super::{handle, timestamp};
@@ -20,6 +21,8 @@ pub struct CommentContext<'a> {
     pub group_handle: (&'a str, &'a str),
     /// Whom the comment answers, when it is someone else: their actor id and `name@domain`.
     pub parent_author: Option<(&'a str, String)>,
+    /// Its attached files; only pictures are published.
+    pub attachments: &'a [AttachmentRow],
 }
 
 /// The object of a comment. Public, addressed to the group, which is also mentioned so that
@@ -48,6 +51,7 @@ pub fn comment_object(comment: &CommentRow, cx: &CommentContext<'_>) -> Note {
         content: comment.body_html.clone(),
         media_type: "text/html".to_owned(),
         source: comment.body_source.clone().map(Source::markdown),
+        attachment: super::post::pictures(cx.attachments).collect(),
         url: comment.ap_id.clone(),
         distinguished: comment.distinguished,
         tag,

@@ -9,12 +9,7 @@ use crate::protocol::{Endpoints, Image, PublicKey, Source};
 
 /// The actor document of a local group.
 pub fn group_actor(urls: &Urls, row: &GroupRow) -> Group {
-    let image = |url: &Option<String>| {
-        url.as_ref().map(|url| Image {
-            kind: "Image".to_owned(),
-            url: url.clone(),
-        })
-    };
+    let image = |url: &Option<String>| url.clone().map(Image::new);
     Group {
         id: row.ap_id.clone(),
         kind: "Group".to_owned(),

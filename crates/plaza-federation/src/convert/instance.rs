@@ -21,10 +21,7 @@ pub fn instance_actor(
         preferred_username: urls.domain().to_owned(),
         name: site.name.clone(),
         summary: summary_html,
-        icon: site.icon_url.clone().map(|url| Image {
-            kind: "Image".to_owned(),
-            url,
-        }),
+        icon: site.icon_url.clone().map(Image::new),
         url: urls.base().to_string(),
         inbox: urls.shared_inbox(),
         outbox: format!("{id}/outbox"),

@@ -17,10 +17,7 @@ pub fn person_actor(urls: &Urls, row: &PersonRow) -> Person {
         summary: row.bio_html.clone(),
         source: row.bio_source.clone().map(Source::markdown),
         url: row.ap_id.clone(),
-        icon: row.avatar_url.clone().map(|url| Image {
-            kind: "Image".to_owned(),
-            url,
-        }),
+        icon: row.avatar_url.clone().map(Image::new),
         inbox: row.inbox_url.clone(),
         outbox: urls.person_outbox(&row.name),
         manually_approves_followers: false,

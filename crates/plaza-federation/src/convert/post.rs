@@ -1,13 +1,14 @@
 //! A thread's opening post as a `Page`, and the activities that publish it.
 
 use plaza_core::Urls;
+use plaza_db::attachment::AttachmentRow;
 use plaza_db::group::GroupRow;
 use plaza_db::post::PostRow;
 
 use super::{handle, timestamp};
 use crate::protocol::activity::{Announce, Create};
-use crate::protocol::object::{Link, Note, Page};
-use crate::protocol::{Mention, PUBLIC, Source};
+use crate::protocol::object::{Attachment, ImageAttachment, Link, Note, Page};
+use crate::protocol::{Image, Mention, PUBLIC, Source};
 
 /// The object type of a thread's opening post. `Page` is what Lemmy, Mbin and PieFed publish and
 /// expect; how Mastodon is best served is decided with outgoing distribution.
@@ -23,6 +24,8 @@ pub struct PostContext<'a> {
     pub group_domain: &'a str,
     /// The id of the comment accepted as the thread's answer, when it has one.
     pub accepted_answer: Option<&'a str>,
+    /// Its attached files; only pictures are published.
+    pub attachments: &'a [AttachmentRow],
 }
 
 /// The URL of a thread's conversation (FEP-7888): `/post/ID/context` beside the thread's own id.
@@ -49,11 +52,19 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
         attachment: post
             .url
             .iter()
-            .map(|href| Link {
-                kind: "Link".to_owned(),
-                href: href.clone(),
+            .map(|href| {
+                Attachment::Link(Link {
+                    kind: "Link".to_owned(),
+                    href: href.clone(),
+                })
             })
+            .chain(pictures(cx.attachments).map(Attachment::Image))
             .collect(),
+        image: pictures(cx.attachments).next().map(|p| Image {
+            kind: "Image".to_owned(),
+            url: p.url,
+            media_type: p.media_type,
+        }),
         url: post.ap_id.clone(),
         sensitive: false,
         comments_enabled: !post.locked,
@@ -67,6 +78,20 @@ pub fn post_object(post: &PostRow, cx: &PostContext<'_>) -> Page {
         accepted_answer: cx.accepted_answer.map(str::to_owned),
         idea_status: post.idea_status.clone(),
     }
+}
+
+/// The pictures among `rows`, as attachments: `Image` with its type, description and size.
+pub fn pictures(rows: &[AttachmentRow]) -> impl Iterator<Item = ImageAttachment> + '_ {
+    rows.iter()
+        .filter(|a| a.kind == "image")
+        .map(|a| ImageAttachment {
+            kind: "Image".to_owned(),
+            media_type: a.media_type.clone(),
+            url: a.url.clone(),
+            name: a.alt.clone(),
+            width: a.width,
+            height: a.height,
+        })
 }
 
 /// `Announce(Create(Page))`: how a group publishes a new thread (FEP-1b12).
@@ -91,9 +116,15 @@ pub fn announced_create(
 /// title in bold, then the link and the body. Same id as the `Page`.
 pub fn thread_as_note(page: Page) -> Note {
     let mut content = format!("<p><strong>{}</strong></p>", super::escape_html(&page.name));
-    for link in &page.attachment {
-        let href = super::escape_html(&link.href);
-        content.push_str(&format!("<p><a href=\"{href}\">{href}</a></p>"));
+    let mut pictures = Vec::new();
+    for attached in page.attachment {
+        match attached {
+            Attachment::Link(link) => {
+                let href = super::escape_html(&link.href);
+                content.push_str(&format!("<p><a href=\"{href}\">{href}</a></p>"));
+            }
+            Attachment::Image(picture) => pictures.push(picture),
+        }
     }
     content.push_str(&page.content);
     Note {
@@ -108,6 +139,7 @@ pub fn thread_as_note(page: Page) -> Note {
         content,
         media_type: page.media_type,
         source: None,
+        attachment: pictures,
         url: page.url,
         distinguished: false,
         tag: page.tag,

@@ -46,6 +46,8 @@ fn map_threads<T>(
                 group_domain: domain,
                 // Collections list threads as they were created; the answer comes with updates.
                 accepted_answer: None,
+                // Lists carry no pictures; each thread's own document does.
+                attachments: &[],
             };
             convert(p, &cx)
         })

@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use plaza_core::Context;
+use plaza_db::attachment::AttachmentRow;
 use plaza_db::comment::CommentRow;
 use plaza_db::group::{GroupRow, GroupView};
 use plaza_db::person::PersonBrief;
 use plaza_db::post::PostRow;
-use plaza_db::{DbConn, comment, group, person, post};
+use plaza_db::{DbConn, attachment, comment, group, person, post};
 
 use crate::convert::comment::{CommentContext, comment_object};
 use crate::convert::post::{PostContext, THREAD_TYPE, post_object, thread_context};
@@ -64,11 +65,13 @@ pub async fn page_of(
             .map(|c| c.ap_id),
         None => None,
     };
+    let attachments = attachment::of_post(conn, row.id).await?;
     let cx = PostContext {
         author_ap_id: &author.ap_id,
         group: &group.group,
         group_domain: &group.domain,
         accepted_answer: accepted.as_deref(),
+        attachments: &attachments,
     };
     Ok((post_object(row, &cx), author.ap_id))
 }
@@ -117,6 +120,12 @@ pub async fn notes(
         .map(|p| (p.id, p))
         .collect();
     let context = thread_context(thread);
+    let mut attached: HashMap<i64, Vec<AttachmentRow>> = HashMap::new();
+    for row in attachment::of_comments_of_post(conn, thread.id).await? {
+        if let Some(id) = row.comment_id {
+            attached.entry(id).or_default().push(row);
+        }
+    }
     comments
         .iter()
         .map(|(row, author)| {
@@ -143,6 +152,7 @@ pub async fn notes(
                 context: context.clone(),
                 group_handle: (&group.group.name, &group.domain),
                 parent_author,
+                attachments: attached.get(&row.id).map_or(&[], Vec::as_slice),
             };
             let mut note = comment_object(row, &cx);
             // Lemmy shows an answer a moderator or staff accepted as one of theirs.

@@ -68,10 +68,7 @@ impl Object for ApubGroup {
             preferred_username: self.row.name.clone(),
             name: Some(self.row.title.clone()),
             summary: self.row.description_html.clone(),
-            icon: self.row.icon_url.clone().map(|url| Image {
-                kind: "Image".to_owned(),
-                url,
-            }),
+            icon: self.row.icon_url.clone().map(Image::new),
             inbox: parse(&self.row.inbox_url)?,
             endpoints: Some(RemoteEndpoints {
                 shared_inbox: self

@@ -69,10 +69,7 @@ impl Object for ApubPerson {
             preferred_username: self.row.name.clone(),
             name: self.row.display_name.clone(),
             summary: self.row.bio_html.clone(),
-            icon: self.row.avatar_url.clone().map(|url| Image {
-                kind: "Image".to_owned(),
-                url,
-            }),
+            icon: self.row.avatar_url.clone().map(Image::new),
             inbox,
             endpoints: Some(RemoteEndpoints {
                 shared_inbox: self

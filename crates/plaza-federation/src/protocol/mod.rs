@@ -35,12 +35,39 @@ impl Source {
 
 /// An image (avatar, banner).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Image {
     /// Always `Image`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Where it is.
     pub url: String,
+    /// Its type, when known (pictures uploaded here).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub media_type: Option<String>,
+}
+
+impl Image {
+    /// The image at `url`; the type is given for pictures uploaded to a Plaza, whose names say
+    /// it (`/media/uploads/HASH.jpg`).
+    pub fn new(url: String) -> Self {
+        let media_type = url
+            .split_once(plaza_core::media::UPLOADS_PATH)
+            .and_then(|(_, name)| name.strip_prefix('/'))
+            .and_then(plaza_core::media::parse_file_name)
+            .and_then(|(_, extension, _)| match extension {
+                "jpg" => Some("image/jpeg"),
+                "png" => Some("image/png"),
+                "webp" => Some("image/webp"),
+                _ => None,
+            })
+            .map(str::to_owned);
+        Self {
+            kind: "Image".to_owned(),
+            url,
+            media_type,
+        }
+    }
 }
 
 /// An actor's signing key.

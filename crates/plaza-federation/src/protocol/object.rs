@@ -13,6 +13,33 @@ pub struct Link {
     pub href: String,
 }
 
+/// A picture attached to a thread or comment, as Mastodon and Lemmy read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageAttachment {
+    /// Always `Image`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub media_type: Option<String>,
+    pub url: String,
+    /// The description (alt text).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub width: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub height: Option<i32>,
+}
+
+/// What a `Page` carries in `attachment`: its link, and its pictures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Attachment {
+    Link(Link),
+    Image(ImageAttachment),
+}
+
 /// A thread's opening post, as Lemmy's `Page`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,7 +64,10 @@ pub struct Page {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub attachment: Vec<Link>,
+    pub attachment: Vec<Attachment>,
+    /// The first picture, which Lemmy shows as the thread's thumbnail.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub image: Option<super::Image>,
     /// The web page.
     pub url: String,
     pub sensitive: bool,
@@ -83,6 +113,9 @@ pub struct Note {
     pub media_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// Its pictures.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub attachment: Vec<ImageAttachment>,
     pub url: String,
     /// A moderator's highlighted answer.
     pub distinguished: bool,

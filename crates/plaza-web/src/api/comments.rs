@@ -20,6 +20,9 @@ pub struct CreateCommentRequest {
     pub body: String,
     /// The comment replied to; omit to reply to the thread.
     pub parent_id: Option<i64>,
+    /// Uploaded pictures to attach (at most 4), each with its description.
+    #[serde(default)]
+    pub images: Vec<crate::api::uploads::ImageRequest>,
 }
 
 /// A comment's new text.
@@ -46,6 +49,11 @@ pub async fn create(
         thread_id,
         req.parent_id,
         &req.body,
+        &req.images
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect::<Vec<_>>(),
     )
     .await?;
     let node = thread_view::comment(&state.ctx, Some(&auth.account), row.id).await?;

@@ -157,6 +157,10 @@ pub struct EditGroupRequest {
     /// The group collects ideas: its staff and moderators give threads a status (under review,
     /// planned, in progress, done, declined).
     pub ideas: Option<bool>,
+    /// The group's icon: an upload's `id` (see `POST /uploads`), empty for none.
+    pub icon_upload: Option<String>,
+    /// The group's banner: an upload's `id`, empty for none.
+    pub banner_upload: Option<String>,
 }
 
 /// Changes a group's settings (its moderators and administrators); federates as the group's
@@ -177,6 +181,8 @@ pub async fn edit(
         posting_restricted_to_mods: req.posting_restricted_to_mods,
         qa: req.qa,
         ideas: req.ideas,
+        icon_upload: req.icon_upload,
+        banner_upload: req.banner_upload,
     };
     Ok(Json(details_json(
         groups::update(&state.ctx, &auth.account, &name, patch).await?,

@@ -13,9 +13,11 @@ pub mod notifications;
 pub mod profile;
 pub mod search;
 pub mod threads;
+pub mod uploads;
 pub mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -45,13 +47,13 @@ use crate::{ApiError, AppState};
         notifications::list, notifications::unread_count, notifications::mark_read,
         notifications::mark_all_read,
         answers::accept, answers::withdraw, answers::unanswered, ideas::set_status,
-        insight::section_report,
+        insight::section_report, uploads::create,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "instance"), (name = "accounts"), (name = "admin"),
         (name = "groups"), (name = "threads"), (name = "comments"), (name = "moderation"),
-        (name = "search"), (name = "notifications"),
+        (name = "search"), (name = "notifications"), (name = "uploads"),
     )
 )]
 pub struct ApiDoc;
@@ -84,8 +86,9 @@ async fn wrong_method() -> ApiError {
     )
 }
 
-/// The `/api/v1` routes, with the rate limits of sign-up, log-in and posting.
-pub fn router(limits: &Limiters) -> Router<AppState> {
+/// The `/api/v1` routes, with the rate limits of sign-up, log-in and posting; an upload may be
+/// up to `upload_bytes` long.
+pub fn router(limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
     let auth = Router::new()
         .route("/accounts", post(accounts::register))
         .route("/auth/login", post(accounts::login));
@@ -108,7 +111,11 @@ pub fn router(limits: &Limiters) -> Router<AppState> {
         )
         .route("/comments/{id}/vote", post(comments::vote))
         .route("/threads/{id}/report", post(moderation::report_thread))
-        .route("/comments/{id}/report", post(moderation::report_comment));
+        .route("/comments/{id}/report", post(moderation::report_comment))
+        .route(
+            "/uploads",
+            post(uploads::create).layer(DefaultBodyLimit::max(upload_bytes)),
+        );
     Router::new()
         .merge(limits.auth.apply(auth))
         .merge(limits.posting.apply(posting))

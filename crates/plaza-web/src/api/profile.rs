@@ -46,6 +46,8 @@ pub struct ProfileRequest {
     pub bio: Option<String>,
     /// An http(s) URL of a picture.
     pub avatar_url: Option<String>,
+    /// A picture uploaded here, by its `id` (empty for none); wins over `avatar_url`.
+    pub avatar_upload: Option<String>,
 }
 
 /// The caller's profile.
@@ -68,6 +70,7 @@ pub async fn edit(
         display_name: req.display_name,
         bio: req.bio,
         avatar_url: req.avatar_url,
+        avatar_upload: req.avatar_upload,
     };
     Ok(Json(
         profiles::edit(&state.ctx, &auth.account, patch)

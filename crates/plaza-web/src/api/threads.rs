@@ -120,6 +120,9 @@ pub struct CreateThreadRequest {
     /// The thread asks a question (in a Q&A group every thread is one).
     #[serde(default)]
     pub question: bool,
+    /// Uploaded pictures to attach (at most 4), each with its description.
+    #[serde(default)]
+    pub images: Vec<crate::api::uploads::ImageRequest>,
 }
 
 /// An edit: omitted fields keep their value; an empty `body` or `url` clears it.
@@ -175,6 +178,7 @@ pub async fn create(
         body: req.body,
         url: req.url,
         question: req.question,
+        images: req.images.into_iter().map(Into::into).collect(),
     };
     let post = threads::create(&state.ctx, &auth.account, &name, input).await?;
     let view = thread_view::get(&state.ctx, Some(&auth.account), post.id, CommentSort::Top).await?;

@@ -85,6 +85,10 @@ pub struct GroupJson {
     pub qa: bool,
     /// The group collects ideas: its threads may have a status.
     pub ideas: bool,
+    /// The group's picture (its logo).
+    pub icon_url: Option<String>,
+    /// The wide picture above its page.
+    pub banner_url: Option<String>,
     pub follower_count: i64,
     pub thread_count: i64,
     pub created_at: DateTime<Utc>,
@@ -109,6 +113,8 @@ impl GroupJson {
             posting_restricted_to_mods: g.posting_restricted_to_mods,
             qa: g.qa,
             ideas: g.ideas,
+            icon_url: g.icon_url,
+            banner_url: g.banner_url,
             follower_count: view.follower_count,
             thread_count: view.thread_count,
             created_at: utc(g.created_at),

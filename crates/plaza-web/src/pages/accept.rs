@@ -58,7 +58,9 @@ pub async fn accept(
     form: PageForm<AcceptForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let thread_id = parse_id(&id, "thread")?;
         let account = poster(&visitor)?;
         match fields.action.as_str() {

@@ -88,7 +88,9 @@ pub async fn page(
 /// `POST /admin`.
 pub async fn save(State(state): State<AppState>, form: PageForm<SiteForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let account = admin(&visitor, Via::Form)?;
         let patch = SitePatch {
             name: Some(fields.name.clone()),

@@ -195,7 +195,7 @@ enum Change {
 
 async fn change(state: &AppState, form: PageForm<DomainForm>, change: Change) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm { visitor, fields, .. } = form;
         let account = admin(&visitor, Via::Form)?;
         let ctx = &state.ctx;
         let done = match change {
@@ -256,7 +256,9 @@ pub async fn disallow(State(state): State<AppState>, form: PageForm<DomainForm>)
 /// `POST /admin/instances/allowlist`: switches allow-list mode on or off.
 pub async fn allowlist(State(state): State<AppState>, form: PageForm<ModeForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let account = admin(&visitor, Via::Form)?;
         let on = match fields.on.as_str() {
             "true" => true,

@@ -175,7 +175,9 @@ pub async fn ban(
     form: PageForm<BanForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
         let g = &details.view.group;
         let refuse =
@@ -247,7 +249,9 @@ pub async fn unban(
     form: PageForm<UnbanForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
         let g = &details.view.group;
         let action = Action::Unban {

@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_core::limits::{COMMENT_BODY_MAX, POST_BODY_MAX, POST_TITLE_MAX};
 use plaza_core::thread_view::{self, CommentSort};
-use plaza_core::{CoreError, comments, markdown, threads};
+use plaza_core::{CoreError, comments, markdown, media, threads};
 use serde::Deserialize;
 
 use super::access::{account, poster};
 use super::forms::{PageForm, fixable};
 use super::group::local_group;
 use super::layout::{Layout, PageError, PersonView, render, respond, see_other};
+use super::picture_field::{self, PictureView};
 use super::session::Visitor;
 use super::thread::parse_id;
 use crate::AppState;
@@ -64,6 +65,12 @@ pub struct ComposePage {
     pub title_max: usize,
     /// Longest text.
     pub body_max: usize,
+    /// The picture chosen so far.
+    pub picture: Option<PictureView>,
+    /// Its description typed so far.
+    pub image_alt: String,
+    /// Longest description.
+    pub alt_max: usize,
 }
 
 /// The fields of the new-thread form.
@@ -79,6 +86,11 @@ pub struct ThreadForm {
     question: Option<String>,
     #[serde(default)]
     intent: String,
+    #[serde(default)]
+    image_alt: String,
+    /// The picture taken in by an earlier post of this form (a preview).
+    #[serde(default)]
+    image_upload: String,
 }
 
 /// The fields of the reply form.
@@ -89,6 +101,11 @@ pub struct ReplyForm {
     parent: Option<String>,
     #[serde(default)]
     intent: String,
+    #[serde(default)]
+    image_alt: String,
+    /// The picture taken in by an earlier post of this form (a preview).
+    #[serde(default)]
+    image_upload: String,
 }
 
 /// "Preview" re-renders the form; anything else posts.
@@ -129,6 +146,9 @@ impl ComposePage {
             qa_group: g.qa,
             title_max: POST_TITLE_MAX,
             body_max: POST_BODY_MAX,
+            picture: None,
+            image_alt: String::new(),
+            alt_max: media::ALT_CHARS,
         })
     }
 
@@ -177,6 +197,9 @@ impl ComposePage {
             qa_group: false,
             title_max: POST_TITLE_MAX,
             body_max: COMMENT_BODY_MAX,
+            picture: None,
+            image_alt: String::new(),
+            alt_max: media::ALT_CHARS,
         })
     }
 
@@ -194,6 +217,42 @@ impl ComposePage {
                 Ok(render(status, &self))
             }
         }
+    }
+
+    /// Takes in the picture of the form; `Err` is the form again, saying why it was refused.
+    async fn take_picture(
+        &mut self,
+        state: &AppState,
+        account: &plaza_core::Account,
+        files: &[(String, axum::body::Bytes)],
+        kept: &str,
+        alt: &str,
+    ) -> Result<(), Result<Response, PageError>> {
+        self.image_alt = alt.to_owned();
+        match picture_field::chosen(state, account, files, "image", kept).await {
+            Ok(row) => {
+                self.picture = row.as_ref().map(PictureView::new);
+                Ok(())
+            }
+            Err(e) => Err(self.refused(e)),
+        }
+    }
+
+    fn refused(&mut self, error: CoreError) -> Result<Response, PageError> {
+        let (status, message) = fixable(error)?;
+        self.message = Some(message);
+        Ok(render(status, &*self))
+    }
+
+    /// The chosen picture, to attach.
+    fn images(&self) -> Vec<media::ImageChoice> {
+        self.picture
+            .iter()
+            .map(|p| media::ImageChoice {
+                upload: p.upload.clone(),
+                alt: Some(self.image_alt.clone()),
+            })
+            .collect()
     }
 
     async fn with_preview(mut self) -> Self {
@@ -234,9 +293,25 @@ async fn start(
     name: &str,
     form: PageForm<ThreadForm>,
 ) -> Result<Response, PageError> {
-    let PageForm { visitor, fields } = form;
+    let PageForm {
+        visitor,
+        fields,
+        files,
+    } = form;
     let account = poster(&visitor)?;
-    let page = ComposePage::thread(state, &visitor, name, Some(&fields)).await?;
+    let mut page = ComposePage::thread(state, &visitor, name, Some(&fields)).await?;
+    if let Err(refused) = page
+        .take_picture(
+            state,
+            account,
+            &files,
+            &fields.image_upload,
+            &fields.image_alt,
+        )
+        .await
+    {
+        return refused;
+    }
     if wants_preview(&fields.intent) {
         return Ok(render(StatusCode::OK, &page.with_preview().await));
     }
@@ -245,6 +320,7 @@ async fn start(
         body: Some(fields.body).filter(|b| !b.trim().is_empty()),
         url: Some(fields.url).filter(|u| !u.trim().is_empty()),
         question: fields.question.is_some(),
+        images: page.images(),
     };
     let created = threads::create(&state.ctx, account, name, input).await;
     page.outcome(created, |row| format!("/post/{}", row.id))
@@ -285,17 +361,42 @@ async fn answer(
     id: &str,
     form: PageForm<ReplyForm>,
 ) -> Result<Response, PageError> {
-    let PageForm { visitor, fields } = form;
+    let PageForm {
+        visitor,
+        fields,
+        files,
+    } = form;
     let thread_id = parse_id(id, "thread")?;
     let parent = match fields.parent.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(parse_id(raw, "comment")?),
     };
     let account = poster(&visitor)?;
-    let page = ComposePage::reply(state, &visitor, thread_id, parent, &fields.body).await?;
+    let mut page = ComposePage::reply(state, &visitor, thread_id, parent, &fields.body).await?;
+    if let Err(refused) = page
+        .take_picture(
+            state,
+            account,
+            &files,
+            &fields.image_upload,
+            &fields.image_alt,
+        )
+        .await
+    {
+        return refused;
+    }
     if wants_preview(&fields.intent) {
         return Ok(render(StatusCode::OK, &page.with_preview().await));
     }
-    let created = comments::create(&state.ctx, account, thread_id, parent, &fields.body).await;
+    let images = page.images();
+    let created = comments::create(
+        &state.ctx,
+        account,
+        thread_id,
+        parent,
+        &fields.body,
+        &images,
+    )
+    .await;
     page.outcome(created, |row| format!("/post/{thread_id}#c-{}", row.id))
 }

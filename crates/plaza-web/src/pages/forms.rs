@@ -2,7 +2,7 @@
 //! before a handler sees anything. A refused form answers with the friendly error page.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
@@ -20,6 +20,9 @@ pub struct PageForm<T> {
     pub visitor: Visitor,
     /// Its fields.
     pub fields: T,
+    /// The files chosen in a form sent as `multipart/form-data` (a picture), each with the name
+    /// of its field; a file input left empty sends none.
+    pub files: Vec<(String, Bytes)>,
 }
 
 /// A form with nothing but its CSRF token (log out, one-button actions).
@@ -56,12 +59,13 @@ async fn read<T: DeserializeOwned>(
 ) -> Result<PageForm<T>, PageError> {
     let (mut parts, body) = request.into_parts();
     let Ok(visitor) = Visitor::from_request_parts(&mut parts, state).await;
-    let form_encoded = parts
+    let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !form_encoded {
+        .unwrap_or_default();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !content_type.starts_with("application/x-www-form-urlencoded") && !multipart {
         return Err(PageError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Not a form",
@@ -72,15 +76,15 @@ async fn read<T: DeserializeOwned>(
         tracing::info!(path = %parts.uri.path(), "form posted from another site refused");
         return Err(stale_form());
     }
-    let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
-        .await
-        .map_err(|e| {
-            PageError::new(
-                e.status(),
-                "Not accepted",
-                "The form could not be read: it may be too large.",
-            )
-        })?;
+    let request = Request::from_parts(parts, body);
+    let (bytes, files) = if multipart {
+        read_multipart(request, state).await?
+    } else {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| unreadable(e.status()))?;
+        (bytes, Vec::new())
+    };
     let token: Token = serde_urlencoded::from_bytes(&bytes).unwrap_or(Token {
         csrf: String::new(),
     });
@@ -96,7 +100,51 @@ async fn read<T: DeserializeOwned>(
             "The form is incomplete or malformed. Go back and try again.",
         )
     })?;
-    Ok(PageForm { visitor, fields })
+    Ok(PageForm {
+        visitor,
+        fields,
+        files,
+    })
+}
+
+fn unreadable(status: StatusCode) -> PageError {
+    PageError::new(
+        status,
+        "Not accepted",
+        "The form could not be read: it may be too large.",
+    )
+}
+
+/// A form sent as `multipart/form-data`: its text fields, encoded as a plain form would be so
+/// that one parser reads both, and its non-empty files.
+async fn read_multipart(
+    request: Request,
+    state: &AppState,
+) -> Result<(Bytes, Vec<(String, Bytes)>), PageError> {
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| unreadable(e.status()))?;
+    let mut text = Vec::new();
+    let mut files = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| unreadable(e.status()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if field.file_name().is_some() {
+            let bytes = field.bytes().await.map_err(|e| unreadable(e.status()))?;
+            if !bytes.is_empty() {
+                files.push((name, bytes));
+            }
+        } else {
+            let value = field.text().await.map_err(|e| unreadable(e.status()))?;
+            text.push((name, value));
+        }
+    }
+    let encoded =
+        serde_urlencoded::to_string(&text).map_err(|_| unreadable(StatusCode::BAD_REQUEST))?;
+    Ok((Bytes::from(encoded), files))
 }
 
 /// A refusal the visitor can fix (an empty title, too long a text, a name that is taken) shows
@@ -109,6 +157,10 @@ pub fn fixable(error: CoreError) -> Result<(StatusCode, String), PageError> {
             format!("The {field} {reason}."),
         ),
         CoreError::Conflict(reason) => (StatusCode::CONFLICT, capitalized(&reason)),
+        CoreError::Unsupported(reason) => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, capitalized(&reason))
+        }
+        CoreError::TooLarge(reason) => (StatusCode::PAYLOAD_TOO_LARGE, capitalized(&reason)),
         other => return Err(other.into()),
     };
     tracing::info!(status = %refusal.0, message = %refusal.1, "form refused");

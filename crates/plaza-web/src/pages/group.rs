@@ -73,6 +73,16 @@ pub struct SortLink {
     pub current: bool,
 }
 
+/// The path of a picture uploaded here that `url` names; `None` for anything else.
+pub fn uploaded_here(urls: &plaza_core::Urls, url: Option<&str>) -> Option<String> {
+    let (hash, extension) = plaza_core::media::local_file(urls, url?)?;
+    Some(format!(
+        "{}/{}",
+        plaza_core::media::UPLOADS_PATH,
+        plaza_core::media::file_name(hash, extension, false)
+    ))
+}
+
 /// The group page.
 #[derive(Template)]
 #[template(path = "group.html")]
@@ -89,6 +99,9 @@ pub struct GroupPage {
     pub title: String,
     /// Its description, sanitized HTML.
     pub description_html: Option<String>,
+    /// Its icon and banner, when uploaded here (pictures elsewhere are not loaded from there).
+    pub icon: Option<String>,
+    pub banner: Option<String>,
     /// `name@domain`.
     pub handle: String,
     /// Followers.
@@ -222,6 +235,8 @@ async fn group(
         no_message: None,
         title: g.title.clone(),
         description_html: g.description_html.clone().filter(|d| !d.trim().is_empty()),
+        icon: uploaded_here(&state.ctx.urls, g.icon_url.as_deref()),
+        banner: uploaded_here(&state.ctx.urls, g.banner_url.as_deref()),
         handle: format!("{}@{}", g.name, details.view.domain),
         followers: details.view.follower_count,
         thread_count: details.view.thread_count,

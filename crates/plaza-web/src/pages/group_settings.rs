@@ -12,7 +12,8 @@ use serde::Deserialize;
 
 use super::access::{Via, moderator};
 use super::forms::{PageForm, SavedQuery, fixable, person_field};
-use super::layout::{Layout, PageError, PersonView, render, respond, see_other};
+use super::layout::{Layout, PageError, PersonView, render, respond, safe_link, see_other};
+use super::picture_field;
 use super::session::Visitor;
 use crate::AppState;
 
@@ -50,6 +51,10 @@ pub struct SettingsPage {
     pub title_max: usize,
     /// Longest description.
     pub description_max: usize,
+    /// The group's icon, when it has one.
+    pub icon: Option<String>,
+    /// The group's banner, when it has one.
+    pub banner: Option<String>,
 }
 
 impl SettingsPage {
@@ -76,6 +81,8 @@ impl SettingsPage {
             moderators_message: None,
             title_max: GROUP_TITLE_MAX,
             description_max: GROUP_DESCRIPTION_MAX,
+            icon: safe_link(g.icon_url.as_deref()),
+            banner: safe_link(g.banner_url.as_deref()),
         })
     }
 }
@@ -90,6 +97,9 @@ pub struct SettingsForm {
     moderators_only: Option<String>,
     qa: Option<String>,
     ideas: Option<String>,
+    /// Ticked to show no icon (or banner) any more.
+    remove_icon: Option<String>,
+    remove_banner: Option<String>,
 }
 
 /// The moderators form's fields: `action` is `add` or `remove`.
@@ -126,17 +136,33 @@ pub async fn save(
     form: PageForm<SettingsForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor,
+            fields,
+            files,
+        } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
-        let patch = GroupPatch {
-            title: Some(fields.title.clone()),
-            description: Some(fields.description.clone()),
-            posting_restricted_to_mods: Some(fields.moderators_only.is_some()),
-            qa: Some(fields.qa.is_some()),
-            ideas: Some(fields.ideas.is_some()),
-        };
         let g = &details.view.group;
-        match groups::update(&state.ctx, account, &g.name, patch).await {
+        let updated = async {
+            let icon = picture_field::chosen(&state, account, &files, "icon", "").await?;
+            let banner = picture_field::chosen(&state, account, &files, "banner", "").await?;
+            // A new picture, or none when the box is ticked, or the one there (field absent).
+            let choice = |picture: Option<plaza_db::upload::UploadRow>, remove: bool| {
+                picture.map(|p| p.hash).or_else(|| remove.then(String::new))
+            };
+            let patch = GroupPatch {
+                title: Some(fields.title.clone()),
+                description: Some(fields.description.clone()),
+                posting_restricted_to_mods: Some(fields.moderators_only.is_some()),
+                qa: Some(fields.qa.is_some()),
+                ideas: Some(fields.ideas.is_some()),
+                icon_upload: choice(icon, fields.remove_icon.is_some()),
+                banner_upload: choice(banner, fields.remove_banner.is_some()),
+            };
+            groups::update(&state.ctx, account, &g.name, patch).await
+        }
+        .await;
+        match updated {
             Ok(_) => Ok(see_other(&format!("/g/{}/settings?saved=1", g.name))),
             Err(e) => {
                 let (status, message) = fixable(e)?;
@@ -162,7 +188,9 @@ pub async fn moderators(
     form: PageForm<ModeratorForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let (account, details) = moderator(&state, &visitor, &name, Via::Form).await?;
         let add = match fields.action.as_str() {
             "add" => true,

@@ -410,6 +410,16 @@ impl From<CoreError> for PageError {
             CoreError::Conflict(message) => {
                 Self::new(StatusCode::CONFLICT, "Already there", capitalized(&message))
             }
+            CoreError::Unsupported(message) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Not accepted",
+                capitalized(&message),
+            ),
+            CoreError::TooLarge(message) => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Not accepted",
+                capitalized(&message),
+            ),
             CoreError::Db(e) if e.is_unavailable() => {
                 tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(

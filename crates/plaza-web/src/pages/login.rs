@@ -125,7 +125,9 @@ async fn login_form(
 
 /// `POST /login`.
 pub async fn login(State(state): State<AppState>, form: PageForm<LoginForm>) -> Response {
-    let PageForm { visitor, fields } = form;
+    let PageForm {
+        visitor, fields, ..
+    } = form;
     let next = local_path(fields.next.as_deref());
     let result = match accounts::login(&state.ctx, fields.name.trim(), &fields.password).await {
         Ok(issued) => Ok(signed_in(&state, &issued, &next)),
@@ -198,7 +200,9 @@ async fn signup_form(
 
 /// `POST /signup`.
 pub async fn signup(State(state): State<AppState>, form: PageForm<SignupForm>) -> Response {
-    let PageForm { visitor, fields } = form;
+    let PageForm {
+        visitor, fields, ..
+    } = form;
     let new = NewAccount {
         name: fields.name.trim().to_owned(),
         password: fields.password,

@@ -24,6 +24,7 @@ pub mod modlog;
 pub mod negotiate;
 pub mod notifications;
 pub mod person;
+pub mod picture_field;
 pub mod profile_settings;
 pub mod remote_follow;
 pub mod report;
@@ -34,6 +35,7 @@ pub mod thread;
 pub mod vote;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
@@ -42,16 +44,23 @@ use crate::rate_limit::Limiters;
 
 /// The pages at URLs of their own: home, feeds, logging in, the forms, the moderators' and
 /// administrators' pages, and the style sheet.
-pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
+/// The forms that carry a picture take bodies up to `upload_bytes`.
+pub fn router(state: &AppState, limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
+    let picture = || DefaultBodyLimit::max(upload_bytes);
     let auth = Router::new()
         .route("/login", get(login::login_page).post(login::login))
         .route("/signup", get(login::signup_page).post(login::signup));
     let posting = Router::new()
         .route(
             "/g/{name}/new",
-            get(compose::thread_form).post(compose::start_thread),
+            get(compose::thread_form)
+                .post(compose::start_thread)
+                .layer(picture()),
         )
-        .route("/post/{id}/comment", post(compose::post_reply))
+        .route(
+            "/post/{id}/comment",
+            post(compose::post_reply).layer(picture()),
+        )
         .route("/comment/{id}/reply", get(compose::reply_form))
         .route("/post/{id}/vote", post(vote::thread))
         .route("/comment/{id}/vote", post(vote::comment))
@@ -70,11 +79,13 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
             state.clone(),
             layout::friendly_rate_limit,
         ))
-        .merge(staff())
+        .merge(staff(upload_bytes))
         .route("/logout", post(login::logout))
         .route(
             "/settings/profile",
-            get(profile_settings::page).post(profile_settings::save),
+            get(profile_settings::page)
+                .post(profile_settings::save)
+                .layer(picture()),
         )
         .route("/settings/delete", post(profile_settings::delete))
         .route("/notifications", get(notifications::page))
@@ -106,7 +117,7 @@ pub fn router(state: &AppState, limits: &Limiters) -> Router<AppState> {
 
 /// What moderators and administrators use: moderation buttons' forms, a group's log, reports,
 /// bans and settings, and the instance's settings.
-fn staff() -> Router<AppState> {
+fn staff(upload_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/post/{id}/moderate", post(moderate::thread))
         .route("/comment/{id}/moderate", post(moderate::comment))
@@ -124,7 +135,9 @@ fn staff() -> Router<AppState> {
         .route("/g/{name}/unban", post(bans::unban))
         .route(
             "/g/{name}/settings",
-            get(group_settings::page).post(group_settings::save),
+            get(group_settings::page)
+                .post(group_settings::save)
+                .layer(DefaultBodyLimit::max(upload_bytes)),
         )
         .route(
             "/g/{name}/settings/moderators",

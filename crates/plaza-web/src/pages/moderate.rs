@@ -130,7 +130,9 @@ pub async fn thread(
     form: PageForm<ModerateForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let id = parse_id(&id, "thread")?;
         let account = poster(&visitor)?;
         let action = match fields.action.as_str() {
@@ -162,7 +164,9 @@ pub async fn comment(
     form: PageForm<ModerateForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let id = parse_id(&id, "comment")?;
         let account = poster(&visitor)?;
         let action = match fields.action.as_str() {
@@ -198,7 +202,9 @@ pub async fn official(
     form: PageForm<OfficialForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let id = parse_id(&id, "comment")?;
         let account = poster(&visitor)?;
         let official = match fields.official.as_str() {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::access::account;
 use super::forms::{PageForm, SavedQuery, fixable};
 use super::layout::{Layout, PageError, render, respond, see_other};
+use super::picture_field;
 use super::session::Visitor;
 use crate::AppState;
 
@@ -85,7 +86,9 @@ pub struct DeleteForm {
 /// password, then shows the home page signed out.
 pub async fn delete(State(state): State<AppState>, form: PageForm<DeleteForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let me = super::access::poster(&visitor)?;
         match accounts::delete_own(&state.ctx, me, &fields.password).await {
             Ok(()) => Ok(see_other("/")),
@@ -120,14 +123,26 @@ pub async fn page(
 /// `POST /settings/profile`.
 pub async fn save(State(state): State<AppState>, form: PageForm<ProfileForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor,
+            fields,
+            files,
+        } = form;
         let me = super::access::poster(&visitor)?;
-        let patch = ProfilePatch {
-            display_name: Some(fields.display_name.clone()),
-            bio: Some(fields.bio.clone()),
-            avatar_url: Some(fields.avatar_url.clone()),
+        // A picture chosen wins over the address typed.
+        let edited = match picture_field::chosen(&state, me, &files, "avatar", "").await {
+            Ok(picture) => {
+                let patch = ProfilePatch {
+                    display_name: Some(fields.display_name.clone()),
+                    bio: Some(fields.bio.clone()),
+                    avatar_url: Some(fields.avatar_url.clone()),
+                    avatar_upload: picture.map(|p| p.hash),
+                };
+                profiles::edit(&state.ctx, me, patch).await
+            }
+            Err(e) => Err(e),
         };
-        match profiles::edit(&state.ctx, me, patch).await {
+        match edited {
             Ok(_) => Ok(see_other(&format!("{PATH}?saved=1"))),
             Err(e) => {
                 let (status, message) = fixable(e)?;

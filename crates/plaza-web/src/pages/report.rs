@@ -164,7 +164,9 @@ async fn send(
     form: PageForm<ReportForm>,
     target: Reported,
 ) -> Result<Response, PageError> {
-    let PageForm { visitor, fields } = form;
+    let PageForm {
+        visitor, fields, ..
+    } = form;
     let account = poster(&visitor)?;
     let subject = subject(state, &visitor, target).await?;
     match reports::report(&state.ctx, account, subject.target, &fields.reason).await {

@@ -79,7 +79,9 @@ async fn cast(
     form: PageForm<VoteForm>,
     target: VoteTarget,
 ) -> Result<Response, PageError> {
-    let PageForm { visitor, fields } = form;
+    let PageForm {
+        visitor, fields, ..
+    } = form;
     let account = poster(&visitor)?;
     let score = score(&fields.score)?;
     votes::vote(&state.ctx, account, target, score).await?;

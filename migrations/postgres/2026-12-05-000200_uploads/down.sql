@@ -1,0 +1,2 @@
+DROP INDEX attachments_url;
+DROP TABLE uploads;

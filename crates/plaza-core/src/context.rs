@@ -16,6 +16,8 @@ pub struct Settings {
     pub instance_name: String,
     /// How long an API token stays valid.
     pub token_lifetime: Duration,
+    /// Where mail goes out; `None` sends no mail.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 impl Default for Settings {
@@ -23,6 +25,7 @@ impl Default for Settings {
         Self {
             instance_name: "Plaza".to_owned(),
             token_lifetime: Duration::from_secs(30 * 24 * 3600),
+            mail: None,
         }
     }
 }

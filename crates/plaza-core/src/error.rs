@@ -28,6 +28,9 @@ pub enum CoreError {
     /// The change clashes with existing data (a taken name).
     #[error("{0}")]
     Conflict(String),
+    /// The instance is not set up to do this (no mail server, for instance).
+    #[error("{0}")]
+    Unavailable(String),
     /// The instance is set up in a way that cannot work.
     #[error("{0}")]
     Config(String),

@@ -14,6 +14,7 @@ pub mod html_shape;
 pub mod instances;
 pub mod keys;
 pub mod limits;
+pub mod mail;
 pub mod markdown;
 #[cfg(test)]
 mod markdown_properties;

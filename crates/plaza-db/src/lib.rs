@@ -16,6 +16,7 @@ pub mod event;
 pub mod group;
 pub mod instance;
 pub mod local_user;
+pub mod mail;
 pub mod maintenance;
 pub mod migrate;
 pub mod mod_log;

@@ -85,6 +85,9 @@ impl From<CoreError> for ApiError {
                 },
             },
             CoreError::Conflict(message) => Self::new(S::CONFLICT, "conflict", message),
+            CoreError::Unavailable(message) => {
+                Self::new(S::SERVICE_UNAVAILABLE, "unavailable", message)
+            }
             CoreError::Db(e) if e.is_unavailable() => {
                 tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(

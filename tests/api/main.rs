@@ -8,6 +8,7 @@ mod answers;
 mod bad_input;
 mod comments;
 mod groups;
+mod mail;
 mod moderation;
 mod notifications;
 mod openapi;

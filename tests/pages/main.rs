@@ -12,6 +12,7 @@ mod compose;
 mod errors;
 mod feeds;
 mod group_settings;
+mod mail;
 mod moderation;
 mod negotiation;
 mod notifications;

@@ -45,7 +45,10 @@ async fn a_reply_is_mailed_only_to_a_verified_address_that_wants_it() {
     assert_eq!(wants.str("/preferences/mentions"), "off");
 
     let mails = smtp.wait_for("ada@example.com", 1).await;
-    assert!(mails[0].subject.contains("Confirm your e-mail address"), "{mails:?}");
+    assert!(
+        mails[0].subject.contains("Confirm your e-mail address"),
+        "{mails:?}"
+    );
     let link = mails[0]
         .link(&format!("{}/verify-email?token=", plaza.base))
         .expect("a verification link");
@@ -74,7 +77,9 @@ async fn a_reply_is_mailed_only_to_a_verified_address_that_wants_it() {
     );
     assert!(mails[1].body.contains("Printer jams"), "{}", mails[1].body);
     assert!(
-        mails[1].body.contains(&format!("{}/settings/mail", plaza.base)),
+        mails[1]
+            .body
+            .contains(&format!("{}/settings/mail", plaza.base)),
         "every mail links to the preferences: {}",
         mails[1].body
     );
@@ -103,13 +108,19 @@ async fn a_password_reset_link_sets_a_new_password_once_and_ends_every_session()
     // Nobody by that name: the very same answer, and no mail.
     let unknown = plaza
         .anonymous()
-        .post("/auth/password-reset", &json!({ "name_or_email": "nobody@example.com" }))
+        .post(
+            "/auth/password-reset",
+            &json!({ "name_or_email": "nobody@example.com" }),
+        )
         .await;
     assert_eq!(unknown.status, asked.status);
     assert_eq!(unknown.body, asked.body);
 
     let mails = smtp.wait_for("ada@example.com", 2).await;
-    assert!(mails[1].subject.contains("Reset your password"), "{mails:?}");
+    assert!(
+        mails[1].subject.contains("Reset your password"),
+        "{mails:?}"
+    );
     let link = mails[1]
         .link(&format!("{}/reset-password?token=", plaza.base))
         .expect("a reset link");
@@ -117,7 +128,10 @@ async fn a_password_reset_link_sets_a_new_password_once_and_ends_every_session()
 
     let too_short = plaza
         .anonymous()
-        .post("/auth/password-reset/confirm", &json!({ "token": token, "password": "short" }))
+        .post(
+            "/auth/password-reset/confirm",
+            &json!({ "token": token, "password": "short" }),
+        )
         .await;
     too_short.assert_error(422, "invalid");
     let done = plaza
@@ -133,12 +147,18 @@ async fn a_password_reset_link_sets_a_new_password_once_and_ends_every_session()
     assert_eq!(other_session.get("/me").await.status, 401);
     let old = plaza
         .anonymous()
-        .post("/auth/login", &json!({ "name": "ada", "password": PASSWORD }))
+        .post(
+            "/auth/login",
+            &json!({ "name": "ada", "password": PASSWORD }),
+        )
         .await;
     assert_eq!(old.status, 401);
     let new = plaza
         .anonymous()
-        .post("/auth/login", &json!({ "name": "ada", "password": "a brand new password" }))
+        .post(
+            "/auth/login",
+            &json!({ "name": "ada", "password": "a brand new password" }),
+        )
         .await;
     assert_eq!(new.status, 200, "{}", new.body);
     let reused = plaza
@@ -162,12 +182,21 @@ async fn an_expired_reset_link_does_not_work() {
     // Asked by address, in any case.
     let asked = plaza
         .anonymous()
-        .post("/auth/password-reset", &json!({ "name_or_email": "ADA@example.com" }))
+        .post(
+            "/auth/password-reset",
+            &json!({ "name_or_email": "ADA@example.com" }),
+        )
         .await;
     assert_eq!(asked.status, 202, "{}", asked.body);
     let mails = smtp.wait_for("ada@example.com", 2).await;
-    let token = token_of(&mails[1].link(&format!("{}/reset-password?token=", plaza.base)).unwrap());
-    plaza_db::testing::expire_mail_tokens(&plaza.ctx.db).await.unwrap();
+    let token = token_of(
+        &mails[1]
+            .link(&format!("{}/reset-password?token=", plaza.base))
+            .unwrap(),
+    );
+    plaza_db::testing::expire_mail_tokens(&plaza.ctx.db)
+        .await
+        .unwrap();
     let expired = plaza
         .anonymous()
         .post(
@@ -178,7 +207,10 @@ async fn an_expired_reset_link_does_not_work() {
     expired.assert_error(422, "invalid");
     let old = plaza
         .anonymous()
-        .post("/auth/login", &json!({ "name": "ada", "password": PASSWORD }))
+        .post(
+            "/auth/login",
+            &json!({ "name": "ada", "password": PASSWORD }),
+        )
         .await;
     assert_eq!(old.status, 200, "the password stays: {}", old.body);
 }
@@ -197,7 +229,9 @@ async fn without_a_mail_server_a_reset_says_so_and_nothing_is_queued() {
     asked.assert_error(503, "unavailable");
     let bad = ada.patch("/me/mail", &json!({ "replies": "hourly" })).await;
     assert_eq!(bad.status, 422, "{}", bad.body);
-    let unknown = ada.patch("/me/mail", &json!({ "weather": "instant" })).await;
+    let unknown = ada
+        .patch("/me/mail", &json!({ "weather": "instant" }))
+        .await;
     assert_eq!(unknown.status, 422, "{}", unknown.body);
 }
 
@@ -209,8 +243,11 @@ async fn a_digest_lists_the_unread_notifications_and_is_sent_once() {
     let ada = plaza.member("ada").await;
     let bob = plaza.member("bob").await;
     plaza.verify_email(&smtp, &ada, "ada@example.com").await;
-    ada.patch("/me/mail", &json!({ "replies": "digest", "mentions": "digest" }))
-        .await;
+    ada.patch(
+        "/me/mail",
+        &json!({ "replies": "digest", "mentions": "digest" }),
+    )
+    .await;
     let thread = ada.thread("support", "Printer jams", "Since Monday").await;
     bob.reply(thread, None, "Try a new cartridge").await;
     bob.reply(thread, None, "Hello @ada, any luck?").await;
@@ -229,8 +266,15 @@ async fn a_digest_lists_the_unread_notifications_and_is_sent_once() {
         .unwrap();
     assert_eq!(again, 0);
     let mails = smtp.wait_for("ada@example.com", 2).await;
-    assert!(mails[1].subject.contains("unread notifications"), "{mails:?}");
-    assert!(mails[1].body.contains("bob replied to your thread"), "{}", mails[1].body);
+    assert!(
+        mails[1].subject.contains("unread notifications"),
+        "{mails:?}"
+    );
+    assert!(
+        mails[1].body.contains("bob replied to your thread"),
+        "{}",
+        mails[1].body
+    );
     quiet().await;
     assert_eq!(smtp.mails_to("ada@example.com").len(), 2);
 }

@@ -155,7 +155,8 @@ fn parse(raw: &str) -> ReceivedMail {
         head.lines()
             .find_map(|line| {
                 let (key, value) = line.split_once(':')?;
-                key.eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
+                key.eq_ignore_ascii_case(name)
+                    .then(|| value.trim().to_owned())
             })
             .unwrap_or_default()
     };

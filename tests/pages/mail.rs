@@ -1,12 +1,12 @@
 //! The e-mail pages: the settings page, and a forgotten password from the form to the mailed
 //! link, with a real SMTP server on loopback.
 
-use plaza_tests::smtp::SmtpServer;
 use plaza_tests::TestInstance;
+use plaza_tests::smtp::SmtpServer;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_forgotten_password_is_reset_through_the_mailed_link_and_the_form_tells_nobody_who_exists()
-{
+ {
     let smtp = SmtpServer::start().await;
     let plaza = TestInstance::spawn_mailing(&smtp).await;
     let ada = plaza.member("ada").await;
@@ -14,7 +14,11 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link_and_the_form_tell
 
     let browser = plaza.browser();
     let login = browser.open("/login").await;
-    assert!(login.text.contains("href=\"/forgot-password\""), "{}", login.text);
+    assert!(
+        login.text.contains("href=\"/forgot-password\""),
+        "{}",
+        login.text
+    );
     let form = browser.open("/forgot-password").await;
     assert_eq!(form.status, 200, "{}", form.text);
     let unknown = browser
@@ -55,7 +59,10 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link_and_the_form_tell
 
     let fresh = plaza.browser();
     let signed_in = fresh
-        .submit("/login", &[("name", "ada"), ("password", "a brand new password")])
+        .submit(
+            "/login",
+            &[("name", "ada"), ("password", "a brand new password")],
+        )
         .await;
     assert_eq!(signed_in.status, 303, "{}", signed_in.text);
     let used = browser.open(&path).await;
@@ -88,7 +95,11 @@ async fn the_mail_settings_page_saves_the_address_and_the_choice_per_kind() {
         .await;
     assert_eq!(chosen.status, 303, "{}", chosen.text);
     let page = browser.open("/settings/mail?saved=1").await;
-    assert!(page.text.contains("value=\"ada@example.com\""), "{}", page.text);
+    assert!(
+        page.text.contains("value=\"ada@example.com\""),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("Not verified yet"), "{}", page.text);
     assert!(
         page.text

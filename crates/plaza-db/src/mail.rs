@@ -177,7 +177,11 @@ pub async fn live_token(
 
 /// Uses up every live link of an account for `purpose` (one used link voids its siblings);
 /// returns how many.
-pub async fn use_tokens(conn: &mut DbConn<'_>, local_user_id: i64, purpose: &str) -> DbResult<usize> {
+pub async fn use_tokens(
+    conn: &mut DbConn<'_>,
+    local_user_id: i64,
+    purpose: &str,
+) -> DbResult<usize> {
     let now = now();
     on_conn!(conn, |c| Ok(diesel::update(
         mail_tokens::table
@@ -279,7 +283,10 @@ pub async fn claim_due(
                 .is_null()
                 .or(outgoing_mails::claimed_until.lt(now)),
         )
-        .order((outgoing_mails::next_attempt_at.asc(), outgoing_mails::id.asc()))
+        .order((
+            outgoing_mails::next_attempt_at.asc(),
+            outgoing_mails::id.asc(),
+        ))
         .select(outgoing_mails::id)
         .limit(limit);
     // PostgreSQL: skip rows another process is claiming. SQLite: the caller's transaction holds

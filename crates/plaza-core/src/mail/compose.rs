@@ -136,7 +136,9 @@ async fn describe(
     let actor = match n.actor_id {
         Some(id) => {
             let p = person::find(conn, id).await?;
-            p.display_name.filter(|d| !d.trim().is_empty()).unwrap_or(p.name)
+            p.display_name
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or(p.name)
         }
         None => "Someone".to_owned(),
     };

@@ -114,7 +114,10 @@ pub async fn verify_email(ctx: &Context, token: &str) -> CoreResult<()> {
             return Err(bad_link());
         }
         mail::use_tokens(conn, row.local_user_id, VERIFY).await?;
-        tracing::info!(local_user_id = row.local_user_id, "an e-mail address was verified");
+        tracing::info!(
+            local_user_id = row.local_user_id,
+            "an e-mail address was verified"
+        );
         Ok(())
     })
 }
@@ -184,7 +187,10 @@ pub async fn reset_password(ctx: &Context, token: &str, new_password: &str) -> C
             .ok_or_else(bad_link)?;
         local_user::set_password(conn, row.local_user_id, &password_hash).await?;
         mail::use_tokens(conn, row.local_user_id, RESET).await?;
-        tracing::info!(local_user_id = row.local_user_id, "a password was reset by mail");
+        tracing::info!(
+            local_user_id = row.local_user_id,
+            "a password was reset by mail"
+        );
         Ok(())
     })
 }

@@ -54,9 +54,8 @@ pub async fn get(ctx: &Context, account: &Account) -> CoreResult<MailSettingsVie
 
 /// Parses a choice typed for a category.
 pub fn parse_choice(field: &'static str, value: &str) -> CoreResult<Choice> {
-    Choice::parse(value.trim()).ok_or_else(|| {
-        CoreError::invalid(field, "must be one of off, instant, digest")
-    })
+    Choice::parse(value.trim())
+        .ok_or_else(|| CoreError::invalid(field, "must be one of off, instant, digest"))
 }
 
 /// Changes some of the caller's choices; the others stay. The first digest covers what comes

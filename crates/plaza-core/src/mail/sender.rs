@@ -6,8 +6,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use plaza_db::mail::{self, MailRow, NewMail};
 use plaza_db::{now, transaction};
@@ -143,7 +143,9 @@ impl MailWorker {
         let Some(composed) = composed else {
             tracing::info!(mail_id = row.id, kind = %row.kind, "mail dropped: its reason is gone");
             self.ctx.metrics.mail("dropped");
-            return self.finish(row.id, "dropped: its reason is gone", None).await;
+            return self
+                .finish(row.id, "dropped: its reason is gone", None)
+                .await;
         };
         match self.deliver(&row.to_address, &composed).await {
             Ok(()) => {
@@ -159,15 +161,22 @@ impl MailWorker {
                     .then(|| retry_time(now(), self.settings.first_retry, attempts));
                 tracing::warn!(mail_id = row.id, kind = %row.kind, attempts, error = %error,
                     retry = retry_at.is_some(), "sending a mail failed");
-                self.ctx
-                    .metrics
-                    .mail(if retry_at.is_some() { "retry" } else { "given_up" });
+                self.ctx.metrics.mail(if retry_at.is_some() {
+                    "retry"
+                } else {
+                    "given_up"
+                });
                 self.finish(row.id, &error, retry_at).await
             }
         }
     }
 
-    async fn finish(&self, id: i64, error: &str, retry_at: Option<NaiveDateTime>) -> CoreResult<()> {
+    async fn finish(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<NaiveDateTime>,
+    ) -> CoreResult<()> {
         let mut pooled = self.ctx.db.get().await?;
         mail::mark_failed(&mut pooled.conn(), id, error, retry_at).await?;
         Ok(())

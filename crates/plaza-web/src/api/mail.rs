@@ -153,7 +153,9 @@ pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
 ) -> Result<Json<MailSettingsJson>, ApiError> {
-    Ok(Json(preferences::get(&state.ctx, &auth.account).await?.into()))
+    Ok(Json(
+        preferences::get(&state.ctx, &auth.account).await?.into(),
+    ))
 }
 
 /// Changes what one gets by mail, per category (`off`, `instant` or `digest`).

@@ -79,8 +79,7 @@ async fn outcome(
     ))
 }
 
-const BAD_LINK: &str =
-    "This link does not work: it may have been used already, or it has expired.";
+const BAD_LINK: &str = "This link does not work: it may have been used already, or it has expired.";
 
 /// `GET /verify-email?token=…`: verifies the address the link was sent to.
 pub async fn verify(
@@ -136,16 +135,27 @@ pub async fn forgot(State(state): State<AppState>, form: PageForm<ForgotForm>) -
         let PageForm { visitor, fields } = form;
         match links::request_reset(&state.ctx, &fields.name_or_email).await {
             Ok(()) => {
-                outcome(&state, &visitor, StatusCode::OK, "Check your mail", RESET_REQUESTED,
-                    Some(("/login", "Back to log in"))).await
+                outcome(
+                    &state,
+                    &visitor,
+                    StatusCode::OK,
+                    "Check your mail",
+                    RESET_REQUESTED,
+                    Some(("/login", "Back to log in")),
+                )
+                .await
             }
             Err(e) => {
                 let (status, message) = fixable(e)?;
                 Ok(render(
                     status,
                     &ForgotPage {
-                        layout: Layout::new(&state.ctx, &visitor, "Forgot your password?".to_owned())
-                            .await?,
+                        layout: Layout::new(
+                            &state.ctx,
+                            &visitor,
+                            "Forgot your password?".to_owned(),
+                        )
+                        .await?,
                         name_or_email: fields.name_or_email,
                         message: Some(message),
                     },
@@ -183,8 +193,15 @@ pub async fn reset_page(
 ) -> Response {
     let result = async {
         if !links::reset_link_works(&state.ctx, &query.token).await? {
-            return outcome(&state, &visitor, StatusCode::UNPROCESSABLE_ENTITY, "Link not valid",
-                BAD_LINK, Some(("/forgot-password", "Ask for a new link"))).await;
+            return outcome(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Link not valid",
+                BAD_LINK,
+                Some(("/forgot-password", "Ask for a new link")),
+            )
+            .await;
         }
         reset_form(&state, &visitor, query.token, StatusCode::OK, None).await
     }

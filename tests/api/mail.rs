@@ -278,3 +278,41 @@ async fn a_digest_lists_the_unread_notifications_and_is_sent_once() {
     quiet().await;
     assert_eq!(smtp.mails_to("ada@example.com").len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_up_with_an_address_mails_its_verification_link_and_a_deleted_account_gets_no_more_mail()
+ {
+    let smtp = SmtpServer::start().await;
+    let plaza = TestInstance::spawn_mailing(&smtp).await;
+    let signed_up = plaza
+        .anonymous()
+        .post(
+            "/accounts",
+            &json!({ "name": "cyd", "password": PASSWORD, "email": "cyd@example.com" }),
+        )
+        .await;
+    assert_eq!(signed_up.status, 201, "{}", signed_up.body);
+    let mails = smtp.wait_for("cyd@example.com", 1).await;
+    assert!(
+        mails[0]
+            .link(&format!("{}/verify-email?token=", plaza.base))
+            .is_some(),
+        "{mails:?}"
+    );
+    let cyd = plaza.anonymous().with_token(signed_up.str("/token"));
+    let too_long = set_email(&cyd, &format!("{}@example.com", "a".repeat(10_000))).await;
+    too_long.assert_error(422, "invalid");
+    assert_eq!(cyd.get("/me/mail").await.str("/email"), "cyd@example.com");
+
+    let deleted = cyd
+        .delete_with("/me", &json!({ "password": PASSWORD }))
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    let asked = plaza
+        .anonymous()
+        .post("/auth/password-reset", &json!({ "name_or_email": "cyd" }))
+        .await;
+    assert_eq!(asked.status, 202);
+    quiet().await;
+    assert_eq!(smtp.mails_to("cyd@example.com").len(), 1);
+}

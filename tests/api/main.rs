@@ -10,6 +10,7 @@ mod comments;
 mod groups;
 mod ideas;
 mod insight;
+mod mail;
 mod moderation;
 mod notifications;
 mod openapi;

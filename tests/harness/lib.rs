@@ -7,6 +7,7 @@ pub mod community;
 pub mod pictures;
 pub mod queries;
 mod signing;
+pub mod smtp;
 
 use std::sync::Arc;
 
@@ -271,6 +272,60 @@ impl TestInstance {
         );
         let delivered = worker.run_once().await.expect("deliver");
         published + delivered
+    }
+
+    /// Starts an instance that mails through `smtp`, with its mail worker running.
+    pub async fn spawn_mailing(smtp: &smtp::SmtpServer) -> Self {
+        let mail = plaza_core::mail::MailSettings::new(&smtp.url(), "Plaza <plaza@example.com>")
+            .expect("mail settings");
+        let settings = Settings {
+            mail: Some(mail),
+            ..Settings::default()
+        };
+        let plaza = Self::spawn_with(settings, WebConfig::default()).await;
+        plaza.run_mail_worker().await;
+        plaza
+    }
+
+    /// Sets `email` as the address of `client`'s account and follows the link mailed to it.
+    pub async fn verify_email(&self, smtp: &smtp::SmtpServer, client: &Client, email: &str) {
+        let before = smtp.mails_to(email).len();
+        let set = client
+            .send(
+                reqwest::Method::PUT,
+                "/me/email",
+                Some(&serde_json::json!({ "email": email })),
+            )
+            .await;
+        assert_eq!(set.status, 200, "{}", set.body);
+        let mails = smtp.wait_for(email, before + 1).await;
+        let link = mails[before]
+            .link(&format!("{}/verify-email?token=", self.base))
+            .expect("a verification link");
+        let token = link.split_once("token=").expect("a token").1;
+        let answer = self
+            .anonymous()
+            .post("/auth/verify-email", &serde_json::json!({ "token": token }))
+            .await;
+        assert_eq!(answer.status, 204, "{}", answer.body);
+    }
+
+    /// Starts the mail worker (the instance must have mail settings), polling every 100 ms
+    /// besides its wake-ups.
+    pub async fn run_mail_worker(&self) {
+        use plaza_core::mail::sender::{MailWorker, MailWorkerSettings};
+        let worker = MailWorker::new(
+            self.ctx.clone(),
+            MailWorkerSettings {
+                idle_poll: std::time::Duration::from_millis(100),
+                first_retry: std::time::Duration::from_millis(200),
+                ..MailWorkerSettings::default()
+            },
+        )
+        .expect("mail worker")
+        .expect("mail settings");
+        let task = tokio::spawn(worker.run(std::future::pending::<()>()));
+        self.background.lock().expect("tasks").push(task);
     }
 
     /// Starts the background tasks `plaza serve` runs (publisher, delivery worker, wake-up

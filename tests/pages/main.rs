@@ -13,6 +13,7 @@ mod errors;
 mod feeds;
 mod group_settings;
 mod insight;
+mod mail;
 mod moderation;
 mod negotiation;
 mod notifications;

@@ -65,7 +65,7 @@ pub struct IssuedToken {
 /// the answer takes as long as for a known one (no account enumeration by timing).
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3W7U2dmCk2jYhnvn5yW3Y3mOQbcLYdVtFQHzhJ7h5w0";
 
-fn check_password(password: &str) -> CoreResult<()> {
+pub(crate) fn check_password(password: &str) -> CoreResult<()> {
     let len = password.chars().count();
     if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&len) {
         return Err(CoreError::invalid(
@@ -76,7 +76,7 @@ fn check_password(password: &str) -> CoreResult<()> {
     Ok(())
 }
 
-fn check_email(email: Option<String>) -> CoreResult<Option<String>> {
+pub(crate) fn check_email(email: Option<String>) -> CoreResult<Option<String>> {
     let Some(email) = email.map(|e| e.trim().to_ascii_lowercase()) else {
         return Ok(None);
     };
@@ -146,8 +146,16 @@ pub async fn create(ctx: &Context, new: NewAccount) -> CoreResult<(LocalUserRow,
             },
         )
         .await?;
+        if let Some(address) = &user.email
+            && ctx.settings.mail.is_some()
+        {
+            crate::mail::links::queue_verification(conn, user.id, address).await?;
+        }
         Ok((user, person))
     });
+    if created.is_ok() {
+        ctx.wakeup.mails_queued();
+    }
     // Two sign-ups racing for one name: the loser hits the unique index.
     created.map_err(|e| match e {
         CoreError::Db(DbError::Unique(_)) => {

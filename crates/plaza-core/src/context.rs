@@ -18,6 +18,8 @@ pub struct Settings {
     pub token_lifetime: Duration,
     /// Where uploaded pictures are kept, and what is accepted.
     pub media: crate::media::MediaSettings,
+    /// Where mail goes out; `None` sends no mail.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
             instance_name: "Plaza".to_owned(),
             token_lifetime: Duration::from_secs(30 * 24 * 3600),
             media: crate::media::MediaSettings::default(),
+            mail: None,
         }
     }
 }

@@ -34,6 +34,9 @@ pub enum CoreError {
     /// A file larger than this instance takes.
     #[error("{0}")]
     TooLarge(String),
+    /// The instance is not set up to do this (no mail server, for instance).
+    #[error("{0}")]
+    Unavailable(String),
     /// The instance is set up in a way that cannot work.
     #[error("{0}")]
     Config(String),

@@ -17,6 +17,7 @@ pub mod insight;
 pub mod instances;
 pub mod keys;
 pub mod limits;
+pub mod mail;
 pub mod markdown;
 #[cfg(test)]
 mod markdown_properties;

@@ -62,6 +62,7 @@ pub struct Metrics {
     http_duration: Family<RouteLabels, Histogram, fn() -> Histogram>,
     inbox: Family<InboxLabels, Counter>,
     deliveries: Family<DeliveryLabels, Counter>,
+    mails: Family<DeliveryLabels, Counter>,
     queue_depth: Gauge,
     oldest_due_age: Gauge<f64, AtomicU64>,
     dead_hosts: Gauge,
@@ -106,6 +107,12 @@ impl Default for Metrics {
             "delivery_attempts",
             "Delivery attempts, by outcome",
             deliveries.clone(),
+        );
+        let mails = Family::<DeliveryLabels, Counter>::default();
+        registry.register(
+            "mail_attempts",
+            "Attempts to send a queued mail, by outcome",
+            mails.clone(),
         );
         let gauge = |registry: &mut Registry, name: &str, help: &str| {
             let gauge = Gauge::default();
@@ -159,6 +166,7 @@ impl Default for Metrics {
             http_duration,
             inbox,
             deliveries,
+            mails,
             queue_depth,
             oldest_due_age,
             dead_hosts,
@@ -215,6 +223,15 @@ impl Metrics {
     /// with).
     pub fn delivery(&self, outcome: &'static str) {
         self.deliveries
+            .get_or_create(&DeliveryLabels {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+
+    /// One attempt to send a mail: `sent`, `retry`, `given_up` or `dropped` (its reason is gone).
+    pub fn mail(&self, outcome: &'static str) {
+        self.mails
             .get_or_create(&DeliveryLabels {
                 outcome: outcome.to_owned(),
             })

@@ -132,7 +132,7 @@ async fn send(
     wanted.dedup();
     let recipients = local_user::with_account(conn, &wanted).await?;
     for &recipient_id in &recipients {
-        notification::insert(
+        let stored = notification::insert_new(
             conn,
             &NewNotification {
                 recipient_id,
@@ -146,6 +146,9 @@ async fn send(
             },
         )
         .await?;
+        if let Some(id) = stored {
+            crate::mail::notified(conn, recipient_id, id, notice.kind).await?;
+        }
     }
     Ok(recipients)
 }

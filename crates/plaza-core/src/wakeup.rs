@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 pub struct Wakeup {
     events: Arc<Notify>,
     deliveries: Arc<Notify>,
+    mails: Arc<Notify>,
 }
 
 impl Wakeup {
@@ -23,6 +24,16 @@ impl Wakeup {
     /// Deliveries were committed: the delivery worker has work.
     pub fn deliveries_queued(&self) {
         self.deliveries.notify_one();
+    }
+
+    /// Mail may have been queued: the mail worker looks.
+    pub fn mails_queued(&self) {
+        self.mails.notify_one();
+    }
+
+    /// What the mail worker waits on.
+    pub fn mails(&self) -> &Notify {
+        &self.mails
     }
 
     /// What the publisher waits on.
@@ -40,6 +51,7 @@ impl Wakeup {
         match channel {
             plaza_db::notify::EVENTS => self.events_written(),
             plaza_db::notify::DELIVERIES => self.deliveries_queued(),
+            plaza_db::notify::MAILS => self.mails_queued(),
             _ => {}
         }
     }
@@ -54,6 +66,8 @@ macro_rules! event_transaction {
         let result = plaza_db::transaction!(&ctx.db, $crate::CoreError, |$conn| $body);
         if result.is_ok() {
             ctx.wakeup.events_written();
+            // The change may have notified someone who wants it by mail at once.
+            ctx.wakeup.mails_queued();
         }
         result
     }};

@@ -17,6 +17,7 @@ pub mod group;
 pub mod insight;
 pub mod instance;
 pub mod local_user;
+pub mod mail;
 pub mod maintenance;
 pub mod migrate;
 pub mod mod_log;

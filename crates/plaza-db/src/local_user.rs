@@ -20,6 +20,8 @@ pub struct LocalUserRow {
     pub staff: bool,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
+    /// When the current address was verified; `None` while it is not.
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 /// A new local account.
@@ -56,6 +58,99 @@ pub async fn find_by_name(
         .first(c)
         .await
         .optional()?))
+}
+
+/// Finds a live account (not deleted) by its name or its e-mail address.
+pub async fn find_by_name_or_email(
+    conn: &mut DbConn<'_>,
+    name_or_email: &str,
+) -> DbResult<Option<(LocalUserRow, PersonRow)>> {
+    on_conn!(conn, |c| Ok(local_users::table
+        .inner_join(persons::table)
+        .filter(persons::local.eq(true))
+        .filter(persons::deleted.eq(false))
+        .filter(
+            persons::name
+                .eq(name_or_email)
+                .or(local_users::email.eq(name_or_email)),
+        )
+        .select((LocalUserRow::as_select(), PersonRow::as_select()))
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// An account by id.
+pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<Option<LocalUserRow>> {
+    on_conn!(conn, |c| Ok(local_users::table
+        .find(id)
+        .select(LocalUserRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// Sets (or clears) an account's e-mail address; a new address is not verified yet.
+pub async fn set_email(conn: &mut DbConn<'_>, id: i64, email: Option<&str>) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        diesel::update(local_users::table.find(id))
+            .set((
+                local_users::email.eq(email),
+                local_users::email_verified_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(c)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Marks an account's address verified, if it is still `email`; returns whether it was.
+pub async fn mark_email_verified(conn: &mut DbConn<'_>, id: i64, email: &str) -> DbResult<bool> {
+    let now = now();
+    on_conn!(conn, |c| Ok(diesel::update(
+        local_users::table
+            .find(id)
+            .filter(local_users::email.eq(email))
+    )
+    .set(local_users::email_verified_at.eq(now))
+    .execute(c)
+    .await?
+        > 0))
+}
+
+/// Replaces an account's password hash and revokes every token it has: whoever held one must
+/// log in with the new password.
+pub async fn set_password(conn: &mut DbConn<'_>, id: i64, password_hash: &str) -> DbResult<()> {
+    use crate::schema::api_tokens;
+    on_conn!(conn, |c| {
+        diesel::update(local_users::table.find(id))
+            .set(local_users::password_hash.eq(password_hash))
+            .execute(c)
+            .await?;
+        diesel::delete(api_tokens::table.filter(api_tokens::local_user_id.eq(id)))
+            .execute(c)
+            .await?;
+        diesel::delete(
+            crate::schema::mail_preferences::table
+                .filter(crate::schema::mail_preferences::local_user_id.eq(id)),
+        )
+        .execute(c)
+        .await?;
+        diesel::delete(
+            crate::schema::mail_tokens::table
+                .filter(crate::schema::mail_tokens::local_user_id.eq(id)),
+        )
+        .execute(c)
+        .await?;
+        diesel::delete(
+            crate::schema::outgoing_mails::table
+                .filter(crate::schema::outgoing_mails::local_user_id.eq(id))
+                .filter(crate::schema::outgoing_mails::sent_at.is_null()),
+        )
+        .execute(c)
+        .await?;
+        Ok(())
+    })
 }
 
 /// Whether an e-mail address is already used by an account.
@@ -122,6 +217,7 @@ pub async fn erase(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
         diesel::update(local_users::table.find(id))
             .set((
                 local_users::email.eq(None::<String>),
+                local_users::email_verified_at.eq(None::<NaiveDateTime>),
                 local_users::password_hash.eq(""),
                 local_users::admin.eq(false),
                 local_users::staff.eq(false),
@@ -131,6 +227,25 @@ pub async fn erase(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {
         diesel::delete(api_tokens::table.filter(api_tokens::local_user_id.eq(id)))
             .execute(c)
             .await?;
+        diesel::delete(
+            crate::schema::mail_preferences::table
+                .filter(crate::schema::mail_preferences::local_user_id.eq(id)),
+        )
+        .execute(c)
+        .await?;
+        diesel::delete(
+            crate::schema::mail_tokens::table
+                .filter(crate::schema::mail_tokens::local_user_id.eq(id)),
+        )
+        .execute(c)
+        .await?;
+        diesel::delete(
+            crate::schema::outgoing_mails::table
+                .filter(crate::schema::outgoing_mails::local_user_id.eq(id))
+                .filter(crate::schema::outgoing_mails::sent_at.is_null()),
+        )
+        .execute(c)
+        .await?;
         Ok(())
     })
 }

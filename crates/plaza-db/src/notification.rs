@@ -57,8 +57,13 @@ pub struct NewNotification<'a> {
 /// Stores a notification unless the recipient already has one of this kind about this subject;
 /// returns whether it was stored.
 pub async fn insert(conn: &mut DbConn<'_>, new: &NewNotification<'_>) -> DbResult<bool> {
+    Ok(insert_new(conn, new).await?.is_some())
+}
+
+/// As [`insert`], returning the new notification's id (`None` when it existed already).
+pub async fn insert_new(conn: &mut DbConn<'_>, new: &NewNotification<'_>) -> DbResult<Option<i64>> {
     let now = now();
-    let stored = on_conn!(conn, |c| diesel::insert_into(notifications::table)
+    on_conn!(conn, |c| Ok(diesel::insert_into(notifications::table)
         .values((new, notifications::created_at.eq(now)))
         .on_conflict((
             notifications::recipient_id,
@@ -66,9 +71,43 @@ pub async fn insert(conn: &mut DbConn<'_>, new: &NewNotification<'_>) -> DbResul
             notifications::subject_id,
         ))
         .do_nothing()
-        .execute(c)
-        .await)?;
-    Ok(stored > 0)
+        .returning(notifications::id)
+        .get_result(c)
+        .await
+        .optional()?))
+}
+
+/// A notification by id.
+pub async fn find(conn: &mut DbConn<'_>, id: i64) -> DbResult<Option<NotificationRow>> {
+    on_conn!(conn, |c| Ok(notifications::table
+        .find(id)
+        .select(NotificationRow::as_select())
+        .first(c)
+        .await
+        .optional()?))
+}
+
+/// A person's unread notifications of these kinds created after `after` up to `upto`, oldest
+/// first (what a digest lists).
+pub async fn unread_between(
+    conn: &mut DbConn<'_>,
+    recipient_id: i64,
+    kinds: &[&str],
+    after: NaiveDateTime,
+    upto: NaiveDateTime,
+    limit: i64,
+) -> DbResult<Vec<NotificationRow>> {
+    on_conn!(conn, |c| Ok(notifications::table
+        .filter(notifications::recipient_id.eq(recipient_id))
+        .filter(notifications::kind.eq_any(kinds))
+        .filter(notifications::read_at.is_null())
+        .filter(notifications::created_at.gt(after))
+        .filter(notifications::created_at.le(upto))
+        .order((notifications::created_at.asc(), notifications::id.asc()))
+        .select(NotificationRow::as_select())
+        .limit(limit)
+        .load(c)
+        .await?))
 }
 
 /// One page of a person's notifications (all, or only the unread ones), newest first, each with

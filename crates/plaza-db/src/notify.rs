@@ -17,6 +17,8 @@ use crate::{DbConn, DbPool, DbResult};
 pub const EVENTS: &str = "plaza_events";
 /// Deliveries were queued: the delivery worker has work.
 pub const DELIVERIES: &str = "plaza_deliveries";
+/// Mail was queued: the mail worker has work.
+pub const MAILS: &str = "plaza_mails";
 
 /// How long the listener waits for a notification before it checks that its connection still
 /// answers (a connection dropped without a goodbye would otherwise wait forever).

@@ -68,6 +68,7 @@ diesel::table! {
         staff -> Bool,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -348,6 +349,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_preferences (local_user_id) {
+        local_user_id -> BigInt,
+        replies -> Text,
+        mentions -> Text,
+        moderation -> Text,
+        reports -> Text,
+        answers -> Text,
+        digest_through -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_tokens (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outgoing_mails (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        kind -> Text,
+        to_address -> Text,
+        notification_id -> Nullable<BigInt>,
+        period_start -> Nullable<Timestamp>,
+        period_end -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(mail_preferences -> local_users (local_user_id));
+diesel::joinable!(mail_tokens -> local_users (local_user_id));
+diesel::joinable!(outgoing_mails -> local_users (local_user_id));
 diesel::joinable!(deliveries -> outgoing_activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(persons -> instances (instance_id));
@@ -392,4 +440,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     attachments,
     notifications,
+    mail_preferences,
+    mail_tokens,
+    outgoing_mails,
 );

@@ -175,3 +175,17 @@ pub async fn add_remote_followers(
     }
     Ok(())
 }
+
+/// Makes every link mailed so far look expired, as if its lifetime had passed.
+pub async fn expire_mail_tokens(pool: &DbPool) -> DbResult<usize> {
+    use crate::reexports::diesel::prelude::*;
+    use crate::schema::mail_tokens;
+    use diesel_async::RunQueryDsl;
+    let past = crate::now() - chrono::TimeDelta::seconds(1);
+    let mut pooled = pool.get().await?;
+    let conn = &mut pooled.conn();
+    crate::on_conn!(conn, |c| Ok(diesel::update(mail_tokens::table)
+        .set(mail_tokens::expires_at.eq(past))
+        .execute(c)
+        .await?))
+}

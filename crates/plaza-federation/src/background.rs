@@ -51,8 +51,8 @@ pub async fn listen_for_wakeups(
     ctx: std::sync::Arc<plaza_core::Context>,
     shutdown: impl Future<Output = ()>,
 ) {
-    use plaza_db::notify::{DELIVERIES, EVENTS};
+    use plaza_db::notify::{DELIVERIES, EVENTS, MAILS};
     let wakeup = ctx.wakeup.clone();
     let wake = move |channel: &str| wakeup.wake_channel(channel);
-    plaza_db::notify::listen(ctx.db.clone(), &[EVENTS, DELIVERIES], wake, shutdown).await;
+    plaza_db::notify::listen(ctx.db.clone(), &[EVENTS, DELIVERIES, MAILS], wake, shutdown).await;
 }

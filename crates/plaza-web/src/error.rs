@@ -91,6 +91,9 @@ impl From<CoreError> for ApiError {
             CoreError::TooLarge(message) => {
                 Self::new(S::PAYLOAD_TOO_LARGE, "payload_too_large", message)
             }
+            CoreError::Unavailable(message) => {
+                Self::new(S::SERVICE_UNAVAILABLE, "unavailable", message)
+            }
             CoreError::Db(e) if e.is_unavailable() => {
                 tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(

@@ -1,5 +1,5 @@
 //! The work a Plaza process does besides answering HTTP: publishing events as activities,
-//! delivering them, pruning old rows, and listening for other processes' wake-ups. `plaza serve`
+//! delivering them, sending mail (and queueing daily digests), pruning old rows, and listening for other processes' wake-ups. `plaza serve`
 //! runs it beside the web server; `plaza worker` runs only this.
 
 use std::future::Future;
@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plaza_core::Context;
+use plaza_core::mail::sender::{MailWorker, MailWorkerSettings};
 use plaza_db::maintenance::{self, Retention};
 use plaza_federation::AppData;
 use plaza_federation::activitypub_federation::config::FederationConfig;
@@ -33,7 +34,8 @@ impl Background {
     ) -> Self {
         let worker = DeliveryWorker::new(ctx.clone(), federation, delivery_settings(delivery));
         let publisher = Publisher::new(ctx.clone());
-        let tasks = vec![
+        let ctx_for_mail = ctx.clone();
+        let mut tasks = vec![
             tokio::spawn(worker.run(stopped(stop.clone()))),
             tokio::spawn(publisher.run(stopped(stop.clone()))),
             tokio::spawn(prune_hourly(ctx.clone(), stopped(stop.clone()))),
@@ -44,6 +46,11 @@ impl Background {
                 stopped(stop.clone()),
             )),
         ];
+        match MailWorker::new(ctx_for_mail, MailWorkerSettings::default()) {
+            Ok(Some(mail)) => tasks.push(tokio::spawn(mail.run(stopped(stop.clone())))),
+            Ok(None) => tracing::info!("no PLAZA_SMTP_URL: Plaza sends no e-mail"),
+            Err(e) => tracing::error!(error = %e, "the mail worker cannot start"),
+        }
         Self { tasks }
     }
 

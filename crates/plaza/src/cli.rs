@@ -76,6 +76,16 @@ pub struct GlobalArgs {
         global = true
     )]
     pub log_format: LogFormat,
+    /// The mail server Plaza sends through: smtp://HOST[:PORT] (plain, for a relay nearby),
+    /// smtp://USER:PASSWORD@HOST[:PORT] (STARTTLS required, port 587 by default) or
+    /// smtps://USER:PASSWORD@HOST[:PORT] (TLS from the start, port 465). Unset: no mail at all
+    /// (no address verification, no password reset, no notifications by mail).
+    #[arg(long, env = "PLAZA_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From: of Plaza's mail, such as `Plaza <plaza@example.com>`; by default
+    /// `INSTANCE NAME <noreply@DOMAIN>`.
+    #[arg(long, env = "PLAZA_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
 }
 
 /// The format of log lines.

@@ -361,6 +361,19 @@ pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
     let urls = Urls::new(&global.public_url)?;
     let (pool, _) = connect(global).await?;
     migrate::run_pending(&pool).await?;
+    let mail = match global.smtp_url.as_deref().map(str::trim) {
+        Some(url) if !url.is_empty() => {
+            let from = global.mail_from.clone().unwrap_or_else(|| {
+                format!(
+                    "{} <noreply@{}>",
+                    global.instance_name,
+                    urls.base().host_str().unwrap_or("localhost")
+                )
+            });
+            Some(plaza_core::mail::MailSettings::new(url, &from)?)
+        }
+        _ => None,
+    };
     let settings = Settings {
         instance_name: global.instance_name.clone(),
         media: plaza_core::media::MediaSettings {
@@ -368,6 +381,7 @@ pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
             max_bytes: global.upload_max_mb.saturating_mul(1024 * 1024),
             max_pixels: global.upload_max_pixels,
         },
+        mail,
         ..Settings::default()
     };
     Ok(Context::open(pool, urls, settings).await?)

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod ideas;
 pub mod insight;
 pub mod instance;
+pub mod mail;
 pub mod moderation;
 pub mod notifications;
 pub mod profile;
@@ -35,7 +36,8 @@ use crate::{ApiError, AppState};
         admin::allow, admin::disallow, admin::allowlist_on, admin::allowlist_off,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::create_account,
         accounts::add_staff, accounts::remove_staff, profile::get, profile::edit,
-        accounts::delete_me,
+        accounts::delete_me, mail::get, mail::edit, mail::set_email, mail::verify,
+        mail::request_reset, mail::reset_password,
         groups::list, groups::get, groups::create, groups::follow, groups::unfollow, groups::edit,
         groups::add_moderator, groups::remove_moderator,
         threads::list, threads::create, threads::get, threads::edit, threads::delete, threads::vote,
@@ -91,7 +93,10 @@ async fn wrong_method() -> ApiError {
 pub fn router(limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
     let auth = Router::new()
         .route("/accounts", post(accounts::register))
-        .route("/auth/login", post(accounts::login));
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/verify-email", post(mail::verify))
+        .route("/auth/password-reset", post(mail::request_reset))
+        .route("/auth/password-reset/confirm", post(mail::reset_password));
     let posting = Router::new()
         .route(
             "/groups/{name}/threads",
@@ -140,6 +145,8 @@ pub fn router(limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
         .route("/auth/logout", post(accounts::logout))
         .route("/me", get(accounts::me).delete(accounts::delete_me))
         .route("/me/profile", get(profile::get).patch(profile::edit))
+        .route("/me/mail", get(mail::get).patch(mail::edit))
+        .route("/me/email", axum::routing::put(mail::set_email))
         .route("/admin/accounts", post(accounts::create_account))
         .route(
             "/admin/accounts/{name}/staff",

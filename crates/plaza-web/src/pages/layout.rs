@@ -420,6 +420,11 @@ impl From<CoreError> for PageError {
                 "Not accepted",
                 capitalized(&message),
             ),
+            CoreError::Unavailable(message) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Not available here",
+                capitalized(&message),
+            ),
             CoreError::Db(e) if e.is_unavailable() => {
                 tracing::warn!(error = %e, "the database is unavailable");
                 Self::new(

@@ -18,11 +18,13 @@ pub mod idea;
 pub mod insight;
 pub mod layout;
 pub mod login;
+pub mod mail_settings;
 pub mod media;
 pub mod moderate;
 pub mod modlog;
 pub mod negotiate;
 pub mod notifications;
+pub mod password_reset;
 pub mod person;
 pub mod picture_field;
 pub mod profile_settings;
@@ -49,7 +51,15 @@ pub fn router(state: &AppState, limits: &Limiters, upload_bytes: usize) -> Route
     let picture = || DefaultBodyLimit::max(upload_bytes);
     let auth = Router::new()
         .route("/login", get(login::login_page).post(login::login))
-        .route("/signup", get(login::signup_page).post(login::signup));
+        .route("/signup", get(login::signup_page).post(login::signup))
+        .route(
+            "/forgot-password",
+            get(password_reset::forgot_page).post(password_reset::forgot),
+        )
+        .route(
+            "/reset-password",
+            get(password_reset::reset_page).post(password_reset::reset),
+        );
     let posting = Router::new()
         .route(
             "/g/{name}/new",
@@ -88,6 +98,13 @@ pub fn router(state: &AppState, limits: &Limiters, upload_bytes: usize) -> Route
                 .layer(picture()),
         )
         .route("/settings/delete", post(profile_settings::delete))
+        .route("/settings/mail", get(mail_settings::page))
+        .route("/settings/mail/email", post(mail_settings::save_email))
+        .route(
+            "/settings/mail/preferences",
+            post(mail_settings::save_preferences),
+        )
+        .route("/verify-email", get(password_reset::verify))
         .route("/notifications", get(notifications::page))
         .route("/notifications/read", post(notifications::mark_read))
         .route(

@@ -30,7 +30,6 @@ mod remote_groups;
 mod reply_contexts;
 mod search;
 mod signatures;
-mod statements;
 mod three_instances;
 mod wakeup;
 mod xss;

@@ -186,11 +186,7 @@ pub async fn federates_with(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Res
             own_domain: Some(own_domain),
             allowlist,
         };
-        return Ok(policy.check(
-            domain,
-            blocked.unwrap_or(false),
-            allowed.unwrap_or(false),
-        ));
+        return Ok(policy.check(domain, blocked.unwrap_or(false), allowed.unwrap_or(false)));
     }
     let policy = FederationPolicy::load(conn).await?;
     Ok(match find_by_domain(conn, domain).await? {

@@ -140,6 +140,14 @@ impl TestInstance {
         (status, headers, body)
     }
 
+    /// What the instance's pool connects with: the SQLite file's path or the PostgreSQL URL.
+    pub fn database_url(&self) -> String {
+        match &self.db.url {
+            plaza_db::DatabaseUrl::Sqlite(path) => path.to_string_lossy().into_owned(),
+            plaza_db::DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+
     /// A client with no credentials.
     pub fn anonymous(&self) -> Client {
         Client {

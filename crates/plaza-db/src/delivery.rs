@@ -60,33 +60,89 @@ pub async fn enqueue(
     let Some(activity_id) = activity_id else {
         return Ok(0);
     };
-    // One upsert per server, not per inbox: a thousand followers sit on far fewer servers.
-    let mut hosts: HashMap<&str, i64> = HashMap::new();
-    for (_, domain) in inboxes {
-        if !hosts.contains_key(domain.as_str()) {
-            let host = instance::upsert(conn, domain).await?;
-            hosts.insert(domain, host.id);
-        }
-    }
+    // The activity is new, so none of its deliveries exists yet: with the inboxes made distinct
+    // here, one multi-row insert on PostgreSQL queues them all, with no conflict clause.
+    let mut distinct = std::collections::HashSet::new();
+    let targets: Vec<&(String, String)> = inboxes
+        .iter()
+        .filter(|(inbox, _)| distinct.insert(inbox.as_str()))
+        .collect();
+    let domains = targets.iter().copied().map(|(_, domain)| domain.as_str());
+    let hosts = instance_ids(conn, domains).await?;
     let mut queued = 0;
-    for (inbox, domain) in inboxes {
-        let host_id = hosts[domain.as_str()];
-        queued += on_conn!(conn, |c| diesel::insert_into(deliveries::table)
-            .values((
-                deliveries::activity_id.eq(activity_id),
-                deliveries::inbox_url.eq(inbox),
-                deliveries::instance_id.eq(host_id),
-                deliveries::next_attempt_at.eq(now),
-                deliveries::created_at.eq(now),
-            ))
-            .on_conflict_do_nothing()
-            .execute(c)
-            .await)?;
+    for chunk in targets.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(inbox, domain)| {
+                (
+                    deliveries::activity_id.eq(activity_id),
+                    deliveries::inbox_url.eq(inbox.as_str()),
+                    deliveries::instance_id.eq(hosts[domain.as_str()]),
+                    deliveries::next_attempt_at.eq(now),
+                    deliveries::created_at.eq(now),
+                )
+            })
+            .collect();
+        queued += match conn {
+            // SQLite's multi-row insert is not offered through the async wrapper: a row at a
+            // time, in the caller's transaction, as diesel's SQLite connection would run it.
+            DbConn::Sqlite(c) => {
+                let mut inserted = 0;
+                for row in rows {
+                    inserted += diesel::insert_into(deliveries::table)
+                        .values(row)
+                        .execute(&mut **c)
+                        .await?;
+                }
+                inserted
+            }
+            DbConn::Pg(c) => {
+                diesel::insert_into(deliveries::table)
+                    .values(&rows)
+                    .execute(&mut **c)
+                    .await?
+            }
+        };
     }
     if queued > 0 {
         crate::notify::send(conn, crate::notify::DELIVERIES).await?;
     }
     Ok(queued)
+}
+
+/// Rows per multi-row insert: five values each, well under either backend's limit on bound
+/// parameters.
+const INSERT_CHUNK: usize = 500;
+
+/// The instance id of each domain: the known ones in one read, the others created.
+async fn instance_ids<'d>(
+    conn: &mut DbConn<'_>,
+    domains: impl Iterator<Item = &'d str>,
+) -> DbResult<HashMap<&'d str, i64>> {
+    let mut wanted: Vec<&str> = domains.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut ids: HashMap<&str, i64> = HashMap::new();
+    for chunk in wanted.chunks(INSERT_CHUNK) {
+        let known: Vec<(String, i64)> = on_conn!(conn, |c| instances::table
+            .filter(instances::domain.eq_any(chunk))
+            .select((instances::domain, instances::id))
+            .load(c)
+            .await)?;
+        let known: HashMap<String, i64> = known.into_iter().collect();
+        for domain in chunk {
+            if let Some(&id) = known.get(*domain) {
+                ids.insert(domain, id);
+            }
+        }
+    }
+    for domain in wanted {
+        if !ids.contains_key(domain) {
+            let host = instance::upsert(conn, domain).await?;
+            ids.insert(domain, host.id);
+        }
+    }
+    Ok(ids)
 }
 
 /// Claims up to `limit` due deliveries for `lease`; returns them. A claim that is not resolved
@@ -169,13 +225,17 @@ pub async fn mark_delivered(
             ))
             .execute(c)
             .await?;
+        // The host answers: one write for its success and its failure count.
         diesel::update(instances::table.find(instance_id))
-            .set(instances::last_success_at.eq(now))
+            .set((
+                instances::last_success_at.eq(now),
+                instances::failure_count.eq(0),
+            ))
             .execute(c)
             .await?;
         Ok::<_, DbError>(())
     })?;
-    host_answers(conn, instance_id).await
+    revive_if_dead(conn, instance_id).await
 }
 
 /// Records a delivery the receiver refused for good (a final 4xx): finished without arriving,
@@ -242,6 +302,23 @@ fn answer_columns(answer: Option<&Answer>) -> (Option<i32>, Option<&str>) {
 /// The host answered: it is not failing. One that was dead is alive again, and its waiting
 /// deliveries are due at once.
 async fn host_answers(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<()> {
+    on_conn!(conn, |c| {
+        // Written only when it changes: most hosts that answer had no failures.
+        diesel::update(
+            instances::table
+                .find(instance_id)
+                .filter(instances::failure_count.ne(0)),
+        )
+        .set(instances::failure_count.eq(0))
+        .execute(c)
+        .await?;
+        Ok::<_, DbError>(())
+    })?;
+    revive_if_dead(conn, instance_id).await
+}
+
+/// A host marked dead answered: it is alive again, and its waiting deliveries are due at once.
+async fn revive_if_dead(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<()> {
     let now = now();
     on_conn!(conn, |c| {
         let was_dead = diesel::update(
@@ -252,10 +329,6 @@ async fn host_answers(conn: &mut DbConn<'_>, instance_id: i64) -> DbResult<()> {
         .set(instances::dead_since.eq(None::<NaiveDateTime>))
         .execute(c)
         .await?;
-        diesel::update(instances::table.find(instance_id))
-            .set(instances::failure_count.eq(0))
-            .execute(c)
-            .await?;
         if was_dead > 0 {
             diesel::update(
                 deliveries::table

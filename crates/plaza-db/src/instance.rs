@@ -32,6 +32,10 @@ pub struct InstanceRow {
 
 /// Finds or creates the instance for `domain` (lower-cased host[:port]).
 pub async fn upsert(conn: &mut DbConn<'_>, domain: &str) -> DbResult<InstanceRow> {
+    // Most calls meet a known instance: a read then, not a write that changes nothing.
+    if let Some(row) = find_by_domain(conn, domain).await? {
+        return Ok(row);
+    }
     let now = now();
     on_conn!(conn, |c| Ok(diesel::insert_into(instances::table)
         .values((
@@ -158,6 +162,32 @@ impl FederationPolicy {
 
 /// Whether Plaza federates with `domain` (lower-case `host[:port]`) now.
 pub async fn federates_with(conn: &mut DbConn<'_>, domain: &str) -> DbResult<Result<(), Refusal>> {
+    // One statement for the policy and the domain's flags: this runs for every URL the inbox
+    // trusts or fetches.
+    let row: Option<(String, bool, Option<bool>, Option<bool>)> = on_conn!(conn, |c| site::table
+        .find(1_i64)
+        .select((
+            site::domain,
+            site::federation_allowlist,
+            instances::table
+                .filter(instances::domain.eq(domain))
+                .select(instances::blocked)
+                .single_value(),
+            instances::table
+                .filter(instances::domain.eq(domain))
+                .select(instances::allowed)
+                .single_value(),
+        ))
+        .first(c)
+        .await
+        .optional())?;
+    if let Some((own_domain, allowlist, blocked, allowed)) = row {
+        let policy = FederationPolicy {
+            own_domain: Some(own_domain),
+            allowlist,
+        };
+        return Ok(policy.check(domain, blocked.unwrap_or(false), allowed.unwrap_or(false)));
+    }
     let policy = FederationPolicy::load(conn).await?;
     Ok(match find_by_domain(conn, domain).await? {
         Some(row) => policy.check_row(&row),

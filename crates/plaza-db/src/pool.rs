@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use diesel::{ConnectionError, SqliteConnection};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::FutureExt;
@@ -169,6 +171,9 @@ impl DbPool {
                     })?;
                 }
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                // A file on this machine cannot go away between two checkouts; a test query
+                // on each one cost a trip through the blocking pool.
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(|url| {
                     async move {
                         let mut conn = SqliteConn::establish(url).await?;
@@ -192,7 +197,13 @@ impl DbPool {
                 DbPool::Sqlite(pool)
             }
             DatabaseUrl::Postgres(raw) => {
-                let manager = AsyncDieselConnectionManager::<PgConn>::new(raw.as_str());
+                // No test query on each checkout (it doubled the statements of a short request):
+                // a connection the server closed is known to be closed and is replaced, and one
+                // that breaks under a query fails that query as "unavailable" (503, retried).
+                let mut config = ManagerConfig::<PgConn>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                let manager =
+                    AsyncDieselConnectionManager::<PgConn>::new_with_config(raw.as_str(), config);
                 let pool = Pool::builder(manager)
                     .max_size(options.max_size)
                     .wait_timeout(Some(options.wait_timeout))

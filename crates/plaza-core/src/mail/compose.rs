@@ -171,9 +171,14 @@ async fn describe(
         Some(Kind::Report) => format!("{actor} reported content in {group_title}"),
         Some(Kind::QuestionSolved) => format!("Your question {thread} is solved"),
         Some(Kind::AnswerAccepted) => format!("{actor} accepted your answer in {thread}"),
+        Some(Kind::IdeaStatus) => format!(
+            "{actor} changed the status of {thread} to {}",
+            n.reason.as_deref().unwrap_or("none")
+        ),
         None => format!("Something happened in {group_title}"),
     };
-    if let Some(reason) = n.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+    let stated = Kind::parse(&n.kind) == Some(Kind::IdeaStatus);
+    if let Some(reason) = n.reason.as_deref().filter(|r| !stated && !r.trim().is_empty()) {
         line.push_str(&format!(" (reason: {})", reason.trim()));
     }
     // One line: a subject must not carry a line break from someone's title or reason.

@@ -87,7 +87,8 @@ impl Category {
     /// The category of a kind of notification.
     pub fn of(kind: Kind) -> Self {
         match kind {
-            Kind::PostReply | Kind::CommentReply => Category::Replies,
+            // Staff's decision on an idea comes as a reply to everyone involved.
+            Kind::PostReply | Kind::CommentReply | Kind::IdeaStatus => Category::Replies,
             Kind::PostMention | Kind::CommentMention => Category::Mentions,
             Kind::PostRemoved
             | Kind::PostRestored

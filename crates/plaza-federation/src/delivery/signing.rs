@@ -32,6 +32,21 @@ impl StoredActivity {
             serde_json::from_str(body).map_err(|e| format!("stored activity: {e}"))?;
         Ok(Self { id, actor, body })
     }
+
+    /// Its id and actor only, for the library's checks before sending: the body is sent as
+    /// stored, so building it as a map only to serialize it again would be wasted. The body must
+    /// still be JSON.
+    pub fn checked(id: &str, actor: &str, body: &str) -> Result<Self, String> {
+        let id = Url::parse(id).map_err(|e| format!("activity id: {e}"))?;
+        let actor = Url::parse(actor).map_err(|e| format!("actor id: {e}"))?;
+        serde_json::from_str::<serde::de::IgnoredAny>(body)
+            .map_err(|e| format!("stored activity: {e}"))?;
+        Ok(Self {
+            id,
+            actor,
+            body: serde_json::Map::new(),
+        })
+    }
 }
 
 #[async_trait]
@@ -82,6 +97,11 @@ impl Signer {
             id: Url::parse(id).map_err(|e| format!("actor id: {e}"))?,
             private_key_pem,
         })
+    }
+
+    /// The PEM private key.
+    pub fn private_key(&self) -> &str {
+        &self.private_key_pem
     }
 
     /// The key in the form the worker signs with.

@@ -2,7 +2,7 @@
 //! Several workers (in one process or several) can run against one database.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use activitypub_federation::activity_sending::SendActivityTask;
@@ -80,13 +80,22 @@ pub struct DeliveryWorker {
     federation: FederationConfig<AppData>,
     settings: DeliverySettings,
     client: reqwest::Client,
+    keys: Arc<Mutex<KeyCache>>,
 }
+
+/// Parsed private keys by actor id, with the PEM each was parsed from: parsing an RSA key costs
+/// about as much as a signature, and most rounds carry one delivery (an `Accept`, one reply).
+/// A changed PEM is parsed again.
+type KeyCache = HashMap<String, (String, Arc<SigningKey>)>;
+
+/// Most keys kept; local actors that sign are few, so this only bounds a pathological case.
+const MAX_CACHED_KEYS: usize = 1024;
 
 /// A local actor that signs deliveries: the library's view of it (for its URL checks) and the
 /// parsed key.
 struct Sender {
     signer: Signer,
-    key: SigningKey,
+    key: Arc<SigningKey>,
 }
 
 enum Outcome {
@@ -144,6 +153,7 @@ impl DeliveryWorker {
             federation,
             settings,
             client,
+            keys: Arc::default(),
         }
     }
 
@@ -242,7 +252,7 @@ impl DeliveryWorker {
         sender: &Result<Sender, String>,
         data: &Data<AppData>,
     ) -> Outcome {
-        let activity = match StoredActivity::parse(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
+        let activity = match StoredActivity::checked(&d.activity_ap_id, &d.actor_ap_id, &d.body) {
             Ok(a) => a,
             Err(e) => return Outcome::Unsendable(e),
         };
@@ -300,8 +310,32 @@ impl DeliveryWorker {
 
     async fn sender(&self, actor_ap_id: &str) -> Result<Sender, String> {
         let signer = self.signer(actor_ap_id).await?;
-        let key = signer.signing_key().await?;
+        let key = self.key_of(&signer).await?;
         Ok(Sender { signer, key })
+    }
+
+    /// The parsed key of `signer`, parsed only when it was not before.
+    async fn key_of(&self, signer: &Signer) -> Result<Arc<SigningKey>, String> {
+        let id = activitypub_federation::traits::Object::id(signer).as_str();
+        let cached = {
+            let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+            keys.get(id)
+                .filter(|(pem, _)| pem == signer.private_key())
+                .map(|(_, key)| Arc::clone(key))
+        };
+        if let Some(key) = cached {
+            return Ok(key);
+        }
+        let key = Arc::new(signer.signing_key().await?);
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if keys.len() >= MAX_CACHED_KEYS {
+            keys.clear();
+        }
+        keys.insert(
+            id.to_owned(),
+            (signer.private_key().to_owned(), Arc::clone(&key)),
+        );
+        Ok(key)
     }
 
     async fn signer(&self, actor_ap_id: &str) -> Result<Signer, String> {

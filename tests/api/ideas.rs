@@ -5,7 +5,9 @@ use plaza_tests::{Answer, Client, TestInstance};
 use serde_json::json;
 
 async fn set_status(client: &Client, thread: i64, body: serde_json::Value) -> Answer {
-    client.put_with(&format!("/threads/{thread}/status"), &body).await
+    client
+        .put_with(&format!("/threads/{thread}/status"), &body)
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -74,14 +76,25 @@ async fn staff_set_an_idea_status_that_notifies_voters_and_commenters_and_filter
     // The author, the voter and the commenter hear of it once each; staff do not.
     for (client, who) in [(&ada, "ada"), (&bob, "bob"), (&cleo, "cleo")] {
         let listed = client.get("/notifications").await;
-        let kinds: Vec<(String, Option<String>)> = listed.at("/items")
+        let kinds: Vec<(String, Option<String>)> = listed
+            .at("/items")
             .as_array()
             .unwrap()
             .iter()
             .filter(|n| n["kind"] == json!("idea_status"))
-            .map(|n| (n["kind"].as_str().unwrap().to_owned(), n["reason"].as_str().map(str::to_owned)))
+            .map(|n| {
+                (
+                    n["kind"].as_str().unwrap().to_owned(),
+                    n["reason"].as_str().map(str::to_owned),
+                )
+            })
             .collect();
-        assert_eq!(kinds, vec![("idea_status".to_owned(), Some("Planned".to_owned()))], "{who}: {}", listed.body);
+        assert_eq!(
+            kinds,
+            vec![("idea_status".to_owned(), Some("Planned".to_owned()))],
+            "{who}: {}",
+            listed.body
+        );
     }
     let own = sam.get("/notifications").await;
     assert!(
@@ -106,7 +119,13 @@ async fn staff_set_an_idea_status_that_notifies_voters_and_commenters_and_filter
         .get("/groups/support/threads?status=planned")
         .await;
     assert_eq!(planned.status, 200, "{}", planned.body);
-    let ids: Vec<i64> = planned.at("/items").as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = planned
+        .at("/items")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids, vec![idea]);
     let all = plaza.anonymous().get("/groups/support/threads").await;
     assert_eq!(all.at("/items").as_array().unwrap().len(), 2);

@@ -32,7 +32,16 @@ pub async fn create(
     let (body, body_html) = check_text(body).await?;
     crate::event_transaction!(ctx, |conn| {
         let place = place_reply(conn, account.into(), post_id, parent_id).await?;
-        write_local(conn, ctx, account, &place, (&body, &body_html), images, false).await
+        write_local(
+            conn,
+            ctx,
+            account,
+            &place,
+            (&body, &body_html),
+            images,
+            false,
+        )
+        .await
     })
 }
 

@@ -129,14 +129,9 @@ pub async fn set_status(
             },
         )
         .await?;
-        let reply = crate::comments::official_reply(
-            conn,
-            ctx,
-            account,
-            &row,
-            &announcement(status, note),
-        )
-        .await?;
+        let reply =
+            crate::comments::official_reply(conn, ctx, account, &row, &announcement(status, note))
+                .await?;
         let label = status.map_or("Status withdrawn", IdeaStatus::label);
         crate::notifications::idea_status(conn, &row, &reply, label).await?;
         // The reply counted itself into the thread: read the row as it is now.

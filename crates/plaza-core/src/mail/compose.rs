@@ -178,7 +178,11 @@ async fn describe(
         None => format!("Something happened in {group_title}"),
     };
     let stated = Kind::parse(&n.kind) == Some(Kind::IdeaStatus);
-    if let Some(reason) = n.reason.as_deref().filter(|r| !stated && !r.trim().is_empty()) {
+    if let Some(reason) = n
+        .reason
+        .as_deref()
+        .filter(|r| !stated && !r.trim().is_empty())
+    {
         line.push_str(&format!(" (reason: {})", reason.trim()));
     }
     // One line: a subject must not carry a line break from someone's title or reason.

@@ -169,7 +169,10 @@ pub fn router(limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
             post(answers::accept).delete(answers::withdraw),
         )
         .route("/admin/unanswered", get(answers::unanswered))
-        .route("/threads/{id}/status", axum::routing::put(ideas::set_status))
+        .route(
+            "/threads/{id}/status",
+            axum::routing::put(ideas::set_status),
+        )
         .route("/admin/insight/{section}", get(insight::section_report))
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(

@@ -10,9 +10,9 @@ use plaza_db::post::{ThreadFilter, ThreadSort};
 use serde::Deserialize;
 
 use super::home::page_number;
+use super::idea::IdeaView;
 use super::layout::{FeedLink, Layout, PageError, PersonView, TimeView, render, respond};
 use super::session::Visitor;
-use super::idea::IdeaView;
 use crate::AppState;
 use plaza_core::ideas::IdeaStatus;
 

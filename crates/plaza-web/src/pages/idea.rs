@@ -91,7 +91,9 @@ pub async fn set_status(
     form: PageForm<StatusFields>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let thread_id = parse_id(&id, "thread")?;
         let account = poster(&visitor)?;
         let status = match fields.status.trim() {

@@ -100,7 +100,9 @@ pub struct EmailForm {
 /// `POST /settings/mail/email`: sets, changes or removes the address.
 pub async fn save_email(State(state): State<AppState>, form: PageForm<EmailForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let me = poster(&visitor)?;
         match links::set_email(&state.ctx, me, Some(fields.email.clone())).await {
             Ok(_) => Ok(see_other(&format!("{PATH}?saved=1"))),
@@ -133,7 +135,9 @@ pub async fn save_preferences(
     form: PageForm<PreferencesForm>,
 ) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         let me = poster(&visitor)?;
         let typed = [
             (Category::Replies, "replies", &fields.replies),

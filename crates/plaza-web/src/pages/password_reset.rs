@@ -132,7 +132,9 @@ pub struct ForgotForm {
 /// `POST /forgot-password`: the same answer whether or not the account exists.
 pub async fn forgot(State(state): State<AppState>, form: PageForm<ForgotForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm {
+            visitor, fields, ..
+        } = form;
         match links::request_reset(&state.ctx, &fields.name_or_email).await {
             Ok(()) => {
                 outcome(
@@ -221,7 +223,7 @@ pub struct ResetForm {
 /// `POST /reset-password`: sets the new password; every session of the account ends.
 pub async fn reset(State(state): State<AppState>, form: PageForm<ResetForm>) -> Response {
     let result = async {
-        let PageForm { visitor, fields } = form;
+        let PageForm { visitor, fields, .. } = form;
         match links::reset_password(&state.ctx, &fields.token, &fields.password).await {
             Ok(()) => {
                 outcome(&state, &visitor, StatusCode::OK, "Password changed",

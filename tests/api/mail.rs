@@ -99,6 +99,8 @@ async fn a_password_reset_link_sets_a_new_password_once_and_ends_every_session()
     let ada = plaza.member("ada").await;
     plaza.verify_email(&smtp, &ada, "ada@example.com").await;
     let other_session = plaza.login("ada").await;
+    let chosen = ada.patch("/me/mail", &json!({ "replies": "digest" })).await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
 
     let asked = plaza
         .anonymous()
@@ -161,6 +163,18 @@ async fn a_password_reset_link_sets_a_new_password_once_and_ends_every_session()
         )
         .await;
     assert_eq!(new.status, 200, "{}", new.body);
+    // A new password keeps what the person chose for their mail.
+    let settings = plaza
+        .anonymous()
+        .with_token(new.str("/token"))
+        .get("/me/mail")
+        .await;
+    assert_eq!(
+        settings.at("/preferences/replies"),
+        "digest",
+        "{}",
+        settings.body
+    );
     let reused = plaza
         .anonymous()
         .post(

@@ -119,7 +119,8 @@ pub async fn mark_email_verified(conn: &mut DbConn<'_>, id: i64, email: &str) ->
 }
 
 /// Replaces an account's password hash and revokes every token it has: whoever held one must
-/// log in with the new password.
+/// log in with the new password. Reset links not yet used stop working too; mail settings and
+/// queued mail stay.
 pub async fn set_password(conn: &mut DbConn<'_>, id: i64, password_hash: &str) -> DbResult<()> {
     use crate::schema::api_tokens;
     on_conn!(conn, |c| {
@@ -131,21 +132,10 @@ pub async fn set_password(conn: &mut DbConn<'_>, id: i64, password_hash: &str) -
             .execute(c)
             .await?;
         diesel::delete(
-            crate::schema::mail_preferences::table
-                .filter(crate::schema::mail_preferences::local_user_id.eq(id)),
-        )
-        .execute(c)
-        .await?;
-        diesel::delete(
             crate::schema::mail_tokens::table
-                .filter(crate::schema::mail_tokens::local_user_id.eq(id)),
-        )
-        .execute(c)
-        .await?;
-        diesel::delete(
-            crate::schema::outgoing_mails::table
-                .filter(crate::schema::outgoing_mails::local_user_id.eq(id))
-                .filter(crate::schema::outgoing_mails::sent_at.is_null()),
+                .filter(crate::schema::mail_tokens::local_user_id.eq(id))
+                .filter(crate::schema::mail_tokens::purpose.eq("reset"))
+                .filter(crate::schema::mail_tokens::used_at.is_null()),
         )
         .execute(c)
         .await?;

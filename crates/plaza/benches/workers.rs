@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use plaza_db::testing::TestDatabase;
-use plaza_db::{DatabaseUrl, delivery, group};
-use serde_json::{Value, json};
+use plaza_db::{DatabaseUrl, delivery};
+use serde_json::json;
 
 #[path = "../tests/cli/running.rs"]
 #[allow(dead_code)]
@@ -111,26 +111,7 @@ async fn run_round(workers: usize) -> Option<Round> {
     let dir = tempfile::tempdir().expect("temp dir");
     running::create_admin_and_group(dir.path(), &database_url, None).await;
     let sinks = futures::future::join_all((0..SERVERS).map(|_| Sink::start())).await;
-    {
-        let mut pooled = db.pool.get().await.expect("connection");
-        let conn = &mut pooled.conn();
-        let support = group::find_local(conn, "support")
-            .await
-            .expect("group")
-            .expect("support exists");
-        for sink in &sinks {
-            plaza_db::testing::add_remote_followers(
-                conn,
-                support.id,
-                &sink.base,
-                &sink.domain,
-                FOLLOWERS_PER_SERVER,
-                true,
-            )
-            .await
-            .expect("followers");
-        }
-    }
+    running::add_followers(&db, &sinks, FOLLOWERS_PER_SERVER).await;
 
     // The threads wait in the event log: a web process neither publishes nor delivers.
     {
@@ -194,17 +175,7 @@ async fn run_round(workers: usize) -> Option<Round> {
 
 async fn create_threads(base: &str) {
     let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"name": "ada", "password": "a long enough password"}))
-        .send()
-        .await
-        .expect("log in");
-    assert_eq!(login.status(), 200);
-    let token = login.json::<Value>().await.expect("token")["token"]
-        .as_str()
-        .expect("a token")
-        .to_owned();
+    let token = running::login_ada(base).await;
     futures::stream::iter(0..THREADS)
         .for_each_concurrent(8, |n| {
             let client = client.clone();

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use plaza_db::testing::TestDatabase;
-use plaza_db::{DatabaseUrl, delivery, group};
-use serde_json::{Value, json};
+use plaza_db::{DatabaseUrl, delivery};
+use serde_json::json;
 
 use tokio::process::Command;
 
@@ -36,26 +36,7 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
     // Five followers on each of twenty servers, all behind the server's shared inbox: every
     // new thread is one POST per server.
     let sinks = futures::future::join_all((0..SERVERS).map(|_| Sink::start())).await;
-    {
-        let mut pooled = db.pool.get().await.expect("connection");
-        let conn = &mut pooled.conn();
-        let support = group::find_local(conn, "support")
-            .await
-            .expect("group")
-            .expect("support exists");
-        for sink in &sinks {
-            plaza_db::testing::add_remote_followers(
-                conn,
-                support.id,
-                &sink.base,
-                &sink.domain,
-                5,
-                true,
-            )
-            .await
-            .expect("followers");
-        }
-    }
+    running::add_followers(&db, &sinks, 5).await;
 
     // A short lease, so that the survivor takes over the killed worker's claims within seconds,
     // yet long enough that a live worker on this busy machine is never overtaken (which would
@@ -99,17 +80,7 @@ async fn two_web_processes_and_two_workers_deliver_every_thread_even_when_a_work
     ];
     let bases: Vec<String> = webs.iter().map(running::Process::base).collect();
 
-    let login = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/login", bases[0]))
-        .json(&json!({"name": "ada", "password": "a long enough password"}))
-        .send()
-        .await
-        .expect("log in");
-    assert_eq!(login.status(), 200);
-    let token = login.json::<Value>().await.expect("token")["token"]
-        .as_str()
-        .expect("a token")
-        .to_owned();
+    let token = running::login_ada(&bases[0]).await;
 
     let client = reqwest::Client::new();
     let create = |n: usize| {

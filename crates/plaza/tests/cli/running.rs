@@ -107,3 +107,44 @@ pub fn url_of(db: &plaza_db::testing::TestDatabase) -> String {
         plaza_db::DatabaseUrl::Postgres(raw) => raw.clone(),
     }
 }
+
+/// Gives the group `support` `per_server` followers on each sink, all behind its shared inbox.
+pub async fn add_followers(
+    db: &plaza_db::testing::TestDatabase,
+    sinks: &[crate::sink::Sink],
+    per_server: usize,
+) {
+    let mut pooled = db.pool.get().await.expect("connection");
+    let conn = &mut pooled.conn();
+    let support = plaza_db::group::find_local(conn, "support")
+        .await
+        .expect("group")
+        .expect("support exists");
+    for sink in sinks {
+        plaza_db::testing::add_remote_followers(
+            conn,
+            support.id,
+            &sink.base,
+            &sink.domain,
+            per_server,
+            true,
+        )
+        .await
+        .expect("followers");
+    }
+}
+
+/// Logs `ada` in at the web process `base` and returns her token.
+pub async fn login_ada(base: &str) -> String {
+    let login = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"name": "ada", "password": "a long enough password"}))
+        .send()
+        .await
+        .expect("log in");
+    assert_eq!(login.status(), 200);
+    login.json::<serde_json::Value>().await.expect("token")["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned()
+}

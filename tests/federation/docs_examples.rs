@@ -17,7 +17,7 @@ const VOLATILE: [&str; 3] = ["published", "updated", "publicKeyPem"];
 
 /// (path, example) pairs after `marker`, with the example instance's URLs replaced by the test
 /// instance's.
-fn marked(marker: &str, base: &str, domain: &str) -> Vec<(String, Value)> {
+pub(crate) fn marked(marker: &str, base: &str, domain: &str) -> Vec<(String, Value)> {
     marked_with(marker, base, domain, &[])
 }
 
@@ -52,7 +52,7 @@ fn marked_with(
     found
 }
 
-fn compare(path: &str, at: &str, doc: &Value, live: &Value, problems: &mut Vec<String>) {
+pub(crate) fn compare(path: &str, at: &str, doc: &Value, live: &Value, problems: &mut Vec<String>) {
     let key = at.rsplit('/').next().unwrap_or_default();
     match (doc, live) {
         (Value::Object(doc), Value::Object(live)) => {

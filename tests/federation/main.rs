@@ -15,6 +15,7 @@ mod from_lemmy;
 mod from_mastodon;
 mod from_others;
 mod group_backfill;
+mod ideas;
 mod inbox;
 mod limits;
 mod logs;

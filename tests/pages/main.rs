@@ -12,6 +12,7 @@ mod compose;
 mod errors;
 mod feeds;
 mod group_settings;
+mod ideas;
 mod insight;
 mod mail;
 mod moderation;

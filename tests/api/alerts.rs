@@ -57,8 +57,8 @@ fn verified(secret: &str, headers: &HeaderMap, body: &str) -> bool {
     let Some(hex_mac) = signature.strip_prefix("sha256=") else {
         return false;
     };
-    let mut mac = <hmac::Hmac<sha2_for_hmac::Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
-        .unwrap();
+    let mut mac =
+        <hmac::Hmac<sha2_for_hmac::Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{timestamp}.{body}").as_bytes());
     mac.verify_slice(&hex::decode(hex_mac).unwrap()).is_ok()
 }
@@ -91,7 +91,10 @@ async fn incidents(admin: &Client) -> Vec<Value> {
 }
 
 fn of_kind(incidents: &[Value], kind: &str) -> usize {
-    incidents.iter().filter(|i| i["rule"]["kind"] == kind).count()
+    incidents
+        .iter()
+        .filter(|i| i["rule"]["kind"] == kind)
+        .count()
 }
 
 #[tokio::test]
@@ -152,10 +155,19 @@ async fn each_rule_opens_one_incident_however_often_it_is_evaluated() {
     assert_eq!(of_kind(&all, "replies"), 1, "{all:?}");
     assert_eq!(of_kind(&all, "watch_words"), 1, "{all:?}");
     assert_eq!(of_kind(&all, "unanswered"), 1, "{all:?}");
-    let watched = all.iter().find(|i| i["rule"]["kind"] == "watch_words").unwrap();
+    let watched = all
+        .iter()
+        .find(|i| i["rule"]["kind"] == "watch_words")
+        .unwrap();
     assert_eq!(watched["thread_id"], words);
-    assert_eq!(watched["evidence"]["words"], json!(["refund", "widget pro"]));
-    let downvoted = all.iter().find(|i| i["rule"]["kind"] == "downvotes").unwrap();
+    assert_eq!(
+        watched["evidence"]["words"],
+        json!(["refund", "widget pro"])
+    );
+    let downvoted = all
+        .iter()
+        .find(|i| i["rule"]["kind"] == "downvotes")
+        .unwrap();
     assert_eq!(downvoted["thread_id"], hot);
     let reported = all.iter().find(|i| i["rule"]["kind"] == "reports").unwrap();
     assert!(reported["evidence"]["reports"].as_i64().unwrap() >= 2);
@@ -211,9 +223,16 @@ async fn a_restart_between_evaluating_and_sending_loses_and_repeats_no_alert() {
     assert_eq!(set.status, 200, "{}", set.body);
     let secret = set.str("/secret");
     assert!(secret.len() >= 16);
-    tune(&admin, "watch_words", json!({"words": ["broken"], "enabled": true})).await;
+    tune(
+        &admin,
+        "watch_words",
+        json!({"words": ["broken"], "enabled": true}),
+    )
+    .await;
     let ann = plaza.member("ann").await;
-    let thread = ann.thread("support", "Broken again", "Since the update").await;
+    let thread = ann
+        .thread("support", "Broken again", "Since the update")
+        .await;
 
     // The first process opens the incident and queues the call, then dies before sending.
     assert_eq!(plaza.evaluate_alerts().await.opened, 1);
@@ -225,13 +244,10 @@ async fn a_restart_between_evaluating_and_sending_loses_and_repeats_no_alert() {
     // A worker claims the call and dies: its lease runs out (here: at once) and the call is due.
     {
         let mut pooled = plaza.ctx.db.get().await.unwrap();
-        let claimed = plaza_db::alert::claim_webhooks(
-            &mut pooled.conn(),
-            10,
-            chrono::TimeDelta::zero(),
-        )
-        .await
-        .unwrap();
+        let claimed =
+            plaza_db::alert::claim_webhooks(&mut pooled.conn(), 10, chrono::TimeDelta::zero())
+                .await
+                .unwrap();
         assert_eq!(claimed.len(), 1);
     }
     assert_eq!(plaza.send_webhooks().await, 1);
@@ -247,7 +263,10 @@ async fn a_restart_between_evaluating_and_sending_loses_and_repeats_no_alert() {
     assert_eq!(json["type"], "plaza.alert");
     assert_eq!(json["rule"]["kind"], "watch_words");
     assert_eq!(json["thread"]["id"], thread);
-    assert_eq!(json["thread"]["url"], format!("{}/post/{thread}", plaza.base));
+    assert_eq!(
+        json["thread"]["url"],
+        format!("{}/post/{thread}", plaza.base)
+    );
     assert_eq!(json["group"]["name"], "support");
     assert_eq!(json["evidence"]["words"], json!(["broken"]));
     assert_eq!(incidents(&admin).await.len(), 1);
@@ -266,7 +285,12 @@ async fn a_failed_webhook_call_is_retried_with_the_same_signed_body() {
         )
         .await;
     assert_eq!(set.status, 200, "{}", set.body);
-    tune(&admin, "watch_words", json!({"words": ["refund"], "enabled": true})).await;
+    tune(
+        &admin,
+        "watch_words",
+        json!({"words": ["refund"], "enabled": true}),
+    )
+    .await;
     let ann = plaza.member("ann").await;
     ann.thread("support", "Refund", "Please").await;
     plaza.evaluate_alerts().await;
@@ -287,10 +311,9 @@ async fn a_failed_webhook_call_is_retried_with_the_same_signed_body() {
 
 #[tokio::test]
 async fn a_webhook_must_be_http_and_outside_development_mode_public() {
-    let plaza = TestInstance::spawn_federating(
-        plaza_federation::config::FederationSettings::new(false),
-    )
-    .await;
+    let plaza =
+        TestInstance::spawn_federating(plaza_federation::config::FederationSettings::new(false))
+            .await;
     let admin = plaza.admin("admin").await;
     for url in [
         "ftp://hooks.example/alert",
@@ -365,7 +388,12 @@ async fn rules_refuse_bad_settings() {
 async fn members_and_anonymous_see_and_change_no_alerts() {
     let plaza = TestInstance::spawn().await;
     let admin = plaza.with_group("support").await;
-    tune(&admin, "watch_words", json!({"words": ["refund"], "enabled": true})).await;
+    tune(
+        &admin,
+        "watch_words",
+        json!({"words": ["refund"], "enabled": true}),
+    )
+    .await;
     let ann = plaza.member("ann").await;
     ann.thread("support", "Refund", "now").await;
     plaza.evaluate_alerts().await;
@@ -378,7 +406,10 @@ async fn members_and_anonymous_see_and_change_no_alerts() {
             client.get("/admin/alerts/rules").await,
             client.get("/admin/alerts/webhook").await,
             client
-                .patch(&format!("/admin/alerts/rules/{rule}"), &json!({"enabled": false}))
+                .patch(
+                    &format!("/admin/alerts/rules/{rule}"),
+                    &json!({"enabled": false}),
+                )
                 .await,
             client
                 .post("/admin/alerts/rules", &json!({"kind": "reports"}))
@@ -387,7 +418,10 @@ async fn members_and_anonymous_see_and_change_no_alerts() {
                 .post(&format!("/admin/alerts/incidents/{id}/resolve"), &json!({}))
                 .await,
             client
-                .put_with("/admin/alerts/webhook", &json!({"url": "http://127.0.0.1/"}))
+                .put_with(
+                    "/admin/alerts/webhook",
+                    &json!({"url": "http://127.0.0.1/"}),
+                )
                 .await,
         ] {
             assert_eq!(answer.status, status, "{}", answer.body);
@@ -402,9 +436,14 @@ async fn members_and_anonymous_see_and_change_no_alerts() {
     assert_eq!(listed.status, 200, "{}", listed.body);
     assert_eq!(listed.body["incidents"].as_array().unwrap().len(), 1);
     let ack = ann
-        .post(&format!("/admin/alerts/incidents/{id}/acknowledge"), &json!({}))
+        .post(
+            &format!("/admin/alerts/incidents/{id}/acknowledge"),
+            &json!({}),
+        )
         .await;
     assert_eq!(ack.status, 200, "{}", ack.body);
     assert!(ack.body["acknowledged_at"].is_string());
-    ann.get("/admin/alerts/webhook").await.assert_error(403, "forbidden");
+    ann.get("/admin/alerts/webhook")
+        .await
+        .assert_error(403, "forbidden");
 }

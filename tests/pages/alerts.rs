@@ -30,7 +30,11 @@ async fn staff_handle_incidents_and_rules_on_the_alerts_page() {
     let saved = browser
         .submit(
             &format!("/admin/alerts/rules/{words_rule}"),
-            &[("enabled", "on"), ("group", ""), ("words", "refund\n<b>broken</b>")],
+            &[
+                ("enabled", "on"),
+                ("group", ""),
+                ("words", "refund\n<b>broken</b>"),
+            ],
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.text);
@@ -53,7 +57,10 @@ async fn staff_handle_incidents_and_rules_on_the_alerts_page() {
     let text = &page.text;
     assert!(text.contains("names refund"), "{text}");
     assert!(!text.contains("<script>alert"), "{text}");
-    assert!(text.contains(&format!(r#"href="/post/{thread}""#)), "{text}");
+    assert!(
+        text.contains(&format!(r#"href="/post/{thread}""#)),
+        "{text}"
+    );
     let id = admin.get("/admin/alerts/incidents").await.body["incidents"][0]["id"]
         .as_i64()
         .unwrap();
@@ -71,7 +78,11 @@ async fn staff_handle_incidents_and_rules_on_the_alerts_page() {
     assert!(open.text.contains("Nothing open"), "{}", open.text);
     let past = browser.open("/admin/alerts?past=1").await;
     assert!(past.text.contains("names refund"), "{}", past.text);
-    assert!(past.text.contains(r#"class="incident resolved""#), "{}", past.text);
+    assert!(
+        past.text.contains(r#"class="incident resolved""#),
+        "{}",
+        past.text
+    );
 
     // The webhook, by form.
     let hook = browser

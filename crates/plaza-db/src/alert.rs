@@ -9,8 +9,8 @@ use diesel_async::RunQueryDsl;
 
 use crate::event::EventRow;
 use crate::schema::{
-    alert_incidents, alert_rules, alert_state, alert_webhooks, comments, events, post_votes,
-    posts, reports,
+    alert_incidents, alert_rules, alert_state, alert_webhooks, comments, events, post_votes, posts,
+    reports,
 };
 use crate::{DbConn, DbResult, now, on_conn};
 
@@ -340,10 +340,7 @@ pub struct NewIncident<'a> {
 }
 
 /// Opens an incident unless its rule already has one with the same key; the new id, or `None`.
-pub async fn open_incident(
-    conn: &mut DbConn<'_>,
-    new: &NewIncident<'_>,
-) -> DbResult<Option<i64>> {
+pub async fn open_incident(conn: &mut DbConn<'_>, new: &NewIncident<'_>) -> DbResult<Option<i64>> {
     on_conn!(conn, |c| Ok(diesel::insert_into(alert_incidents::table)
         .values((
             alert_incidents::rule_id.eq(new.rule_id),
@@ -371,7 +368,10 @@ pub async fn incidents(
     on_conn!(conn, |c| {
         let mut query = alert_incidents::table
             .inner_join(alert_rules::table)
-            .order((alert_incidents::opened_at.desc(), alert_incidents::id.desc()))
+            .order((
+                alert_incidents::opened_at.desc(),
+                alert_incidents::id.desc(),
+            ))
             .select((AlertIncidentRow::as_select(), AlertRuleRow::as_select()))
             .limit(limit)
             .into_boxed();

@@ -126,8 +126,12 @@ impl WebhookWorker {
         let mut conn = pooled.conn();
         match outcome {
             Ok(status) => {
-                tracing::info!(webhook = row.id, incident = row.incident_id, status,
-                    "alert webhook sent");
+                tracing::info!(
+                    webhook = row.id,
+                    incident = row.incident_id,
+                    status,
+                    "alert webhook sent"
+                );
                 alert::webhook_sent(&mut conn, row.id).await?;
             }
             Err(error) => {

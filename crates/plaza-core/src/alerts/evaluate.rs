@@ -129,7 +129,8 @@ impl Evaluator {
                 return Ok(Round::default());
             }
             let state = alert::state(conn).await?;
-            let batch = alert::events_after(conn, state.events_through, self.settings.batch).await?;
+            let batch =
+                alert::events_after(conn, state.events_through, self.settings.batch).await?;
             let rules: Vec<AlertRuleRow> = alert::rules(conn)
                 .await?
                 .into_iter()
@@ -212,7 +213,11 @@ impl Evaluator {
 
     fn opened(&self, round: Round) {
         if round.opened > 0 {
-            tracing::info!(opened = round.opened, task = "alerts", "alert incidents opened");
+            tracing::info!(
+                opened = round.opened,
+                task = "alerts",
+                "alert incidents opened"
+            );
             self.ctx.wakeup.mails_queued();
             self.ctx.wakeup.webhooks_queued();
         }
@@ -487,11 +492,12 @@ async fn open(
             None => None,
         };
         let mut evidence = fired.evidence.clone();
-        if let (Some(g), serde_json::Value::Object(map)) = (&group, &mut evidence) {
-            if fired.kind == RuleKind::Reports && g.local {
-                let queue = format!("{}/reports", ctx.urls.group(&g.name));
-                map.insert("reports_url".into(), queue.into());
-            }
+        if let (Some(g), serde_json::Value::Object(map)) = (&group, &mut evidence)
+            && fired.kind == RuleKind::Reports
+            && g.local
+        {
+            let queue = format!("{}/reports", ctx.urls.group(&g.name));
+            map.insert("reports_url".into(), queue.into());
         }
         let body = WebhookBody {
             kind: "plaza.alert".into(),

@@ -104,10 +104,8 @@ pub struct RuleView {
 impl RuleView {
     /// What it watches, for people.
     pub fn description(&self) -> String {
-        self.kind.map_or_else(
-            || self.row.kind.clone(),
-            |k| k.describe(self.row.threshold),
-        )
+        self.kind
+            .map_or_else(|| self.row.kind.clone(), |k| k.describe(self.row.threshold))
     }
 }
 
@@ -124,7 +122,10 @@ pub struct IncidentView {
     pub evidence: serde_json::Value,
 }
 
-async fn group_name(conn: &mut plaza_db::DbConn<'_>, id: Option<i64>) -> CoreResult<Option<String>> {
+async fn group_name(
+    conn: &mut plaza_db::DbConn<'_>,
+    id: Option<i64>,
+) -> CoreResult<Option<String>> {
     let Some(id) = id else { return Ok(None) };
     match group::find(conn, id).await {
         Ok(g) => Ok(Some(g.name)),
@@ -181,7 +182,9 @@ async fn checked_fields(
         Some(name) => Some(
             group::find_local(conn, name.trim())
                 .await?
-                .ok_or_else(|| CoreError::invalid("group", format!("no group here named '{}'", name.trim())))?
+                .ok_or_else(|| {
+                    CoreError::invalid("group", format!("no group here named '{}'", name.trim()))
+                })?
                 .id,
         ),
     };
@@ -241,7 +244,9 @@ pub async fn add_rule(ctx: &Context, account: &Account, input: &RuleInput) -> Co
             },
         )
         .await?;
-        let row = alert::rule(conn, id).await?.ok_or(CoreError::NotFound("rule"))?;
+        let row = alert::rule(conn, id)
+            .await?
+            .ok_or(CoreError::NotFound("rule"))?;
         rule_view(conn, row).await
     })
 }
@@ -255,7 +260,9 @@ pub async fn update_rule(
 ) -> CoreResult<RuleView> {
     require_staff(account)?;
     transaction!(&ctx.db, CoreError, |conn| {
-        let base = alert::rule(conn, id).await?.ok_or(CoreError::NotFound("rule"))?;
+        let base = alert::rule(conn, id)
+            .await?
+            .ok_or(CoreError::NotFound("rule"))?;
         let kind = RuleKind::parse(&base.kind).ok_or(CoreError::NotFound("rule"))?;
         if input.kind.as_deref().is_some_and(|k| k != base.kind) {
             return Err(CoreError::invalid("kind", "a rule's kind cannot change"));
@@ -274,7 +281,9 @@ pub async fn update_rule(
             },
         )
         .await?;
-        let row = alert::rule(conn, id).await?.ok_or(CoreError::NotFound("rule"))?;
+        let row = alert::rule(conn, id)
+            .await?
+            .ok_or(CoreError::NotFound("rule"))?;
         rule_view(conn, row).await
     })
 }
@@ -391,13 +400,19 @@ pub async fn set_webhook(
     }
     let parsed = url::Url::parse(url).map_err(|e| CoreError::invalid("url", e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(CoreError::invalid("url", "must start with https:// (or http://)"));
+        return Err(CoreError::invalid(
+            "url",
+            "must start with https:// (or http://)",
+        ));
     }
     reachable(&parsed).map_err(|e| CoreError::invalid("url", e))?;
     let current = alert::state(&mut conn).await?;
     let secret = match secret.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) if s.len() < 16 => {
-            return Err(CoreError::invalid("secret", "must be at least 16 characters"));
+            return Err(CoreError::invalid(
+                "secret",
+                "must be at least 16 characters",
+            ));
         }
         Some(s) => s.to_owned(),
         None => current

@@ -59,7 +59,10 @@ pub fn normalize(list: &str) -> Result<String, String> {
         if entry.chars().count() > WORD_MAX {
             return Err(format!("'{entry}' is longer than {WORD_MAX} characters"));
         }
-        if !lines.iter().any(|l| l.to_lowercase() == entry.to_lowercase()) {
+        if !lines
+            .iter()
+            .any(|l| l.to_lowercase() == entry.to_lowercase())
+        {
             lines.push(entry);
         }
     }

@@ -184,10 +184,7 @@ async fn describe(
         ),
         None => format!("Something happened in {group_title}"),
     };
-    let stated = matches!(
-        Kind::parse(&n.kind),
-        Some(Kind::IdeaStatus | Kind::Alert)
-    );
+    let stated = matches!(Kind::parse(&n.kind), Some(Kind::IdeaStatus | Kind::Alert));
     if let Some(reason) = n
         .reason
         .as_deref()

@@ -191,7 +191,10 @@ pub fn router(limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
             "/admin/alerts/incidents/{id}/acknowledge",
             post(alerts::acknowledge),
         )
-        .route("/admin/alerts/incidents/{id}/resolve", post(alerts::resolve))
+        .route(
+            "/admin/alerts/incidents/{id}/resolve",
+            post(alerts::resolve),
+        )
         .route(
             "/admin/alerts/webhook",
             get(alerts::get_webhook).put(alerts::set_webhook),

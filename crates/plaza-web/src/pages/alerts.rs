@@ -42,13 +42,13 @@ impl From<&IncidentView> for IncidentItem {
         if let Some(post) = v.row.post_id {
             evidence.push(("The thread".to_owned(), format!("/post/{post}")));
         }
-        if v.rule.kind == Some(RuleKind::Reports) {
-            if let Some(group) = &v.group {
-                evidence.push((
-                    format!("Reports in {group}"),
-                    format!("/g/{}/reports", urlencoding(group)),
-                ));
-            }
+        if v.rule.kind == Some(RuleKind::Reports)
+            && let Some(group) = &v.group
+        {
+            evidence.push((
+                format!("Reports in {group}"),
+                format!("/g/{}/reports", urlencoding(group)),
+            ));
         }
         Self {
             id: v.row.id,

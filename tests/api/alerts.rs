@@ -447,3 +447,75 @@ async fn members_and_anonymous_see_and_change_no_alerts() {
         .await
         .assert_error(403, "forbidden");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_who_want_report_mail_get_each_alert_by_mail_once() {
+    let smtp = plaza_tests::smtp::SmtpServer::start().await;
+    let plaza = TestInstance::spawn_mailing(&smtp).await;
+    let admin = plaza.with_group("support").await;
+    plaza.verify_email(&smtp, &admin, "admin@example.com").await;
+    let wants = admin
+        .patch("/me/mail", &json!({ "reports": "instant" }))
+        .await;
+    assert_eq!(wants.status, 200, "{}", wants.body);
+    tune(
+        &admin,
+        "watch_words",
+        json!({"words": ["refund"], "enabled": true}),
+    )
+    .await;
+    let ann = plaza.member("ann").await;
+    ann.thread("support", "Refund me", "now").await;
+    assert_eq!(plaza.evaluate_alerts().await.opened, 1);
+    assert_eq!(plaza.evaluate_alerts().await.opened, 0);
+    let mails = smtp.wait_for("admin@example.com", 2).await;
+    let alert = &mails[1];
+    assert!(alert.subject.contains("Alert in Support"), "{alert:?}");
+    assert!(alert.subject.contains("names refund"), "{alert:?}");
+    let id = incidents(&admin).await[0]["id"].as_i64().unwrap();
+    assert!(
+        alert
+            .body
+            .contains(&format!("{}/admin/alerts#incident-{id}", plaza.base)),
+        "{alert:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(smtp.mails_to("admin@example.com").len(), 2);
+}
+
+#[tokio::test]
+async fn a_group_rule_also_tells_that_groups_moderators() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let mod_client = plaza.member("mo").await;
+    let added = admin.put("/groups/support/moderators/mo").await;
+    assert!(added.status < 300, "{}", added.body);
+    let other = admin
+        .post("/groups", &json!({"name": "sales", "title": "Sales"}))
+        .await;
+    assert_eq!(other.status, 201, "{}", other.body);
+    let rule = admin
+        .post(
+            "/admin/alerts/rules",
+            &json!({"kind": "watch_words", "group": "support", "words": ["outage"]}),
+        )
+        .await;
+    assert_eq!(rule.status, 201, "{}", rule.body);
+    let ann = plaza.member("ann").await;
+    ann.thread("sales", "An outage elsewhere", "x").await;
+    ann.thread("support", "Outage!", "x").await;
+    assert_eq!(plaza.evaluate_alerts().await.opened, 1);
+    let notes = mod_client.get("/notifications").await;
+    let kinds: Vec<&Value> = notes.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["kind"])
+        .collect();
+    assert_eq!(kinds, vec![&json!("alert")], "{}", notes.body);
+    // Moderators hear of it; the page and the API stay for staff.
+    mod_client
+        .get("/admin/alerts/incidents")
+        .await
+        .assert_error(403, "forbidden");
+}

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod alerts;
 mod answers;
 mod bad_input;
 mod comments;

@@ -282,6 +282,44 @@ impl TestInstance {
         published + delivered
     }
 
+    /// Runs one round of the alert evaluator as of `at`: the events after its cursor, then the
+    /// sweep for unanswered questions. Each call builds a new evaluator, as a restarted process
+    /// would; holes in the event ids are not waited for.
+    pub async fn evaluate_alerts_at(
+        &self,
+        at: chrono::NaiveDateTime,
+    ) -> plaza_core::alerts::evaluate::Round {
+        use plaza_core::alerts::evaluate::{Evaluator, EvaluatorSettings};
+        let settings = EvaluatorSettings {
+            gap_wait: std::time::Duration::ZERO,
+            ..EvaluatorSettings::default()
+        };
+        Evaluator::new(self.ctx.clone(), settings)
+            .run_once(at)
+            .await
+            .expect("evaluate alerts")
+    }
+
+    /// Runs one round of the alert evaluator now.
+    pub async fn evaluate_alerts(&self) -> plaza_core::alerts::evaluate::Round {
+        self.evaluate_alerts_at(plaza_db::now()).await
+    }
+
+    /// Sends what is due in the alert webhook queue, once, retrying failures at once; returns
+    /// how many calls that handled.
+    pub async fn send_webhooks(&self) -> usize {
+        use plaza_federation::webhooks::{WebhookSettings, WebhookWorker};
+        let outgoing = plaza_federation::outgoing::Outgoing::new(true).expect("outgoing client");
+        let settings = WebhookSettings {
+            first_retry: std::time::Duration::ZERO,
+            ..WebhookSettings::default()
+        };
+        WebhookWorker::new(self.ctx.clone(), outgoing, settings)
+            .run_once()
+            .await
+            .expect("send webhooks")
+    }
+
     /// Starts an instance that mails through `smtp`, with its mail worker running.
     pub async fn spawn_mailing(smtp: &smtp::SmtpServer) -> Self {
         let mail = plaza_core::mail::MailSettings::new(&smtp.url(), "Plaza <plaza@example.com>")

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod admin;
+mod alerts;
 mod answers;
 mod bans;
 mod compose;

@@ -3,6 +3,7 @@
 //! the core never sends anything over the network.
 
 pub mod accounts;
+pub mod alerts;
 pub mod answers;
 pub mod attachments;
 pub mod comments;

@@ -57,11 +57,14 @@ pub enum Kind {
     /// An idea one started, voted on or commented on has a new status (subject: staff's reply
     /// that announced it; the reason is the status).
     IdeaStatus,
+    /// An alert rule opened an incident (subject: the incident; the reason is its summary), for
+    /// staff and administrators, and a group's moderators when the rule watches their group.
+    Alert,
 }
 
 impl Kind {
     /// Every kind, for parsing.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::PostReply,
         Kind::CommentReply,
         Kind::PostMention,
@@ -76,6 +79,7 @@ impl Kind {
         Kind::QuestionSolved,
         Kind::AnswerAccepted,
         Kind::IdeaStatus,
+        Kind::Alert,
     ];
 
     /// The stored name.
@@ -95,6 +99,7 @@ impl Kind {
             Kind::QuestionSolved => "question_solved",
             Kind::AnswerAccepted => "answer_accepted",
             Kind::IdeaStatus => "idea_status",
+            Kind::Alert => "alert",
         }
     }
 
@@ -409,6 +414,32 @@ pub(crate) async fn reported(conn: &mut DbConn<'_>, report: &ReportRow) -> CoreR
             post_id: report.post_id,
             comment_id: report.comment_id,
             reason: Some(&report.reason),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// An alert incident opened: `recipients` (staff, and moderators) hear of it.
+pub(crate) async fn alerted(
+    conn: &mut DbConn<'_>,
+    recipients: &[i64],
+    incident_id: i64,
+    group_id: i64,
+    post_id: Option<i64>,
+    summary: &str,
+) -> CoreResult<()> {
+    send(
+        conn,
+        recipients,
+        &Notice {
+            kind: Kind::Alert,
+            subject_id: incident_id,
+            actor_id: None,
+            group_id,
+            post_id,
+            comment_id: None,
+            reason: Some(summary),
         },
     )
     .await?;

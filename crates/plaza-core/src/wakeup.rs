@@ -1,7 +1,8 @@
-//! In-process wake-ups for the background tasks: the core pings `events` after a transaction
-//! that records events commits, the publisher pings `deliveries` after it queued some. A ping
-//! with nobody waiting is kept (one permit), so a ping that lands while a task is busy makes it
-//! look again as soon as it is done instead of sleeping through its idle poll.
+//! In-process wake-ups for the background tasks: the core pings `events` (and `alerts`) after a
+//! transaction that records events commits, the publisher pings `deliveries` after it queued
+//! some, the alert evaluator pings `webhooks` after it queued calls. A ping with nobody waiting
+//! is kept (one permit), so a ping that lands while a task is busy makes it look again as soon as
+//! it is done instead of sleeping through its idle poll.
 
 use std::sync::Arc;
 
@@ -13,12 +14,30 @@ pub struct Wakeup {
     events: Arc<Notify>,
     deliveries: Arc<Notify>,
     mails: Arc<Notify>,
+    alerts: Arc<Notify>,
+    webhooks: Arc<Notify>,
 }
 
 impl Wakeup {
     /// Events were committed: the publisher has work.
     pub fn events_written(&self) {
         self.events.notify_one();
+        self.alerts.notify_one();
+    }
+
+    /// Alert webhook calls were queued: the webhook worker has work.
+    pub fn webhooks_queued(&self) {
+        self.webhooks.notify_one();
+    }
+
+    /// What the alert evaluator waits on (events were committed).
+    pub fn alerts(&self) -> &Notify {
+        &self.alerts
+    }
+
+    /// What the webhook worker waits on.
+    pub fn webhooks(&self) -> &Notify {
+        &self.webhooks
     }
 
     /// Deliveries were committed: the delivery worker has work.

@@ -4,6 +4,7 @@
 //! Every query function takes a [`DbConn`] and is written once; [`on_conn!`] compiles its body
 //! for each backend. Writes that belong together run in one [`transaction!`].
 
+pub mod alert;
 pub mod api_token;
 pub mod attachment;
 pub mod comment;

@@ -199,6 +199,17 @@ pub async fn admin_person_ids(conn: &mut DbConn<'_>) -> DbResult<Vec<i64>> {
         .await?))
 }
 
+/// The person ids of the instance's administrators and staff whose accounts are not deleted.
+pub async fn staff_person_ids(conn: &mut DbConn<'_>) -> DbResult<Vec<i64>> {
+    on_conn!(conn, |c| Ok(local_users::table
+        .inner_join(persons::table)
+        .filter(local_users::admin.eq(true).or(local_users::staff.eq(true)))
+        .filter(persons::deleted.eq(false))
+        .select(local_users::person_id)
+        .load(c)
+        .await?))
+}
+
 /// Erases what an account kept of its owner when they delete it: the e-mail address and the
 /// password hash (an empty hash matches no password), with its roles and every token.
 pub async fn erase(conn: &mut DbConn<'_>, id: i64) -> DbResult<()> {

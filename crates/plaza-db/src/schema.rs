@@ -393,6 +393,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    alert_rules (id) {
+        id -> BigInt,
+        kind -> Text,
+        group_id -> Nullable<BigInt>,
+        enabled -> Bool,
+        threshold -> Integer,
+        words -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_incidents (id) {
+        id -> BigInt,
+        rule_id -> BigInt,
+        incident_key -> Text,
+        group_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        summary -> Text,
+        evidence -> Text,
+        opened_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    alert_state (id) {
+        id -> BigInt,
+        events_through -> BigInt,
+        webhook_url -> Nullable<Text>,
+        webhook_secret -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_webhooks (id) {
+        id -> BigInt,
+        incident_id -> BigInt,
+        url -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(mail_preferences -> local_users (local_user_id));
 diesel::joinable!(mail_tokens -> local_users (local_user_id));
 diesel::joinable!(outgoing_mails -> local_users (local_user_id));
@@ -416,6 +472,8 @@ diesel::joinable!(attachments -> posts (post_id));
 diesel::joinable!(attachments -> comments (comment_id));
 diesel::joinable!(notifications -> groups (group_id));
 diesel::joinable!(uploads -> persons (uploader_id));
+diesel::joinable!(alert_incidents -> alert_rules (rule_id));
+diesel::joinable!(alert_webhooks -> alert_incidents (incident_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site,
@@ -443,4 +501,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_preferences,
     mail_tokens,
     outgoing_mails,
+    alert_rules,
+    alert_incidents,
+    alert_state,
+    alert_webhooks,
 );

@@ -28,6 +28,7 @@ pub mod response;
 pub mod rfc9421;
 pub mod scan;
 pub mod signature_policy;
+pub mod webhooks;
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! The work a Plaza process does besides answering HTTP: publishing events as activities,
-//! delivering them, sending mail (and queueing daily digests), pruning old rows, and listening for other processes' wake-ups. `plaza serve`
+//! delivering them, sending mail (and queueing daily digests), evaluating alert rules and calling
+//! their webhook, pruning old rows, and listening for other processes' wake-ups. `plaza serve`
 //! runs it beside the web server; `plaza worker` runs only this.
 
 use std::future::Future;
@@ -7,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use plaza_core::Context;
+use plaza_core::alerts::evaluate::{Evaluator, EvaluatorSettings};
 use plaza_core::mail::sender::{MailWorker, MailWorkerSettings};
 use plaza_db::maintenance::{self, Retention};
 use plaza_federation::AppData;
 use plaza_federation::activitypub_federation::config::FederationConfig;
 use plaza_federation::delivery::worker::{DeliverySettings, DeliveryWorker};
 use plaza_federation::publish::Publisher;
+use plaza_federation::webhooks::{WebhookSettings, WebhookWorker};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -24,20 +27,28 @@ pub struct Background {
 }
 
 impl Background {
-    /// Starts the publisher, the delivery worker, hourly pruning and the wake-up listener; they
-    /// stop when `stop` turns true.
+    /// Starts the publisher, the delivery worker, the alert evaluator and webhook worker, hourly
+    /// pruning and the wake-up listener; they stop when `stop` turns true.
     pub fn start(
         ctx: Arc<Context>,
         federation: FederationConfig<AppData>,
         delivery: DeliveryArgs,
         stop: &watch::Receiver<bool>,
     ) -> Self {
+        let webhooks = WebhookWorker::new(
+            ctx.clone(),
+            federation.outgoing.clone(),
+            WebhookSettings::default(),
+        );
+        let evaluator = Evaluator::new(ctx.clone(), EvaluatorSettings::default());
         let worker = DeliveryWorker::new(ctx.clone(), federation, delivery_settings(delivery));
         let publisher = Publisher::new(ctx.clone());
         let ctx_for_mail = ctx.clone();
         let mut tasks = vec![
             tokio::spawn(worker.run(stopped(stop.clone()))),
             tokio::spawn(publisher.run(stopped(stop.clone()))),
+            tokio::spawn(evaluator.run(stopped(stop.clone()))),
+            tokio::spawn(webhooks.run(stopped(stop.clone()))),
             tokio::spawn(prune_hourly(ctx.clone(), stopped(stop.clone()))),
             // Other processes on the same PostgreSQL database wake this one's tasks (the polls
             // stay the fallback).

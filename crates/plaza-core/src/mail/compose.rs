@@ -152,6 +152,9 @@ async fn describe(
         None => String::new(),
     };
     let link = match (n.post_id, n.comment_id) {
+        _ if Kind::parse(&n.kind) == Some(Kind::Alert) => {
+            page(ctx, &format!("/admin/alerts#incident-{}", n.subject_id))
+        }
         (Some(p), Some(c)) => page(ctx, &format!("/post/{p}#c-{c}")),
         (Some(p), None) => page(ctx, &format!("/post/{p}")),
         _ => page(ctx, "/notifications"),
@@ -169,6 +172,10 @@ async fn describe(
         Some(Kind::Banned) => format!("{actor} banned you from {group_title}"),
         Some(Kind::Unbanned) => format!("{actor} lifted your ban from {group_title}"),
         Some(Kind::Report) => format!("{actor} reported content in {group_title}"),
+        Some(Kind::Alert) => format!(
+            "Alert in {group_title}: {}",
+            n.reason.as_deref().unwrap_or("a rule fired")
+        ),
         Some(Kind::QuestionSolved) => format!("Your question {thread} is solved"),
         Some(Kind::AnswerAccepted) => format!("{actor} accepted your answer in {thread}"),
         Some(Kind::IdeaStatus) => format!(
@@ -177,7 +184,7 @@ async fn describe(
         ),
         None => format!("Something happened in {group_title}"),
     };
-    let stated = Kind::parse(&n.kind) == Some(Kind::IdeaStatus);
+    let stated = matches!(Kind::parse(&n.kind), Some(Kind::IdeaStatus | Kind::Alert));
     if let Some(reason) = n
         .reason
         .as_deref()

@@ -68,7 +68,7 @@ pub enum Category {
     Mentions,
     /// Moderation of one's content, and one's bans.
     Moderation,
-    /// New reports, for moderators.
+    /// New reports, for moderators, and alerts, for staff.
     Reports,
     /// One's question solved, one's answer accepted.
     Answers,
@@ -96,7 +96,8 @@ impl Category {
             | Kind::CommentRestored
             | Kind::Banned
             | Kind::Unbanned => Category::Moderation,
-            Kind::Report => Category::Reports,
+            // Alerts go to the people who watch reports, with the same urgency.
+            Kind::Report | Kind::Alert => Category::Reports,
             Kind::QuestionSolved | Kind::AnswerAccepted => Category::Answers,
         }
     }
@@ -118,7 +119,7 @@ impl Category {
             Category::Replies => "Replies to my threads and comments",
             Category::Mentions => "Mentions of me",
             Category::Moderation => "Moderation of my content, and bans",
-            Category::Reports => "New reports (moderators)",
+            Category::Reports => "New reports (moderators) and alerts (staff)",
             Category::Answers => "My question solved, my answer accepted",
         }
     }

@@ -1,6 +1,6 @@
 //! The one HTTP client every outgoing request of an instance goes through: fetches of actors and
-//! objects, WebFinger, deliveries (the federation library is given it), NodeInfo discovery and
-//! the remote-follow page's lookup.
+//! objects, WebFinger, deliveries (the federation library is given it), NodeInfo discovery, the
+//! remote-follow page's lookup and alert webhook calls.
 //!
 //! Outside development mode it reaches public addresses only, over https. Names are checked by
 //! the resolver when connecting (`resolver.rs`); URLs with an IP address for a host never go
@@ -204,6 +204,34 @@ impl Outgoing {
             body.extend_from_slice(&chunk);
         }
         Ok(body)
+    }
+
+    /// POSTs a JSON body with extra headers, following no redirect (a webhook that moved must be
+    /// set anew); returns the answer's status when it is a success.
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        headers: &[(&'static str, String)],
+        body: String,
+        timeout: Duration,
+    ) -> Result<u16, FetchError> {
+        self.check(url)?;
+        let mut request = self
+            .federation
+            .post(url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .timeout(timeout)
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = request.send().await.map_err(|e| classify(url, &e))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(status.as_u16())
+        } else {
+            Err(FetchError::Failed(format!("{url} answered {status}")))
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alerts;
 pub mod answers;
 pub mod comments;
 pub mod groups;
@@ -50,6 +51,9 @@ use crate::{ApiError, AppState};
         notifications::mark_all_read,
         answers::accept, answers::withdraw, answers::unanswered, ideas::set_status,
         insight::section_report, uploads::create,
+        alerts::list_rules, alerts::add_rule, alerts::edit_rule, alerts::delete_rule,
+        alerts::list_incidents, alerts::acknowledge, alerts::resolve, alerts::get_webhook,
+        alerts::set_webhook,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -174,6 +178,27 @@ pub fn router(limits: &Limiters, upload_bytes: usize) -> Router<AppState> {
             axum::routing::put(ideas::set_status),
         )
         .route("/admin/insight/{section}", get(insight::section_report))
+        .route(
+            "/admin/alerts/rules",
+            get(alerts::list_rules).post(alerts::add_rule),
+        )
+        .route(
+            "/admin/alerts/rules/{id}",
+            axum::routing::patch(alerts::edit_rule).delete(alerts::delete_rule),
+        )
+        .route("/admin/alerts/incidents", get(alerts::list_incidents))
+        .route(
+            "/admin/alerts/incidents/{id}/acknowledge",
+            post(alerts::acknowledge),
+        )
+        .route(
+            "/admin/alerts/incidents/{id}/resolve",
+            post(alerts::resolve),
+        )
+        .route(
+            "/admin/alerts/webhook",
+            get(alerts::get_webhook).put(alerts::set_webhook),
+        )
         .route("/threads/{id}/moderate", post(moderation::moderate_thread))
         .route(
             "/comments/{id}/moderate",

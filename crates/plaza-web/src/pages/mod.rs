@@ -6,6 +6,7 @@ pub mod accept;
 pub mod access;
 pub mod admin;
 pub mod admin_instances;
+pub mod alerts;
 pub mod assets;
 pub mod bans;
 pub mod compose;
@@ -162,6 +163,14 @@ fn staff(upload_bytes: usize) -> Router<AppState> {
         )
         .route("/admin", get(admin::page).post(admin::save))
         .route("/admin/instances", get(admin_instances::page))
+        .route("/admin/alerts", get(alerts::page))
+        .route("/admin/alerts/rules", post(alerts::add_rule))
+        .route("/admin/alerts/rules/{id}", post(alerts::edit_rule))
+        .route("/admin/alerts/webhook", post(alerts::set_webhook))
+        .route(
+            "/admin/alerts/incidents/{id}/{action}",
+            post(alerts::handle),
+        )
         .route("/admin/insight", get(insight::overview))
         .route("/admin/insight/{section}", get(insight::section_page))
         .route("/admin/instances/block", post(admin_instances::block))

@@ -93,6 +93,11 @@ impl From<&NotificationView> for NotificationItem {
             ),
             Some(Kind::AnswerAccepted) => ("accepted your answer in", thread_title, thread_href),
             Some(Kind::IdeaStatus) => ("changed the status of", thread_title, thread_href),
+            Some(Kind::Alert) => (
+                "An alert fired in",
+                group.title.clone(),
+                format!("/admin/alerts#incident-{}", row.subject_id),
+            ),
             None => ("did something in", group.title.clone(), group_href),
         };
         Self {

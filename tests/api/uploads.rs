@@ -579,7 +579,26 @@ fn peak_kib() -> u64 {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement"]
 async fn upload_figures() {
-    let plaza = TestInstance::spawn().await;
+    figures(&TestInstance::spawn().await).await;
+}
+
+/// The same figures with the uploads in a bucket of moto's S3 server on loopback.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement"]
+async fn upload_figures_in_a_bucket() {
+    let s3 = S3Server::start().await;
+    s3.create_bucket("plaza-figures").await;
+    let settings = Settings {
+        media: MediaSettings {
+            store: s3.store("plaza-figures"),
+            ..MediaSettings::default()
+        },
+        ..Settings::default()
+    };
+    figures(&TestInstance::spawn_with(settings, WebConfig::default()).await).await;
+}
+
+async fn figures(plaza: &TestInstance) {
     let ada = plaza.member("ada").await;
     // A photo of about 5 MB: 4000 × 3000 pixels of gradient and sensor-like noise.
     let photo = plaza_tests::pictures::noisy_jpeg(4_000, 3_000, 24);

@@ -23,8 +23,10 @@ pub struct S3Server {
 impl S3Server {
     /// Starts the server on a free loopback port and waits until it answers.
     pub async fn start() -> Self {
-        // The harness's HTTP client needs the TLS provider, even for plain http.
+        // The harness's HTTP client needs the TLS provider, even for plain http; it is built
+        // before the server starts, so that nothing can fail with the server left running.
         plaza_federation::install_tls_provider();
+        let http = reqwest::Client::new();
         // A free port: bound, read, released (the server binds it right after).
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -41,11 +43,7 @@ impl S3Server {
             .unwrap_or_else(|e| {
                 panic!("cannot start {binary} ({e}): run scripts/ensure-s3, or set PLAZA_TEST_MOTO_SERVER")
             });
-        let mut server = Self {
-            port,
-            child,
-            http: reqwest::Client::new(),
-        };
+        let mut server = Self { port, child, http };
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Ok(Some(exit)) = server.child.try_wait() {

@@ -7,6 +7,7 @@ use plaza_tests::TestInstance;
 use plaza_tests::pictures::{
     contains, jpeg, jpeg_exif, jpeg_with_gps, latitude_bytes, png, png_claiming,
 };
+use plaza_tests::s3::S3Server;
 use plaza_web::WebConfig;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -333,6 +334,236 @@ async fn pictures_nothing_shows_are_removed_after_the_grace_period() {
     assert_eq!(status, 200);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn only_those_who_uploaded_a_picture_or_staff_may_attach_it() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let sam = plaza.member("sam").await;
+    assert_eq!(admin.put("/admin/accounts/sam/staff").await.status, 200);
+    let router = ada
+        .upload("router.jpg", "image/jpeg", &jpeg(300, 200))
+        .await;
+    let hash = router.str("/id");
+    let thread = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "Blinking lights", "images": [{"upload": hash, "alt": "A router"}]}),
+        )
+        .await;
+    assert_eq!(thread.status, 201, "{}", thread.body);
+    let thread = thread.i64("/thread/id");
+
+    // Bob knows the picture's address (it is public), but did not upload it.
+    let refused = bob
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "My router", "images": [{"upload": hash}]}),
+        )
+        .await;
+    refused.assert_error(403, "forbidden");
+    let message = refused.str("/message");
+    assert!(
+        message.contains("images") && message.contains("uploaded by someone else"),
+        "{message}"
+    );
+    bob.post(
+        &format!("/threads/{thread}/comments"),
+        &json!({"body": "Mine too", "images": [{"upload": hash}]}),
+    )
+    .await
+    .assert_error(403, "forbidden");
+    let avatar = bob
+        .patch("/me/profile", &json!({"avatar_upload": hash}))
+        .await;
+    avatar.assert_error(403, "forbidden");
+    assert!(
+        avatar.str("/message").starts_with("avatar_upload"),
+        "{}",
+        avatar.body
+    );
+    // Nothing was written by the refusals.
+    let listed = plaza.anonymous().get("/groups/support/threads").await;
+    let titles: Vec<&str> = listed.body["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|t| t["title"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(titles, ["Blinking lights"], "{}", listed.body);
+    let read = plaza.anonymous().get(&format!("/threads/{thread}")).await;
+    assert_eq!(
+        read.at("/comments").as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        read.body
+    );
+    assert_eq!(bob.get("/me/profile").await.at("/avatar_url"), &json!(null));
+
+    // A moderator who is not staff may not use another's picture as the group's icon either.
+    assert_eq!(
+        admin.put("/groups/support/moderators/bob").await.status,
+        200
+    );
+    bob.patch("/groups/support", &json!({"icon_upload": hash}))
+        .await
+        .assert_error(403, "forbidden");
+
+    // The same picture uploaded by Bob himself is the same upload, and now his to use.
+    let again = bob.upload("copy.jpg", "image/jpeg", &jpeg(300, 200)).await;
+    assert_eq!(again.str("/id"), hash);
+    let own = bob
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "My router", "images": [{"upload": hash}]}),
+        )
+        .await;
+    assert_eq!(own.status, 201, "{}", own.body);
+    // Ada's stays hers too: the second upload did not take it over.
+    let hers = ada
+        .patch("/me/profile", &json!({"avatar_upload": hash}))
+        .await;
+    assert_eq!(hers.status, 200, "{}", hers.body);
+
+    // Staff and administrators may show anyone's picture.
+    let other = ada.upload("back.png", "image/png", &png(80, 60)).await;
+    let official = sam
+        .post(
+            &format!("/threads/{thread}/comments"),
+            &json!({"body": "This is the light we mean",
+                    "images": [{"upload": other.str("/id"), "alt": "The back"}]}),
+        )
+        .await;
+    assert_eq!(official.status, 201, "{}", official.body);
+    assert_eq!(official.at("/attachments/0/url"), other.at("/url"));
+    let icon = admin
+        .patch("/groups/support", &json!({"icon_upload": other.str("/id")}))
+        .await;
+    assert_eq!(icon.status, 200, "{}", icon.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_kept_in_an_s3_bucket_are_served_and_pruned_from_it() {
+    let s3 = S3Server::start().await;
+    s3.create_bucket("plaza-uploads").await;
+    let settings = Settings {
+        media: MediaSettings {
+            store: s3.store("plaza-uploads"),
+            ..MediaSettings::default()
+        },
+        ..Settings::default()
+    };
+    let plaza = TestInstance::spawn_with(settings, WebConfig::default()).await;
+    plaza
+        .ctx
+        .media_store
+        .check()
+        .await
+        .expect("the bucket can be used");
+    assert!(
+        s3.keys("plaza-uploads").await.is_empty(),
+        "the check leaves nothing"
+    );
+    plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+
+    let kept = ada
+        .upload("IMG_0042.jpg", "image/jpeg", &jpeg_with_gps(800, 600))
+        .await;
+    assert_eq!(kept.status, 201, "{}", kept.body);
+    let dropped = ada.upload("draft.png", "image/png", &png(90, 90)).await;
+    assert_eq!(dropped.status, 201, "{}", dropped.body);
+    let (k, d) = (kept.str("/id"), dropped.str("/id"));
+    let mut expected = vec![
+        format!("{d}.png"),
+        format!("{d}.thumb.png"),
+        format!("{k}.jpg"),
+        format!("{k}.thumb.jpg"),
+    ];
+    expected.sort();
+    assert_eq!(s3.keys("plaza-uploads").await, expected);
+
+    // Served by Plaza from the bucket, at the same URL and with the same headers as from a folder.
+    let (status, headers, body) = plaza.fetch_bytes(&kept.str("/url")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let cache = headers["cache-control"].to_str().unwrap();
+    assert!(
+        cache.contains("immutable") && cache.contains("max-age=31536000"),
+        "{cache}"
+    );
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert_eq!(
+        s3.object("plaza-uploads", &format!("{k}.jpg"))
+            .await
+            .as_deref(),
+        Some(body.as_slice())
+    );
+    assert_eq!(jpeg_exif(&body), None, "EXIF left in the stored photo");
+    let (status, headers, thumbnail) = plaza.fetch_bytes(&kept.str("/thumbnail_url")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(image::load_from_memory(&thumbnail).unwrap().width(), 640);
+
+    // One is shown in a thread, the other never attached: pruning removes that one's objects.
+    let thread = ada
+        .post(
+            "/groups/support/threads",
+            &json!({"title": "From the bucket", "images": [{"upload": k, "alt": "A router"}]}),
+        )
+        .await;
+    assert_eq!(thread.status, 201, "{}", thread.body);
+    let now = plaza_db::now();
+    assert_eq!(media::prune(&plaza.ctx, now).await.unwrap().marked, 1);
+    assert_eq!(
+        s3.keys("plaza-uploads").await.len(),
+        4,
+        "kept during the grace period"
+    );
+    let later = media::prune(&plaza.ctx, now + GRACE + chrono::TimeDelta::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(later.removed, 1);
+    assert_eq!(
+        s3.keys("plaza-uploads").await,
+        [format!("{k}.jpg"), format!("{k}.thumb.jpg")]
+    );
+    let (status, _, _) = plaza.fetch_bytes(&dropped.str("/url")).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = plaza.fetch_bytes(&kept.str("/url")).await;
+    assert_eq!(status, 200);
+
+    // With the store gone, a picture is an error that no cache keeps, not a crash.
+    drop(s3);
+    let (status, headers, _) = plaza.fetch_bytes(&kept.str("/url")).await;
+    assert_eq!(status, 500);
+    assert_eq!(headers["cache-control"], "no-store");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bucket_that_does_not_exist_is_named_when_the_store_is_checked() {
+    let s3 = S3Server::start().await;
+    let store = media::Store::open(&s3.store("no-such-bucket")).unwrap();
+    let message = match store.check().await {
+        Err(plaza_core::CoreError::Config(message)) => message,
+        other => panic!("a missing bucket passed the check: {other:?}"),
+    };
+    assert!(
+        message.contains("no-such-bucket") && message.contains("there is no such bucket"),
+        "{message}"
+    );
+    s3.create_bucket("no-such-bucket").await;
+    store
+        .check()
+        .await
+        .expect("the bucket, once created, can be used");
+}
+
 /// The peak resident memory of this process since the last reset, in KiB (Linux).
 fn peak_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -348,7 +579,26 @@ fn peak_kib() -> u64 {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement"]
 async fn upload_figures() {
-    let plaza = TestInstance::spawn().await;
+    figures(&TestInstance::spawn().await).await;
+}
+
+/// The same figures with the uploads in a bucket of moto's S3 server on loopback.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement"]
+async fn upload_figures_in_a_bucket() {
+    let s3 = S3Server::start().await;
+    s3.create_bucket("plaza-figures").await;
+    let settings = Settings {
+        media: MediaSettings {
+            store: s3.store("plaza-figures"),
+            ..MediaSettings::default()
+        },
+        ..Settings::default()
+    };
+    figures(&TestInstance::spawn_with(settings, WebConfig::default()).await).await;
+}
+
+async fn figures(plaza: &TestInstance) {
     let ada = plaza.member("ada").await;
     // A photo of about 5 MB: 4000 × 3000 pixels of gradient and sensor-like noise.
     let photo = plaza_tests::pictures::noisy_jpeg(4_000, 3_000, 24);

@@ -6,11 +6,13 @@
 pub mod community;
 pub mod pictures;
 pub mod queries;
+pub mod s3;
 mod signing;
 pub mod smtp;
 
 use std::sync::Arc;
 
+use plaza_core::media::StoreSettings;
 use plaza_core::{Context, Settings, Urls};
 use plaza_db::testing::TestDatabase;
 use plaza_federation::config::FederationSettings;
@@ -65,11 +67,12 @@ impl TestInstance {
         federation: FederationSettings,
     ) -> Self {
         plaza_federation::install_tls_provider();
-        // Each instance keeps its uploads in a folder of its own, gone with it.
-        let media = (settings.media.dir == plaza_core::media::MediaSettings::default().dir)
+        // Each instance keeps its uploads in a folder of its own, gone with it, unless the test
+        // chose a folder or a bucket.
+        let media = (settings.media.store == plaza_core::media::MediaSettings::default().store)
             .then(|| tempfile::tempdir().expect("media folder"));
         if let Some(dir) = &media {
-            settings.media.dir = dir.path().to_owned();
+            settings.media.store = StoreSettings::Folder(dir.path().to_owned());
         }
         let db = TestDatabase::create().await.expect("test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -112,9 +115,13 @@ impl TestInstance {
         }
     }
 
-    /// The names of the files in the uploads' folder, sorted.
+    /// The names of the files in the uploads' folder, sorted (a bucket's are listed by
+    /// [`s3::S3Server::keys`]).
     pub fn media_files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.ctx.settings.media.dir)
+        let StoreSettings::Folder(dir) = &self.ctx.settings.media.store else {
+            panic!("this instance keeps its uploads in a bucket: list it through its S3 server");
+        };
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .map(|entries| {
                 entries
                     .filter_map(Result::ok)

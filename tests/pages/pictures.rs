@@ -153,3 +153,33 @@ async fn staff_set_a_group_icon_and_people_an_avatar_from_their_settings() {
         profile.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_picture_someone_else_uploaded_cannot_be_attached_through_the_form() {
+    let (plaza, thread, _) = instance_with_thread().await;
+    let carol = plaza.member("carol").await;
+    let hers = carol.upload("hers.png", "image/png", &png(120, 80)).await;
+    assert_eq!(hers.status, 201, "{}", hers.body);
+    let bob = plaza.browser_as("bob").await;
+    bob.open(&format!("/post/{thread}")).await;
+    // The hidden field carries a picture on from a preview; here it names Carol's.
+    let refused = bob
+        .submit_multipart(
+            &format!("/post/{thread}/comment"),
+            &[
+                ("body", "Look at this"),
+                ("image_upload", &hers.str("/id")),
+                ("intent", "post"),
+            ],
+            &[("image", "", "application/octet-stream", b"")],
+        )
+        .await;
+    assert_html(&refused, 403);
+    assert!(
+        refused.text.contains("uploaded by someone else"),
+        "{}",
+        refused.text
+    );
+    let page = bob.open(&format!("/post/{thread}")).await;
+    assert!(!page.text.contains("Look at this"), "{}", page.text);
+}

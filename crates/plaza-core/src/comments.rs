@@ -84,7 +84,7 @@ async fn write_local(
     )
     .await?;
     let row = comment::set_ap_id(conn, row.id, &ctx.urls.comment(row.id)).await?;
-    let pictures = crate::media::attachments_of(conn, images).await?;
+    let pictures = crate::media::attachments_of(conn, account, images).await?;
     attachments::store(conn, Owner::Comment(row.id), &pictures).await?;
     let row = if official {
         comment::set_distinguished(conn, row.id, true).await?

@@ -48,6 +48,8 @@ pub struct Context {
     pub heartbeat: Heartbeat,
     /// Counters and gauges for Prometheus (shared by clones).
     pub metrics: Arc<Metrics>,
+    /// Where uploaded pictures are written and read (a bucket's client is shared by clones).
+    pub media_store: crate::media::Store,
     local_instance_id: i64,
     instance_keys: KeyPair,
 }
@@ -56,6 +58,7 @@ impl Context {
     /// Opens the instance: creates the site row on first start and refuses a database that
     /// belongs to another domain (every stored id would point at the wrong host).
     pub async fn open(db: DbPool, urls: Urls, settings: Settings) -> CoreResult<Self> {
+        let media_store = crate::media::Store::open(&settings.media.store)?;
         let mut pooled = db.get().await?;
         let conn = &mut pooled.conn();
         let row = match site::get(conn).await? {
@@ -104,6 +107,7 @@ impl Context {
             wakeup: Wakeup::default(),
             heartbeat: Heartbeat::default(),
             metrics: Arc::new(Metrics::default()),
+            media_store,
             local_instance_id: local.id,
             instance_keys,
         })

@@ -225,13 +225,18 @@ pub async fn update(
             },
         )
         .await?;
-        let icon = crate::media::picture_url(conn, "icon_upload", patch.icon_upload.as_deref())
-            .await?
-            .unwrap_or(row.icon_url.clone());
-        let banner =
-            crate::media::picture_url(conn, "banner_upload", patch.banner_upload.as_deref())
+        let icon =
+            crate::media::picture_url(conn, account, "icon_upload", patch.icon_upload.as_deref())
                 .await?
-                .unwrap_or(row.banner_url.clone());
+                .unwrap_or(row.icon_url.clone());
+        let banner = crate::media::picture_url(
+            conn,
+            account,
+            "banner_upload",
+            patch.banner_upload.as_deref(),
+        )
+        .await?
+        .unwrap_or(row.banner_url.clone());
         let row = if (&icon, &banner) != (&row.icon_url, &row.banner_url) {
             group::set_pictures(conn, row.id, icon.as_deref(), banner.as_deref()).await?
         } else {

@@ -59,9 +59,13 @@ pub async fn edit(ctx: &Context, account: &Account, patch: ProfilePatch) -> Core
         let display_name = display_name.unwrap_or(current.display_name);
         let bio_source = bio.unwrap_or(current.bio_source);
         let bio_html = markdown::render_optional("bio", bio_source.as_deref()).await?;
-        let uploaded =
-            crate::media::picture_url(conn, "avatar_upload", patch.avatar_upload.as_deref())
-                .await?;
+        let uploaded = crate::media::picture_url(
+            conn,
+            account,
+            "avatar_upload",
+            patch.avatar_upload.as_deref(),
+        )
+        .await?;
         let avatar_url = uploaded
             .or(avatar_url.clone())
             .unwrap_or(current.avatar_url);

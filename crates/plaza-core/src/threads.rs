@@ -94,7 +94,7 @@ pub async fn create(
         ensure_may_start_thread(conn, &group, account.into()).await?;
         let row = insert(conn, &group, account.person_id, &input, None, now()).await?;
         let row = post::set_ap_id(conn, row.id, &ctx.urls.post(row.id)).await?;
-        let pictures = crate::media::attachments_of(conn, &images).await?;
+        let pictures = crate::media::attachments_of(conn, account, &images).await?;
         attachments::store(conn, Owner::Post(row.id), &pictures).await?;
         record(
             conn,

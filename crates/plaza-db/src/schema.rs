@@ -334,6 +334,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    upload_owners (upload_id, person_id) {
+        upload_id -> BigInt,
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> BigInt,
         recipient_id -> BigInt,
@@ -474,6 +481,8 @@ diesel::joinable!(notifications -> groups (group_id));
 diesel::joinable!(uploads -> persons (uploader_id));
 diesel::joinable!(alert_incidents -> alert_rules (rule_id));
 diesel::joinable!(alert_webhooks -> alert_incidents (incident_id));
+diesel::joinable!(upload_owners -> uploads (upload_id));
+diesel::joinable!(upload_owners -> persons (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     site,
@@ -490,6 +499,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_votes,
     comment_votes,
     uploads,
+    upload_owners,
     events,
     outgoing_activities,
     deliveries,

@@ -7,7 +7,7 @@ use diesel::dsl::not;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::schema::{attachments, groups, persons, site, uploads};
+use crate::schema::{attachments, groups, persons, site, upload_owners, uploads};
 use crate::{DbConn, DbResult, on_conn};
 
 /// One stored upload.
@@ -71,30 +71,53 @@ macro_rules! referenced {
     };
 }
 
-/// Records an upload; the same file uploaded again (same hash) is the row already there, used
-/// again if housekeeping had marked it unused.
+/// Records an upload and its uploader among its owners; the same file uploaded again (same hash)
+/// is the row already there, used again if housekeeping had marked it unused. Two statements:
+/// run it in a transaction.
 pub async fn insert(
     conn: &mut DbConn<'_>,
     new: &NewUpload<'_>,
     now: NaiveDateTime,
 ) -> DbResult<UploadRow> {
-    on_conn!(conn, |c| Ok(diesel::insert_into(uploads::table)
-        .values((
-            uploads::hash.eq(new.hash),
-            uploads::url.eq(new.url),
-            uploads::media_type.eq(new.media_type),
-            uploads::width.eq(new.width),
-            uploads::height.eq(new.height),
-            uploads::bytes.eq(new.bytes),
-            uploads::uploader_id.eq(Some(new.uploader_id)),
-            uploads::created_at.eq(now),
-        ))
-        .on_conflict(uploads::hash)
-        .do_update()
-        .set(uploads::unused_since.eq(None::<NaiveDateTime>))
-        .returning(UploadRow::as_returning())
-        .get_result(c)
-        .await?))
+    on_conn!(conn, |c| {
+        let row = diesel::insert_into(uploads::table)
+            .values((
+                uploads::hash.eq(new.hash),
+                uploads::url.eq(new.url),
+                uploads::media_type.eq(new.media_type),
+                uploads::width.eq(new.width),
+                uploads::height.eq(new.height),
+                uploads::bytes.eq(new.bytes),
+                uploads::uploader_id.eq(Some(new.uploader_id)),
+                uploads::created_at.eq(now),
+            ))
+            .on_conflict(uploads::hash)
+            .do_update()
+            .set(uploads::unused_since.eq(None::<NaiveDateTime>))
+            .returning(UploadRow::as_returning())
+            .get_result(c)
+            .await?;
+        diesel::insert_into(upload_owners::table)
+            .values((
+                upload_owners::upload_id.eq(row.id),
+                upload_owners::person_id.eq(new.uploader_id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c)
+            .await?;
+        Ok(row)
+    })
+}
+
+/// Whether `person_id` uploaded the upload `upload_id` (one of its owners).
+pub async fn is_owner(conn: &mut DbConn<'_>, upload_id: i64, person_id: i64) -> DbResult<bool> {
+    on_conn!(conn, |c| Ok(diesel::select(diesel::dsl::exists(
+        upload_owners::table
+            .filter(upload_owners::upload_id.eq(upload_id))
+            .filter(upload_owners::person_id.eq(person_id)),
+    ))
+    .get_result(c)
+    .await?))
 }
 
 /// The upload stored under `hash`.

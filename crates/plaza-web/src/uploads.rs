@@ -86,14 +86,14 @@ pub async fn read(
         return not_found();
     };
     let name = media::file_name(&row.hash, extension, thumbnail);
-    match state.ctx.settings.media.folder().get(&name).await {
+    match state.ctx.media_store.get(&name).await {
         Ok(Some(body)) => picture_response(&row.media_type, body),
         Ok(None) => {
             tracing::warn!(%name, "an upload's file is missing");
             not_found()
         }
         Err(e) => {
-            tracing::error!(error = %e, %name, "cannot read an upload's file");
+            tracing::error!(error = %e, %name, store = %state.ctx.media_store.describe(), "cannot read an upload's file");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],

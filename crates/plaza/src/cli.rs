@@ -47,7 +47,8 @@ pub struct GlobalArgs {
     /// Most database connections open at once.
     #[arg(long, env = "PLAZA_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: usize,
-    /// Where uploaded pictures are kept (each process that serves or prunes them needs it).
+    /// Where uploaded pictures are kept with `--media-store folder` (each process that serves or
+    /// prunes them needs it).
     #[arg(
         long,
         env = "PLAZA_MEDIA_DIR",
@@ -55,6 +56,8 @@ pub struct GlobalArgs {
         global = true
     )]
     pub media_dir: std::path::PathBuf,
+    #[command(flatten)]
+    pub media_store: MediaStoreArgs,
     /// The largest picture taken, in megabytes.
     #[arg(long, env = "PLAZA_UPLOAD_MAX_MB", default_value_t = 10, global = true)]
     pub upload_max_mb: usize,
@@ -86,6 +89,58 @@ pub struct GlobalArgs {
     /// `INSTANCE NAME <noreply@DOMAIN>`.
     #[arg(long, env = "PLAZA_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+}
+
+/// Where uploaded pictures are kept: a local folder, or a bucket of an S3-compatible object store.
+#[derive(Debug, Args)]
+pub struct MediaStoreArgs {
+    /// `folder` (PLAZA_MEDIA_DIR, the default) or `s3`: a bucket of an S3-compatible object
+    /// store (Amazon S3, MinIO, Garage, Ceph, R2…), which processes on several machines share.
+    /// Plaza serves the pictures itself either way.
+    #[arg(
+        long,
+        env = "PLAZA_MEDIA_STORE",
+        value_enum,
+        default_value_t = MediaStoreKind::Folder,
+        global = true
+    )]
+    pub media_store: MediaStoreKind,
+    /// The bucket, with `--media-store s3`; it must exist.
+    #[arg(long, env = "PLAZA_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The bucket's region.
+    #[arg(
+        long,
+        env = "PLAZA_S3_REGION",
+        default_value = "us-east-1",
+        global = true
+    )]
+    pub s3_region: String,
+    /// The store's origin, such as https://s3.example.com or http://127.0.0.1:9000 (path-style
+    /// requests); unset for Amazon S3 itself.
+    #[arg(long, env = "PLAZA_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// The access key's id.
+    #[arg(long, env = "PLAZA_S3_ACCESS_KEY_ID", global = true)]
+    pub s3_access_key_id: Option<String>,
+    /// The access key's secret (better given in the environment: a flag shows in the process
+    /// list).
+    #[arg(
+        long,
+        env = "PLAZA_S3_SECRET_ACCESS_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+}
+
+/// Kinds of store for uploaded pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MediaStoreKind {
+    /// A local folder.
+    Folder,
+    /// An S3-compatible bucket.
+    S3,
 }
 
 /// The format of log lines.
@@ -436,5 +491,29 @@ mod tests {
             (cli.global.upload_max_mb, cli.global.upload_max_pixels),
             (3, 1_000)
         );
+    }
+
+    #[test]
+    fn uploads_go_to_a_folder_unless_a_bucket_is_chosen() {
+        let cli = Cli::try_parse_from(["plaza", "serve"]).unwrap();
+        assert_eq!(cli.global.media_store.media_store, MediaStoreKind::Folder);
+        assert_eq!(cli.global.media_store.s3_region, "us-east-1");
+        let cli = Cli::try_parse_from([
+            "plaza",
+            "worker",
+            "--media-store",
+            "s3",
+            "--s3-bucket",
+            "plaza-media",
+            "--s3-endpoint",
+            "http://127.0.0.1:9000",
+        ])
+        .unwrap();
+        let store = &cli.global.media_store;
+        assert_eq!(store.media_store, MediaStoreKind::S3);
+        assert_eq!(store.s3_bucket.as_deref(), Some("plaza-media"));
+        assert_eq!(store.s3_endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        let bad = Cli::try_parse_from(["plaza", "serve", "--media-store", "gcs"]);
+        assert!(bad.unwrap_err().to_string().contains("folder, s3"));
     }
 }

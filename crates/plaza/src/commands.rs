@@ -5,13 +5,14 @@ use std::io::{BufRead, IsTerminal};
 use plaza_core::accounts::{self, NewAccount};
 use plaza_core::groups::{self, NewGroupInput};
 use plaza_core::instances;
+use plaza_core::media::{S3Settings, StoreSettings};
 use plaza_core::{Context, CoreError, Settings, Urls};
 use plaza_db::instance::{InstanceFilter, InstanceRow};
 use plaza_db::{DatabaseUrl, DbError, DbPool, PoolOptions, migrate, transfer};
 
 use crate::cli::{
     AdminCommand, Cli, Command, DatabaseCommand, DemoCommand, GlobalArgs, GroupCommand,
-    InstanceCommand, Switch,
+    InstanceCommand, MediaStoreKind, Switch,
 };
 
 /// A failure that ends the command, with a message for the operator.
@@ -359,6 +360,7 @@ async fn connect(global: &GlobalArgs) -> Result<(DbPool, DatabaseUrl), CliError>
 /// Connects, migrates and opens the instance.
 pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
     let urls = Urls::new(&global.public_url)?;
+    let store = media_store(global)?;
     let (pool, _) = connect(global).await?;
     migrate::run_pending(&pool).await?;
     let mail = match global.smtp_url.as_deref().map(str::trim) {
@@ -377,7 +379,7 @@ pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
     let settings = Settings {
         instance_name: global.instance_name.clone(),
         media: plaza_core::media::MediaSettings {
-            dir: global.media_dir.clone(),
+            store,
             max_bytes: global.upload_max_mb.saturating_mul(1024 * 1024),
             max_pixels: global.upload_max_pixels,
         },
@@ -385,6 +387,34 @@ pub(crate) async fn open(global: &GlobalArgs) -> Result<Context, CliError> {
         ..Settings::default()
     };
     Ok(Context::open(pool, urls, settings).await?)
+}
+
+/// Where uploads go, as the flags say; a bucket's settings are checked here, and a bucket named
+/// while the folder is chosen is refused rather than silently left unused.
+fn media_store(global: &GlobalArgs) -> Result<StoreSettings, CliError> {
+    let args = &global.media_store;
+    match args.media_store {
+        MediaStoreKind::Folder => {
+            if args
+                .s3_bucket
+                .as_deref()
+                .is_some_and(|b| !b.trim().is_empty())
+            {
+                return Err(CoreError::Config(
+                    "PLAZA_S3_BUCKET is set, but PLAZA_MEDIA_STORE is folder: set PLAZA_MEDIA_STORE=s3 to keep uploads in the bucket, or unset PLAZA_S3_BUCKET".to_owned(),
+                )
+                .into());
+            }
+            Ok(StoreSettings::Folder(global.media_dir.clone()))
+        }
+        MediaStoreKind::S3 => Ok(StoreSettings::S3(S3Settings::new(
+            args.s3_bucket.as_deref().unwrap_or_default(),
+            &args.s3_region,
+            args.s3_endpoint.as_deref(),
+            args.s3_access_key_id.as_deref().unwrap_or_default(),
+            args.s3_secret_access_key.as_deref().unwrap_or_default(),
+        )?)),
+    }
 }
 
 /// Reads a password from a file, a terminal prompt (asked twice), or one line of standard input.

@@ -19,18 +19,20 @@ pub async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<(), CliError>
     let url = DatabaseUrl::parse(&global.database_url)?;
     let _lock = single_process(&url, args.role == Role::All, "plaza serve --role web")?;
     let ctx = open(global).await?;
+    ctx.media_store.check().await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", args.listen)))?;
     let bound = listener.local_addr().unwrap_or(args.listen);
     tracing::info!(
-        "Plaza listening on http://{bound} (public URL {}), database: {}, role: {}",
+        "Plaza listening on http://{bound} (public URL {}), database: {}, role: {}, uploads in {}",
         ctx.urls.base(),
         url.redacted(),
         match args.role {
             Role::All => "all",
             Role::Web => "web",
-        }
+        },
+        ctx.media_store.describe()
     );
     if args.dev_mode {
         tracing::warn!("development mode: federation allows http, ports and loopback addresses");
@@ -84,10 +86,12 @@ pub async fn worker(global: &GlobalArgs, args: WorkerArgs) -> Result<(), CliErro
     let url = DatabaseUrl::parse(&global.database_url)?;
     let _lock = single_process(&url, false, "plaza worker")?;
     let ctx = Arc::new(open(global).await?);
+    ctx.media_store.check().await?;
     tracing::info!(
-        "Plaza worker running (public URL {}), database: {}",
+        "Plaza worker running (public URL {}), database: {}, uploads in {}",
         ctx.urls.base(),
-        url.redacted()
+        url.redacted(),
+        ctx.media_store.describe()
     );
     let federation = federation_config(ctx.clone(), args.dev_mode).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -5,6 +5,7 @@
 pub mod store;
 
 pub use plaza_media as picture;
+pub use store::{S3Settings, Store, StoreSettings};
 
 use std::path::PathBuf;
 
@@ -16,6 +17,8 @@ use sha2::{Digest, Sha256};
 
 use crate::{Account, Context, CoreError, CoreResult, Urls};
 
+/// The folder uploads are kept in unless configured otherwise.
+pub const DEFAULT_DIR: &str = "data/media";
 /// Where uploads are served: `/media/uploads/NAME`.
 pub const UPLOADS_PATH: &str = "/media/uploads";
 /// Mastodon's limit for a description.
@@ -28,8 +31,8 @@ pub const GRACE: TimeDelta = TimeDelta::days(1);
 /// Where uploads are kept and what is taken.
 #[derive(Debug, Clone)]
 pub struct MediaSettings {
-    /// The folder.
-    pub dir: PathBuf,
+    /// A folder (by default `data/media`) or a bucket.
+    pub store: StoreSettings,
     /// The largest file taken, in bytes.
     pub max_bytes: usize,
     /// The most pixels a picture may have (width × height).
@@ -39,17 +42,10 @@ pub struct MediaSettings {
 impl Default for MediaSettings {
     fn default() -> Self {
         Self {
-            dir: PathBuf::from("data/media"),
+            store: StoreSettings::Folder(PathBuf::from(DEFAULT_DIR)),
             max_bytes: 10 * 1024 * 1024,
             max_pixels: 40_000_000,
         }
-    }
-}
-
-impl MediaSettings {
-    /// The folder, as a store.
-    pub fn folder(&self) -> store::Folder {
-        store::Folder::new(&self.dir)
     }
 }
 
@@ -156,12 +152,12 @@ async fn store(
     done: &picture::Processed,
 ) -> CoreResult<UploadRow> {
     let hash = hex::encode(Sha256::digest(&done.full));
-    let folder = ctx.settings.media.folder();
+    let store = &ctx.media_store;
     let written = async {
-        folder
+        store
             .put(&file_name(&hash, done.extension, true), &done.thumbnail)
             .await?;
-        folder
+        store
             .put(&file_name(&hash, done.extension, false), &done.full)
             .await
     }
@@ -169,7 +165,7 @@ async fn store(
     written.map_err(|e| {
         CoreError::Internal(format!(
             "cannot write an upload to {}: {e}",
-            folder.dir().display()
+            store.describe()
         ))
     })?;
     let url = ctx.urls.base().join(&format!(
@@ -179,21 +175,21 @@ async fn store(
     let url = url
         .map_err(|e| CoreError::Internal(format!("cannot make an upload's URL: {e}")))?
         .to_string();
-    let mut pooled = ctx.db.get().await?;
-    let row = upload::insert(
-        &mut pooled.conn(),
-        &NewUpload {
-            hash: &hash,
-            url: &url,
-            media_type: done.media_type,
-            width: i32::try_from(done.width).unwrap_or(i32::MAX),
-            height: i32::try_from(done.height).unwrap_or(i32::MAX),
-            bytes: i64::try_from(done.full.len()).unwrap_or(i64::MAX),
-            uploader_id: account.person_id,
-        },
-        plaza_db::now(),
+    let new = NewUpload {
+        hash: &hash,
+        url: &url,
+        media_type: done.media_type,
+        width: i32::try_from(done.width).unwrap_or(i32::MAX),
+        height: i32::try_from(done.height).unwrap_or(i32::MAX),
+        bytes: i64::try_from(done.full.len()).unwrap_or(i64::MAX),
+        uploader_id: account.person_id,
+    };
+    let row = plaza_db::transaction!(&ctx.db, CoreError, |conn| Ok(upload::insert(
+        conn,
+        &new,
+        plaza_db::now()
     )
-    .await?;
+    .await?))?;
     tracing::info!(hash = %row.hash, media_type = %row.media_type, width = row.width, height = row.height, "picture uploaded");
     Ok(row)
 }
@@ -231,19 +227,16 @@ pub fn check_choices(choices: &[ImageChoice]) -> CoreResult<()> {
     Ok(())
 }
 
-/// The attachments the chosen uploads make, in their order; an upload not stored here is a
-/// mistake of the caller's.
+/// The attachments the chosen uploads make, in their order, for `account` to show: an upload not
+/// stored here is a mistake of the caller's, and one uploaded by someone else is not theirs to use.
 pub async fn attachments_of(
     conn: &mut DbConn<'_>,
+    account: &Account,
     choices: &[ImageChoice],
 ) -> CoreResult<Vec<NewAttachment>> {
     let mut items = Vec::with_capacity(choices.len());
     for choice in choices {
-        let row = upload::find(conn, choice.upload.trim())
-            .await?
-            .ok_or_else(|| {
-                CoreError::invalid("images", "name an upload that is not stored here")
-            })?;
+        let row = usable(conn, account, "images", choice.upload.trim()).await?;
         items.push(NewAttachment {
             kind: "image".to_owned(),
             url: row.url,
@@ -262,10 +255,11 @@ pub async fn attachments_of(
     Ok(items)
 }
 
-/// The upload `field` names by its hash, as the URL to store: `None` when the field is absent
-/// (keep what is there), `Some(None)` when it is empty (no picture).
+/// The upload `field` names by its hash, as the URL to store for `account`: `None` when the
+/// field is absent (keep what is there), `Some(None)` when it is empty (no picture).
 pub async fn picture_url(
     conn: &mut DbConn<'_>,
+    account: &Account,
     field: &'static str,
     hash: Option<&str>,
 ) -> CoreResult<Option<Option<String>>> {
@@ -275,10 +269,34 @@ pub async fn picture_url(
     if hash.is_empty() {
         return Ok(Some(None));
     }
+    let row = usable(conn, account, field, hash).await?;
+    Ok(Some(Some(row.url)))
+}
+
+/// Whether `account` may show uploads others made: staff and administrators may, to put a
+/// member's picture in an announcement or fix a group's icon.
+fn may_use_any_upload(account: &Account) -> bool {
+    account.staff || account.admin
+}
+
+/// The upload `hash` names, when `account` may show it: only the people who uploaded a picture
+/// may attach it, so that knowing a picture's address is not enough to put it under one's name.
+async fn usable(
+    conn: &mut DbConn<'_>,
+    account: &Account,
+    field: &'static str,
+    hash: &str,
+) -> CoreResult<UploadRow> {
     let row = upload::find(conn, hash)
         .await?
         .ok_or_else(|| CoreError::invalid(field, "names an upload that is not stored here"))?;
-    Ok(Some(Some(row.url)))
+    if may_use_any_upload(account) || upload::is_owner(conn, row.id, account.person_id).await? {
+        return Ok(row);
+    }
+    tracing::info!(person = account.person_id, hash = %row.hash, field, "use of another's upload refused");
+    Err(CoreError::Forbidden(format!(
+        "{field}: the upload {hash} was uploaded by someone else; upload the picture yourself to use it"
+    )))
 }
 
 /// The upload stored under `hash`.
@@ -304,11 +322,11 @@ pub async fn prune(ctx: &Context, now: NaiveDateTime) -> CoreResult<Pruned> {
     let conn = &mut pooled.conn();
     let marked = upload::mark_unused(conn, now).await?;
     let gone = upload::take_unused(conn, now - GRACE).await?;
-    let folder = ctx.settings.media.folder();
     for row in &gone {
         let extension = extension(&row.media_type).unwrap_or("bin");
         for thumbnail in [false, true] {
-            if let Err(e) = folder
+            if let Err(e) = ctx
+                .media_store
                 .remove(&file_name(&row.hash, extension, thumbnail))
                 .await
             {

@@ -36,7 +36,7 @@ pub struct EditCommentRequest {
 #[utoipa::path(post, path = "/threads/{id}/comments", tag = "comments", security(("bearer" = [])),
     params(("id" = i64, Path, description = "The thread's id")),
     request_body = CreateCommentRequest,
-    responses((status = 201, body = CommentJson), (status = 403, description = "locked thread or banned", body = ErrorBody), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CommentJson), (status = 403, description = "locked thread, banned, or an image someone else uploaded", body = ErrorBody), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,

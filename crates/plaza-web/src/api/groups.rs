@@ -157,9 +157,10 @@ pub struct EditGroupRequest {
     /// The group collects ideas: its staff and moderators give threads a status (under review,
     /// planned, in progress, done, declined).
     pub ideas: Option<bool>,
-    /// The group's icon: an upload's `id` (see `POST /uploads`), empty for none.
+    /// The group's icon: the `id` of an upload of the caller's (see `POST /uploads`), empty for
+    /// none.
     pub icon_upload: Option<String>,
-    /// The group's banner: an upload's `id`, empty for none.
+    /// The group's banner: the `id` of an upload of the caller's, empty for none.
     pub banner_upload: Option<String>,
 }
 

@@ -46,7 +46,7 @@ pub struct ProfileRequest {
     pub bio: Option<String>,
     /// An http(s) URL of a picture.
     pub avatar_url: Option<String>,
-    /// A picture uploaded here, by its `id` (empty for none); wins over `avatar_url`.
+    /// A picture the caller uploaded here, by its `id` (empty for none); wins over `avatar_url`.
     pub avatar_upload: Option<String>,
 }
 
@@ -60,7 +60,7 @@ pub async fn get(State(state): State<AppState>, auth: Auth) -> Result<Json<Profi
 /// Changes the caller's profile; other servers get it as `Update(Person)`.
 #[utoipa::path(patch, path = "/me/profile", tag = "accounts", security(("bearer" = [])),
     request_body = ProfileRequest,
-    responses((status = 200, body = ProfileJson), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ProfileJson), (status = 401, body = ErrorBody), (status = 403, description = "`avatar_upload` names a picture someone else uploaded", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn edit(
     State(state): State<AppState>,
     auth: Auth,

@@ -50,7 +50,7 @@ impl UploadJson {
 /// A picture chosen for a thread or a comment.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ImageRequest {
-    /// The upload's `id`.
+    /// The upload's `id`: one the caller uploaded (staff may name any).
     pub upload: String,
     /// What the picture shows, for people who cannot see it (up to 1,500 characters).
     pub alt: Option<String>,
@@ -80,7 +80,8 @@ fn field_error(e: MultipartError) -> ApiError {
 }
 
 /// Uploads a picture: JPEG, PNG, WebP or GIF, within the size and pixel limits. It is decoded
-/// and written anew without its metadata (EXIF, GPS position), with a thumbnail.
+/// and written anew without its metadata (EXIF, GPS position), with a thumbnail. Only the people
+/// who uploaded a picture may then use its `id` (staff may use any).
 #[utoipa::path(post, path = "/uploads", tag = "uploads", security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "The picture, in a field named `file`."),
     responses(

@@ -198,6 +198,64 @@ fn an_unusable_database_url_stops_with_one_clear_message() {
     }
 }
 
+/// Environment variables to run a command with.
+type Settings<'a> = Vec<(&'a str, &'a str)>;
+
+#[test]
+fn an_unusable_media_store_stops_with_one_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bucket = [
+        ("PLAZA_MEDIA_STORE", "s3"),
+        ("PLAZA_S3_BUCKET", "plaza-media"),
+        ("PLAZA_S3_ACCESS_KEY_ID", "key"),
+        ("PLAZA_S3_SECRET_ACCESS_KEY", "secret"),
+    ];
+    let group = ["group", "create", "support", "--title", "S"];
+    let serve = ["serve", "--listen", "127.0.0.1:0"];
+    let cases: [(Settings, &[&str], &str); 5] = [
+        (
+            vec![("PLAZA_MEDIA_STORE", "s3")],
+            &group,
+            "PLAZA_S3_BUCKET is not set",
+        ),
+        (
+            vec![("PLAZA_S3_BUCKET", "plaza-media")],
+            &group,
+            "PLAZA_S3_BUCKET is set, but PLAZA_MEDIA_STORE is folder",
+        ),
+        (
+            vec![
+                ("PLAZA_MEDIA_STORE", "s3"),
+                ("PLAZA_S3_BUCKET", "plaza-media"),
+            ],
+            &group,
+            "PLAZA_S3_ACCESS_KEY_ID and PLAZA_S3_SECRET_ACCESS_KEY are both needed",
+        ),
+        (
+            [&bucket[..], &[("PLAZA_S3_ENDPOINT", "s3.example.com")]].concat(),
+            &group,
+            "PLAZA_S3_ENDPOINT 's3.example.com' is not a URL",
+        ),
+        // Nothing answers there: the check at start says so, naming the bucket and the store.
+        (
+            [&bucket[..], &[("PLAZA_S3_ENDPOINT", "http://127.0.0.1:1")]].concat(),
+            &serve,
+            "cannot use the bucket plaza-media at http://127.0.0.1:1",
+        ),
+    ];
+    for (env, args, expected) in cases {
+        let (ok, text) = run(plaza(dir.path()).envs(env.iter().copied()).args(args));
+        assert!(!ok, "{env:?} was accepted: {text}");
+        assert!(text.contains(expected), "{env:?}: {text}");
+        assert!(!text.contains("panicked"), "{env:?}: {text}");
+        assert!(!text.contains("secret"), "{env:?}: {text}");
+        assert!(
+            text.lines().any(|l| l.starts_with("error:")),
+            "{env:?}: {text}"
+        );
+    }
+}
+
 #[test]
 fn a_database_of_another_domain_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,0 +1,2 @@
+DROP INDEX upload_owners_person;
+DROP TABLE upload_owners;

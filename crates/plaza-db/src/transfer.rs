@@ -61,6 +61,10 @@ fn refused(reason: impl Into<String>) -> DbError {
     DbError::Transfer(reason.into())
 }
 
+/// Tables whose first rows the migrations write (the default alert rules and the alert
+/// evaluator's cursor): a new database is not empty there.
+const SEEDED_BY_MIGRATIONS: [&str; 2] = ["alert_rules", "alert_state"];
+
 /// A table or column name, quoted for SQL. The names come from the databases' own catalogs.
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -111,6 +115,9 @@ async fn copy_all(sqlite: &mut SqliteConn, pg: &mut PgConn) -> DbResult<Vec<Copi
     .map(|row| row.name)
     .collect();
     for table in &tables {
+        if SEEDED_BY_MIGRATIONS.contains(&table.as_str()) {
+            continue;
+        }
         if count(&mut DbConn::Pg(pg), table).await? > 0 {
             return Err(refused(format!(
                 "the PostgreSQL database already holds data (table {table}); \
@@ -124,6 +131,15 @@ async fn copy_all(sqlite: &mut SqliteConn, pg: &mut PgConn) -> DbResult<Vec<Copi
     )
     .load::<Edge>(pg)
     .await?;
+    // The source has these rows too (as written by the same migrations, or as changed since):
+    // its copy replaces them.
+    for table in SEEDED_BY_MIGRATIONS {
+        if tables.iter().any(|t| t == table) {
+            diesel::sql_query(format!("DELETE FROM {}", quoted(table)))
+                .execute(pg)
+                .await?;
+        }
+    }
     let mut copied = Vec::new();
     for table in dependency_order(&tables, &edges)? {
         let columns = columns(sqlite, pg, &table).await?;

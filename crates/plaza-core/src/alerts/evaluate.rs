@@ -344,24 +344,16 @@ async fn downvotes<'a>(
     let from = event.created_at - TimeDelta::hours(1);
     let count =
         alert::thread_downvotes_between(conn, post_id, from, event.created_at + SLACK).await?;
-    if count < i64::from(rule.threshold) {
-        return Ok(None);
-    }
-    let Some(key) = thread_key(conn, rule, post_id).await? else {
-        return Ok(None);
-    };
-    let Some(title) = thread_title(conn, post_id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(Fired {
+    thread_rate(
+        conn,
         rule,
-        kind: RuleKind::Downvotes,
-        key,
-        group_id: event.group_id,
-        post_id: Some(post_id),
-        summary: format!("“{title}” got {count} downvotes within an hour"),
-        evidence: json!({ "downvotes": count, "since": time(from) }),
-    }))
+        RuleKind::Downvotes,
+        event,
+        post_id,
+        count,
+        "downvotes",
+    )
+    .await
 }
 
 async fn replies<'a>(
@@ -375,6 +367,29 @@ async fn replies<'a>(
     let from = event.created_at - TimeDelta::hours(1);
     let count =
         alert::thread_replies_between(conn, post_id, from, event.created_at + SLACK).await?;
+    thread_rate(
+        conn,
+        rule,
+        RuleKind::Replies,
+        event,
+        post_id,
+        count,
+        "replies",
+    )
+    .await
+}
+
+/// The incident of a rate rule (`what` per hour on one thread, counted from an hour before
+/// `event`), when `count` reached the rule's threshold and no incident of it is open.
+async fn thread_rate<'a>(
+    conn: &mut DbConn<'_>,
+    rule: &'a AlertRuleRow,
+    kind: RuleKind,
+    event: &EventRow,
+    post_id: i64,
+    count: i64,
+    what: &str,
+) -> CoreResult<Option<Fired<'a>>> {
     if count < i64::from(rule.threshold) {
         return Ok(None);
     }
@@ -384,14 +399,15 @@ async fn replies<'a>(
     let Some(title) = thread_title(conn, post_id).await? else {
         return Ok(None);
     };
+    let from = event.created_at - TimeDelta::hours(1);
     Ok(Some(Fired {
         rule,
-        kind: RuleKind::Replies,
+        kind,
         key,
         group_id: event.group_id,
         post_id: Some(post_id),
-        summary: format!("“{title}” got {count} replies within an hour"),
-        evidence: json!({ "replies": count, "since": time(from) }),
+        summary: format!("“{title}” got {count} {what} within an hour"),
+        evidence: json!({ what: count, "since": time(from) }),
     }))
 }
 

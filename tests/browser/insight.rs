@@ -54,6 +54,31 @@ async fn assert_chart(browser: &Browser, id: &str) {
     assert!(chart[2].as_u64().unwrap_or(0) > 0, "{id}: {chart}");
 }
 
+/// The words of the cells matching `css` that the browser laid out over more than one line.
+async fn broken_words(browser: &Browser, css: &str) -> Vec<String> {
+    let broken = browser
+        .client
+        .execute(
+            "const broken = []; \
+             for (const cell of document.querySelectorAll(arguments[0])) { \
+               const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); \
+               for (let node = walk.nextNode(); node; node = walk.nextNode()) { \
+                 for (const m of node.data.matchAll(/\\S+/g)) { \
+                   const r = document.createRange(); \
+                   r.setStart(node, m.index); \
+                   r.setEnd(node, m.index + m[0].length); \
+                   if (r.getClientRects().length > 1) broken.push(m[0]); \
+                 } \
+               } \
+             } \
+             return broken;",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("read the words of {css}: {e}"));
+    serde_json::from_value(broken).unwrap_or_else(|e| panic!("the words of {css}: {e}"))
+}
+
 /// The CSV link of the table `id`, as written in the page.
 async fn csv_link(browser: &Browser, id: &str) -> String {
     browser
@@ -206,6 +231,9 @@ async fn staff_read_every_insight_section_and_a_member_is_refused() {
     assert_eq!(waiting[0][0], "Does it work offline?");
     assert_eq!(waiting[0][2], "bob@mastodon.one");
     assert_chart(&browser, "over_time").await;
+    // The tables scroll sideways rather than break their words into pieces.
+    let broken = broken_words(&browser, "main table th, main table td").await;
+    assert!(broken.is_empty(), "{broken:?}");
     // The unanswered question's link leads to the thread.
     browser.click_text("section#unanswered td a", "open").await;
     browser.find_text("h1", "Does it work offline?").await;
@@ -292,6 +320,10 @@ async fn staff_read_every_insight_section_and_a_member_is_refused() {
     assert!(!header.contains("Insight"), "{header}");
     browser.goto(&format!("{}/admin/insight", plaza.base)).await;
     browser.find_text("h1", "Not allowed").await;
+    // The refusal still shows who is logged in.
+    browser.find_text("nav.account a", "mia").await;
+    let header = browser.find("nav.account").await.text().await.unwrap();
+    assert!(!header.contains("Log in"), "{header}");
     browser
         .find_text("main p", "Only staff and administrators may see this page.")
         .await;

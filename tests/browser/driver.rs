@@ -359,6 +359,44 @@ impl Browser {
         path
     }
 
+    /// Like [`Browser::screenshot`], but of the page from its top down to the bottom of the
+    /// element `css`: the window grows (or shrinks) to end there for the picture, then returns to
+    /// its size. For a long page whose first part tells the story.
+    pub async fn screenshot_down_to(&mut self, step: &str, css: &str) -> PathBuf {
+        self.find(css).await;
+        let (width, height) = self
+            .client
+            .get_window_size()
+            .await
+            .unwrap_or_else(|e| panic!("window size: {e}"));
+        let sizes = self
+            .client
+            .execute(
+                "const box = document.querySelector(arguments[0]).getBoundingClientRect(); \
+                 return [Math.ceil(box.bottom + window.scrollY) + 16, \
+                         window.outerHeight - window.innerHeight];",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("the bottom of {css}: {e}"));
+        let bottom = sizes[0].as_u64().unwrap_or(height).min(4000);
+        let frame = sizes[1].as_u64().unwrap_or(0);
+        let width = u32::try_from(width).expect("window width");
+        let tall = u32::try_from(bottom + frame).expect("page height");
+        self.client
+            .set_window_size(width, tall)
+            .await
+            .unwrap_or_else(|e| panic!("resize the window: {e}"));
+        self.script("window.scrollTo(0, 0);").await;
+        let path = self.screenshot(step).await;
+        let height = u32::try_from(height).expect("window height");
+        self.client
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("restore the window: {e}"));
+        path
+    }
+
     /// Ends the session and quits the browser.
     pub async fn close(self) {
         let Self { client, .. } = self;

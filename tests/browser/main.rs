@@ -7,6 +7,7 @@
 mod answers;
 mod driver;
 mod fediverse;
+mod insight;
 mod pictures;
 // The fake remote server of the federation tests, here to send signed replies from elsewhere.
 #[path = "../federation/remote.rs"]

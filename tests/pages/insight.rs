@@ -35,6 +35,15 @@ async fn staff_see_every_section_with_charts_and_tables() {
         plaza_web::pages::layout::CONTENT_SECURITY_POLICY
     );
     let text = &overview.text;
+    // Staff who are not administrators are offered only the pages they may open.
+    assert!(
+        text.contains(
+            r#"<nav class="mod-nav"><a href="/admin/insight">Insight</a> · <a href="/admin/alerts">Alerts</a></nav>"#
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(r#"href="/admin/instances""#), "{text}");
+    assert!(!text.contains(r#"<a href="/admin">"#), "{text}");
     assert!(text.contains("<svg class=\"chart\" role=\"img\""), "{text}");
     assert!(!text.contains("<script"), "no script in the page");
     assert!(!text.contains(" style="), "no inline style in the page");
@@ -99,6 +108,13 @@ async fn a_page_csv_link_gives_the_numbers_the_page_shows() {
     assert_eq!(threads[1], 4);
     let page = admin.open("/admin/insight/overview?days=7").await;
     assert!(
+        page.text.contains(
+            r#"<nav class="mod-nav"><a href="/admin">Instance settings</a> · <a href="/admin/instances">Other instances</a> · <a href="/admin/insight">Insight</a> · <a href="/admin/alerts">Alerts</a></nav>"#
+        ),
+        "{}",
+        page.text
+    );
+    assert!(
         page.text
             .contains(r#"<td>threads</td><td class="num">4</td><td class="num">1</td>"#),
         "{}",
@@ -130,6 +146,14 @@ async fn insight_pages_are_closed_to_members_and_visitors() {
         let page = mia.open(&format!("/admin/insight/{name}?days=7")).await;
         assert_html(&page, 403);
         assert!(!page.text.contains("mastodon"), "{}", page.text);
+        // The refusal is shown to mia as signed in, with nothing of the staff's pages.
+        assert!(
+            page.text.contains(r#"<a href="/u/mia">mia</a>"#),
+            "{}",
+            page.text
+        );
+        assert!(!page.text.contains(r#"href="/login""#), "{}", page.text);
+        assert!(!page.text.contains("/admin/"), "{}", page.text);
         let csv = mia
             .open(&format!(
                 "/admin/insight/{name}?days=7&format=csv&table=totals"

@@ -8,6 +8,15 @@ use plotters::prelude::*;
 // Small enough that a phone shrinks the text little, large enough for a desktop column.
 const WIDTH: u32 = 520;
 const HEIGHT: u32 = 260;
+/// Room on the right for half of the last x label, which is centred on the plot's edge.
+const RIGHT_MARGIN: u32 = 36;
+const MARGIN: i32 = 12;
+/// Height of a line of the legend.
+const LEGEND_ROW: i32 = 20;
+/// Where the legend starts: above the y axis.
+const LEGEND_LEFT: i32 = MARGIN + 56;
+/// Radius of the marker of a value with no neighbour to draw a line to.
+const MARKER: u32 = 3;
 /// Bars drawn at most; the table beside the chart has every row.
 const MAX_BARS: usize = 10;
 /// Longest bar label, in characters.
@@ -20,6 +29,10 @@ const COLORS: [RGBColor; 4] = [
     RGBColor(0xc0, 0x5a, 0x1a),
     RGBColor(0x2e, 0x8b, 0x57),
 ];
+
+fn series_color(k: usize) -> RGBColor {
+    COLORS.get(k % COLORS.len()).copied().unwrap_or(BLACK)
+}
 
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -54,8 +67,27 @@ fn finish(svg: String, title: &str) -> String {
     )
 }
 
-fn value(row: &[Cell], i: usize) -> f64 {
-    row.get(i).and_then(Cell::as_f64).unwrap_or(0.0)
+fn value(row: &[Cell], i: usize) -> Option<f64> {
+    row.get(i).and_then(Cell::as_f64)
+}
+
+/// The present values of one column as runs of consecutive rows: a line is drawn through each
+/// run and never across a missing value, which is unknown rather than zero.
+#[allow(clippy::cast_precision_loss)]
+fn runs(rows: &[Vec<Cell>], column: usize) -> Vec<Vec<(f64, f64)>> {
+    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        match value(row, column) {
+            Some(v) => current.push((i as f64, v)),
+            None if current.is_empty() => {}
+            None => runs.push(std::mem::take(&mut current)),
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
 }
 
 fn text(row: &[Cell], i: usize) -> String {
@@ -84,17 +116,21 @@ fn lines(table: &Table, x: usize, series: &[usize], y_label: &str) -> DrawResult
     let max = table
         .rows
         .iter()
-        .flat_map(|r| series.iter().map(move |i| value(r, *i)))
+        .flat_map(|r| series.iter().filter_map(move |i| value(r, *i)))
         .fold(0.0_f64, f64::max);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let legend = LEGEND_ROW * i32::try_from(series.len()).unwrap_or(0);
+        let height = HEIGHT + legend.unsigned_abs();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE)?;
         let x_max = (n.max(2) - 1) as f64;
         let mut chart = ChartBuilder::on(&root)
-            .margin(12)
+            .margin(MARGIN)
+            .margin_top(MARGIN + legend)
+            .margin_right(RIGHT_MARGIN)
             .x_label_area_size(36)
-            .y_label_area_size(56)
+            .y_label_area_size(LEGEND_LEFT - MARGIN)
             .build_cartesian_2d(0.0..x_max, 0.0..top(max))?;
         let label_of = |v: &f64| {
             let i = v.round();
@@ -117,27 +153,34 @@ fn lines(table: &Table, x: usize, series: &[usize], y_label: &str) -> DrawResult
             .light_line_style(WHITE)
             .draw()?;
         for (k, column) in series.iter().enumerate() {
-            let color = COLORS.get(k % COLORS.len()).copied().unwrap_or(BLACK);
-            let name = table.columns.get(*column).map_or("", |c| c.label);
-            let points = table
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (i as f64, value(r, *column)));
-            chart
-                .draw_series(LineSeries::new(points, color.stroke_width(2)))?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                });
+            let color = series_color(k);
+            for run in runs(&table.rows, *column) {
+                if let [point] = run[..] {
+                    chart.draw_series(std::iter::once(Circle::new(
+                        point,
+                        MARKER,
+                        color.filled(),
+                    )))?;
+                } else {
+                    chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
+                }
+            }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()?;
+        // The legend sits above the plot, where it cannot hide a line.
+        for (k, column) in series.iter().enumerate() {
+            let color = series_color(k);
+            let name = table.columns.get(*column).map_or("", |c| c.label);
+            let top = MARGIN + LEGEND_ROW * i32::try_from(k).unwrap_or(0);
+            root.draw(&PathElement::new(
+                vec![(LEGEND_LEFT, top + 8), (LEGEND_LEFT + 18, top + 8)],
+                color.stroke_width(2),
+            ))?;
+            root.draw(&Text::new(
+                name,
+                (LEGEND_LEFT + 26, top),
+                (FONT, 14).into_font(),
+            ))?;
+        }
         root.present()?;
     }
     Ok(svg)
@@ -150,7 +193,7 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
     let names: Vec<String> = rows.iter().map(|r| shorten(&text(r, label))).collect();
     let max = rows
         .iter()
-        .map(|r| value(r, column))
+        .filter_map(|r| value(r, column))
         .fold(0.0_f64, f64::max);
     let height = 56 + 30 * u32::try_from(k).unwrap_or(10);
     let mut svg = String::new();
@@ -158,7 +201,8 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .margin(12)
+            .margin(MARGIN)
+            .margin_right(RIGHT_MARGIN)
             .x_label_area_size(32)
             .y_label_area_size(150)
             .build_cartesian_2d(0.0..top(max), -0.5..(k as f64 - 0.5))?;
@@ -185,12 +229,14 @@ fn bars(table: &Table, label: usize, column: usize) -> DrawResult<String> {
             .disable_y_mesh()
             .draw()?;
         let color = COLORS.first().copied().unwrap_or(BLACK);
-        chart.draw_series(rows.iter().enumerate().map(|(j, r)| {
+        // A row without a value gets no bar, not an empty one at zero.
+        chart.draw_series(rows.iter().enumerate().filter_map(|(j, r)| {
             let y = (k - 1 - j) as f64;
-            Rectangle::new(
-                [(0.0, y - 0.35), (value(r, column), y + 0.35)],
+            let v = value(r, column)?;
+            Some(Rectangle::new(
+                [(0.0, y - 0.35), (v, y + 0.35)],
                 color.filled(),
-            )
+            ))
         }))?;
         root.present()?;
     }
@@ -214,5 +260,92 @@ mod tests {
         assert!(!svg.contains("<script"), "{svg}");
         assert!(!svg.contains("style="), "{svg}");
         assert!(svg.contains("b.example"), "{svg}");
+    }
+
+    /// A day-by-day table of one measure, `None` where the day has no value.
+    fn daily(values: &[Option<f64>]) -> Table {
+        let mut t = Table::new(
+            "t",
+            "Replies",
+            vec![col("day", "Day"), col("hours", "Hours")],
+        )
+        .charted(Chart::Lines {
+            x: 0,
+            series: vec![1],
+            y_label: "hours",
+        });
+        for (i, v) in values.iter().enumerate() {
+            t.rows.push(vec![
+                Cell::from(format!("2026-12-{:02}", i + 1)),
+                Cell::num(*v),
+            ]);
+        }
+        t
+    }
+
+    /// The point lists of the polylines drawn in the first series' colour (the legend's sample
+    /// included), as (x, y) pairs.
+    fn lines_of_first_series(svg: &str) -> Vec<Vec<(f64, f64)>> {
+        let RGBColor(r, g, b) = COLORS[0];
+        let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"");
+        svg.split("<polyline")
+            .skip(1)
+            .filter_map(|element| element.split("/>").next())
+            .filter(|element| element.contains(&stroke))
+            .map(|element| {
+                let points = element
+                    .split("points=\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or_default();
+                points
+                    .split_whitespace()
+                    .filter_map(|pair| {
+                        let (x, y) = pair.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_value_breaks_the_line_instead_of_dropping_to_zero() {
+        let svg = draw(&daily(&[
+            Some(1.0),
+            Some(2.0),
+            None,
+            Some(3.0),
+            Some(4.0),
+            None,
+            Some(5.0),
+        ]))
+        .unwrap_or_default();
+        let lines = lines_of_first_series(&svg);
+        // Two runs of two days and the legend's sample; no line runs through the gaps.
+        assert_eq!(lines.len(), 3, "{lines:?} in {svg}");
+        assert!(lines.iter().all(|l| l.len() == 2), "{lines:?}");
+        // The last day stands alone: a marker, not a line.
+        let RGBColor(r, g, b) = COLORS[0];
+        let fill = format!("fill=\"#{r:02X}{g:02X}{b:02X}\"");
+        let markers = svg
+            .split("<circle")
+            .skip(1)
+            .filter_map(|element| element.split("/>").next())
+            .filter(|element| element.contains(&fill))
+            .count();
+        assert_eq!(markers, 1, "{svg}");
+        // Nothing is drawn at zero: no point lies below the first day's, the smallest value.
+        // The legend's sample comes last, drawn after the series.
+        let data: Vec<(f64, f64)> = lines[..2].iter().flatten().copied().collect();
+        let first_day = data[0];
+        assert!(data.iter().all(|p| p.1 <= first_day.1), "{data:?}");
+    }
+
+    #[test]
+    fn a_series_with_no_value_still_has_its_legend_and_draws_no_line() {
+        let svg = draw(&daily(&[None, None, None])).unwrap_or_default();
+        assert!(svg.contains("Hours"), "{svg}");
+        assert_eq!(lines_of_first_series(&svg).len(), 1, "{svg}");
     }
 }

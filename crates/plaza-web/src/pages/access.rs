@@ -43,13 +43,13 @@ impl Via<'_> {
         }
     }
 
-    /// "Only `who` may see this page." or "… may do this."
-    fn refusal(self, who: &str) -> PageError {
+    /// "Only `who` may see this page." or "… may do this.", shown to the signed-in `visitor`.
+    fn refusal(self, visitor: &Visitor, who: &str) -> PageError {
         let what = match self {
             Via::Page(_) => "see this page",
             Via::Form => "do this",
         };
-        PageError::forbidden(format!("Only {who} may {what}."))
+        PageError::forbidden(format!("Only {who} may {what}.")).seen_by(visitor)
     }
 }
 
@@ -64,7 +64,7 @@ pub async fn moderator<'a>(
     let details = local_group(state, group).await?;
     let account = via.account(visitor)?;
     if !moderation::may_moderate_group(&state.ctx, account, details.view.group.id).await? {
-        return Err(via.refusal("the group's moderators"));
+        return Err(via.refusal(visitor, "the group's moderators"));
     }
     Ok((account, details))
 }
@@ -75,7 +75,7 @@ pub fn admin<'a>(visitor: &'a Visitor, via: Via<'_>) -> Result<&'a Account, Page
     if account.admin {
         Ok(account)
     } else {
-        Err(via.refusal("the instance's administrators"))
+        Err(via.refusal(visitor, "the instance's administrators"))
     }
 }
 
@@ -85,6 +85,6 @@ pub fn insight_viewer<'a>(visitor: &'a Visitor, via: Via<'_>) -> Result<&'a Acco
     if plaza_core::insight::may_see(account) {
         Ok(account)
     } else {
-        Err(via.refusal("staff and administrators"))
+        Err(via.refusal(visitor, "staff and administrators"))
     }
 }

@@ -90,6 +90,9 @@ pub struct CellView {
     pub href: Option<String>,
     /// Numbers align right.
     pub numeric: bool,
+    /// Titles may wrap onto several lines; the other cells are single names, dates and
+    /// numbers, kept on one line.
+    pub wraps: bool,
 }
 
 /// A table with its chart.
@@ -169,6 +172,7 @@ fn table_views(report: &Report, page: &PageParams) -> Vec<TableView> {
                                 text: if href.is_some() { "open".into() } else { text },
                                 href,
                                 numeric: matches!(cell, Cell::Int(_) | Cell::Num(_)),
+                                wraps: column.key == "thread",
                             }
                         })
                         .collect()

@@ -102,7 +102,18 @@ impl Layout {
         site: &plaza_db::site::SiteRow,
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
-        let viewer = match &visitor.account {
+        Self::for_account(ctx, visitor.account.as_ref(), &visitor.csrf, site, title).await
+    }
+
+    /// The same for whoever is signed in with this browser's CSRF token.
+    async fn for_account(
+        ctx: &Context,
+        account: Option<&plaza_core::Account>,
+        csrf: &str,
+        site: &plaza_db::site::SiteRow,
+        title: impl Into<String>,
+    ) -> Result<Self, PageError> {
+        let viewer = match account {
             Some(a) => Some(ViewerView {
                 href: format!("/u/{}", a.name),
                 name: a.name.clone(),
@@ -119,7 +130,7 @@ impl Layout {
             activity_id: None,
             canonical: None,
             viewer,
-            csrf: visitor.csrf.clone(),
+            csrf: csrf.to_owned(),
             registrations_open: site.registrations_open,
             domain: ctx.urls.domain().to_owned(),
             search: String::new(),
@@ -298,6 +309,16 @@ pub struct PageError {
     pub message: String,
     /// Where to send the browser instead of showing the page (303).
     pub redirect: Option<String>,
+    /// Who was refused, when signed in: the error page's header shows them as on any other
+    /// page rather than offering to log in.
+    pub seen_by: Option<Box<SeenBy>>,
+}
+
+/// The signed-in visitor an error page is shown to: only what the header needs.
+#[derive(Debug)]
+pub struct SeenBy {
+    account: plaza_core::Account,
+    csrf: String,
 }
 
 impl PageError {
@@ -319,6 +340,21 @@ impl PageError {
             title,
             message: message.into(),
             redirect: None,
+            seen_by: None,
+        }
+    }
+
+    /// The same error, its page showing the visitor as signed in (when they are).
+    #[must_use]
+    pub fn seen_by(self, visitor: &Visitor) -> Self {
+        Self {
+            seen_by: visitor.account.as_ref().map(|account| {
+                Box::new(SeenBy {
+                    account: account.clone(),
+                    csrf: visitor.csrf.clone(),
+                })
+            }),
+            ..self
         }
     }
 
@@ -368,23 +404,33 @@ impl PageError {
                 tracing::info!(status = %self.status, message = %self.message, "page refused");
             }
         }
-        let site_name = match plaza_core::site::get(ctx).await {
+        let site = plaza_core::site::get(ctx).await;
+        let layout = match (&site, &self.seen_by) {
+            (Ok(site), Some(seen)) => {
+                Layout::for_account(ctx, Some(&seen.account), &seen.csrf, site, self.title)
+                    .await
+                    .ok()
+            }
+            _ => None,
+        };
+        let site_name = match site {
             Ok(site) => site.name,
             Err(_) => ctx.settings.instance_name.clone(),
         };
+        let layout = layout.unwrap_or_else(|| Layout {
+            site_name,
+            title: self.title.to_owned(),
+            feeds: Vec::new(),
+            activity_id: None,
+            canonical: None,
+            viewer: None,
+            csrf: String::new(),
+            registrations_open: false,
+            domain: ctx.urls.domain().to_owned(),
+            search: String::new(),
+        });
         let page = ErrorPage {
-            layout: Layout {
-                site_name,
-                title: self.title.to_owned(),
-                feeds: Vec::new(),
-                activity_id: None,
-                canonical: None,
-                viewer: None,
-                csrf: String::new(),
-                registrations_open: false,
-                domain: ctx.urls.domain().to_owned(),
-                search: String::new(),
-            },
+            layout,
             message: self.message,
         };
         render(self.status, &page)

@@ -3,7 +3,7 @@
 
 use plaza_tests::community::{Community, community};
 use plaza_tests::{Answer, Client, TestInstance};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 async fn section(client: &Client, name: &str, query: &str) -> Answer {
     let answer = client.get(&format!("/admin/insight/{name}?{query}")).await;
@@ -415,4 +415,57 @@ async fn bad_periods_groups_sections_and_tables_are_refused() {
     let again = section(&c.admin, "overview", "days=7").await;
     assert_eq!(cell(&again, "totals", "threads", "this_period"), 4);
     let _ = c.t5;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_overview_takes_back_what_is_deleted_withdrawn_or_unfollowed() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let kept = ada.thread("support", "Kept", "").await;
+    let gone = bob.thread("support", "Gone", "").await;
+    let reply = bob.reply(kept, None, "The only reply").await;
+    let voted = |who: &Client, path: String, score: i64| {
+        let who = who.clone();
+        async move {
+            let answer = who.post(&path, &json!({ "score": score })).await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+        }
+    };
+    voted(&ada, format!("/comments/{reply}/vote"), 1).await;
+    voted(&bob, format!("/threads/{kept}/vote"), 1).await;
+    // A changed vote is still one vote.
+    voted(&bob, format!("/threads/{kept}/vote"), -1).await;
+    let followed = bob.post("/groups/support/follow", &json!({})).await;
+    assert!(followed.status < 300, "{}", followed.body);
+
+    let totals = async || {
+        let report = section(&admin, "overview", "days=7").await;
+        [
+            "new_followers",
+            "threads",
+            "comments",
+            "votes",
+            "active_people",
+        ]
+        .map(|m| cell(&report, "totals", m, "this_period").as_i64().unwrap())
+    };
+    let before = totals().await;
+
+    assert_eq!(bob.delete(&format!("/threads/{gone}")).await.status, 204);
+    assert_eq!(bob.delete(&format!("/comments/{reply}")).await.status, 204);
+    voted(&bob, format!("/threads/{kept}/vote"), 0).await;
+    let unfollowed = bob.delete("/groups/support/follow").await;
+    assert!(unfollowed.status < 300, "{}", unfollowed.body);
+
+    let after = totals().await;
+    let taken_back: Vec<i64> = before.iter().zip(after).map(|(b, a)| b - a).collect();
+    // Bob's follow, thread, comment and vote are gone, and with them Bob from the active
+    // people; Ada's vote on his deleted comment stands.
+    assert_eq!(
+        taken_back,
+        vec![1, 1, 1, 1, 1],
+        "before {before:?}, after {after:?}"
+    );
 }

@@ -1,16 +1,19 @@
-//! Narrow rows for the insight pages: when things happened and who did them, in the instance's
-//! own groups. Counting per day, percentiles and rankings happen in `plaza-core` over these rows,
-//! because grouping by day and percentiles differ between the two SQL dialects; what both
-//! dialects do alike (counts per key, ordering, limits) stays in SQL.
+//! Narrow rows for the insight pages, in the instance's own groups. The overview reads the daily
+//! counts that triggers keep as rows are written (`insight_days`, `insight_day_people`), so its
+//! cost does not grow with the community; the other sections read when things happened and who
+//! did them, and percentiles and rankings happen in `plaza-core`, because percentiles differ
+//! between the two SQL dialects; what both dialects do alike (counts per key, ordering, limits)
+//! stays in SQL.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date};
 use diesel_async::RunQueryDsl;
 
 use crate::schema::{
-    comment_votes, comments, group_follows, group_moderators, groups, instances, local_users,
-    persons, post_votes, posts, reports,
+    comments, group_follows, group_moderators, groups, insight_day_people, insight_days, instances,
+    local_users, persons, posts, reports,
 };
 use crate::{DbConn, DbResult, on_conn};
 
@@ -25,172 +28,148 @@ pub struct Window {
     pub group_id: Option<i64>,
 }
 
-/// When someone did something, and who.
-pub type Stamp = (NaiveDateTime, i64);
-
 /// Instances keep at most this many ids per `IN (…)` list (SQLite's variable limit is far above).
 const CHUNK: usize = 1000;
 
-/// Accounts that signed up in the window; for one group, its local people who followed it then.
-pub async fn signups(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
-    on_conn!(conn, |c| Ok(match w.group_id {
-        None => {
-            local_users::table
-                .filter(local_users::created_at.ge(w.from))
-                .filter(local_users::created_at.lt(w.to))
-                .select((local_users::created_at, local_users::person_id))
-                .load(c)
-                .await?
-        }
-        Some(group) => {
-            group_follows::table
-                .inner_join(persons::table)
-                .filter(group_follows::group_id.eq(group))
-                .filter(group_follows::pending.eq(false))
-                .filter(persons::local.eq(true))
-                .filter(group_follows::created_at.ge(w.from))
-                .filter(group_follows::created_at.lt(w.to))
-                .select((group_follows::created_at, group_follows::person_id))
-                .load(c)
-                .await?
-        }
-    }))
+/// When the accounts that signed up in the window were made (the window's group is not used:
+/// an account belongs to the instance).
+pub async fn signups(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<NaiveDateTime>> {
+    on_conn!(conn, |c| Ok(local_users::table
+        .filter(local_users::created_at.ge(w.from))
+        .filter(local_users::created_at.lt(w.to))
+        .select(local_users::created_at)
+        .load(c)
+        .await?))
 }
 
-/// Accepted follows of the instance's groups made in the window.
-pub async fn follows(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
+/// Whole UTC days `first` to `last` (included) and, optionally, one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// Only this group; `None` for all of the instance's groups.
+    pub group_id: Option<i64>,
+}
+
+/// What one of the instance's groups got on one UTC day, as the triggers of the
+/// `insight_days` migration count it: threads and comments not deleted, votes as they stand
+/// (at their last change), accepted follows (of which `local_follows` from local people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct DayCounts {
+    pub day: NaiveDate,
+    pub threads: i64,
+    pub comments: i64,
+    pub votes: i64,
+    pub follows: i64,
+    pub local_follows: i64,
+}
+
+/// The daily counts of the days asked, one row per group and day that has any.
+pub async fn day_counts(conn: &mut DbConn<'_>, d: Days) -> DbResult<Vec<DayCounts>> {
     on_conn!(conn, |c| {
-        let mut q = group_follows::table
-            .inner_join(groups::table)
+        let mut q = insight_days::table
+            .inner_join(groups::table.on(groups::id.eq(insight_days::group_id)))
             .filter(groups::local.eq(true))
-            .filter(group_follows::pending.eq(false))
-            .filter(group_follows::created_at.ge(w.from))
-            .filter(group_follows::created_at.lt(w.to))
-            .select((group_follows::created_at, group_follows::person_id))
+            .filter(insight_days::day.ge(d.first))
+            .filter(insight_days::day.le(d.last))
+            .select((
+                insight_days::day,
+                insight_days::threads,
+                insight_days::comments,
+                insight_days::votes,
+                insight_days::follows,
+                insight_days::local_follows,
+            ))
             .into_boxed();
-        if let Some(g) = w.group_id {
-            q = q.filter(group_follows::group_id.eq(g));
+        if let Some(g) = d.group_id {
+            q = q.filter(insight_days::group_id.eq(g));
         }
         Ok(q.load(c).await?)
     })
 }
 
-/// Threads started in the window (deleted ones left out).
-pub async fn threads(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
-    on_conn!(conn, |c| {
-        let mut q = posts::table
-            .inner_join(groups::table)
-            .filter(groups::local.eq(true))
-            .filter(posts::deleted.eq(false))
-            .filter(posts::created_at.ge(w.from))
-            .filter(posts::created_at.lt(w.to))
-            .select((posts::created_at, posts::author_id))
-            .into_boxed();
-        if let Some(g) = w.group_id {
-            q = q.filter(posts::group_id.eq(g));
-        }
-        Ok(q.load(c).await?)
-    })
+#[derive(QueryableByName)]
+struct BucketCount {
+    #[diesel(sql_type = BigInt)]
+    bucket: i64,
+    #[diesel(sql_type = BigInt)]
+    people: i64,
 }
 
-/// Comments written in the window (deleted ones left out).
-pub async fn comments(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
-    on_conn!(conn, |c| {
-        let mut q = comments::table
-            .inner_join(posts::table.inner_join(groups::table))
-            .filter(groups::local.eq(true))
-            .filter(comments::deleted.eq(false))
-            .filter(comments::created_at.ge(w.from))
-            .filter(comments::created_at.lt(w.to))
-            .select((comments::created_at, comments::author_id))
-            .into_boxed();
-        if let Some(g) = w.group_id {
-            q = q.filter(posts::group_id.eq(g));
+/// How many different people started a thread, commented or voted in the instance's groups,
+/// per run of `step` days from `d.first` on, as `(run, people)` for the runs that have any.
+/// Someone active on several days of a run counts once in it, so the runs are counted in SQL
+/// (each dialect has its own date arithmetic) rather than added up from days.
+pub async fn active_people_per_run(
+    conn: &mut DbConn<'_>,
+    d: Days,
+    step: i64,
+) -> DbResult<Vec<(i64, i64)>> {
+    // The SQL differs only in its placeholders and in how a day's distance from `first` is
+    // written; the group condition is a fixed fragment, never caller text.
+    let sql = |run: &str, first: &str, last: &str, group: &str| {
+        let one_group = if d.group_id.is_some() {
+            format!(" AND a.group_id = {group}")
+        } else {
+            String::new()
+        };
+        format!(
+            "SELECT {run} AS bucket, COUNT(DISTINCT a.person_id) AS people \
+             FROM insight_day_people a JOIN groups g ON g.id = a.group_id \
+             WHERE g.local AND a.contributions > 0 AND a.day >= {first} AND a.day <= {last}\
+             {one_group} GROUP BY 1"
+        )
+    };
+    let step = step.max(1);
+    let rows: Vec<BucketCount> = match conn {
+        DbConn::Sqlite(c) => {
+            let q = diesel::sql_query(sql(
+                "CAST(julianday(a.day) - julianday(?) AS INTEGER) / ?",
+                "?",
+                "?",
+                "?",
+            ))
+            .bind::<Date, _>(d.first)
+            .bind::<BigInt, _>(step)
+            .bind::<Date, _>(d.first)
+            .bind::<Date, _>(d.last);
+            match d.group_id {
+                Some(g) => q.bind::<BigInt, _>(g).load(&mut **c).await?,
+                None => q.load(&mut **c).await?,
+            }
         }
-        Ok(q.load(c).await?)
-    })
+        DbConn::Pg(c) => {
+            let q = diesel::sql_query(sql("(a.day - $1) / $2", "$1", "$3", "$4"))
+                .bind::<Date, _>(d.first)
+                .bind::<BigInt, _>(step)
+                .bind::<Date, _>(d.last);
+            match d.group_id {
+                Some(g) => q.bind::<BigInt, _>(g).load(&mut **c).await?,
+                None => q.load(&mut **c).await?,
+            }
+        }
+    };
+    Ok(rows.into_iter().map(|r| (r.bucket, r.people)).collect())
 }
 
-/// Votes on threads and comments cast in the window (as they stand: a changed vote counts at
-/// its last change).
-pub async fn votes(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Stamp>> {
-    on_conn!(conn, |c| {
-        let mut on_threads = post_votes::table
-            .inner_join(posts::table.inner_join(groups::table))
-            .filter(groups::local.eq(true))
-            .filter(post_votes::created_at.ge(w.from))
-            .filter(post_votes::created_at.lt(w.to))
-            .select((post_votes::created_at, post_votes::person_id))
-            .into_boxed();
-        let mut on_comments = comment_votes::table
-            .inner_join(comments::table.inner_join(posts::table.inner_join(groups::table)))
-            .filter(groups::local.eq(true))
-            .filter(comment_votes::created_at.ge(w.from))
-            .filter(comment_votes::created_at.lt(w.to))
-            .select((comment_votes::created_at, comment_votes::person_id))
-            .into_boxed();
-        if let Some(g) = w.group_id {
-            on_threads = on_threads.filter(posts::group_id.eq(g));
-            on_comments = on_comments.filter(posts::group_id.eq(g));
-        }
-        let mut all: Vec<Stamp> = on_threads.load(c).await?;
-        all.extend(on_comments.load::<Stamp>(c).await?);
-        Ok(all)
-    })
-}
-
-/// The people who started a thread, commented or voted in the window, once each.
+/// The people who started a thread, commented or voted in the instance's groups on the days
+/// of the window (whole UTC days), once each.
 pub async fn active_people(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<i64>> {
-    let mut ids: Vec<i64> = on_conn!(conn, |c| {
-        let mut authors = posts::table
-            .inner_join(groups::table)
+    on_conn!(conn, |c| {
+        let mut q = insight_day_people::table
+            .inner_join(groups::table.on(groups::id.eq(insight_day_people::group_id)))
             .filter(groups::local.eq(true))
-            .filter(posts::deleted.eq(false))
-            .filter(posts::created_at.ge(w.from))
-            .filter(posts::created_at.lt(w.to))
-            .select(posts::author_id)
-            .distinct()
-            .into_boxed();
-        let mut commenters = comments::table
-            .inner_join(posts::table.inner_join(groups::table))
-            .filter(groups::local.eq(true))
-            .filter(comments::deleted.eq(false))
-            .filter(comments::created_at.ge(w.from))
-            .filter(comments::created_at.lt(w.to))
-            .select(comments::author_id)
-            .distinct()
-            .into_boxed();
-        let mut thread_voters = post_votes::table
-            .inner_join(posts::table.inner_join(groups::table))
-            .filter(groups::local.eq(true))
-            .filter(post_votes::created_at.ge(w.from))
-            .filter(post_votes::created_at.lt(w.to))
-            .select(post_votes::person_id)
-            .distinct()
-            .into_boxed();
-        let mut comment_voters = comment_votes::table
-            .inner_join(comments::table.inner_join(posts::table.inner_join(groups::table)))
-            .filter(groups::local.eq(true))
-            .filter(comment_votes::created_at.ge(w.from))
-            .filter(comment_votes::created_at.lt(w.to))
-            .select(comment_votes::person_id)
+            .filter(insight_day_people::contributions.gt(0))
+            .filter(insight_day_people::day.ge(w.from.date()))
+            .filter(insight_day_people::day.lt(w.to.date()))
+            .select(insight_day_people::person_id)
             .distinct()
             .into_boxed();
         if let Some(g) = w.group_id {
-            authors = authors.filter(posts::group_id.eq(g));
-            commenters = commenters.filter(posts::group_id.eq(g));
-            thread_voters = thread_voters.filter(posts::group_id.eq(g));
-            comment_voters = comment_voters.filter(posts::group_id.eq(g));
+            q = q.filter(insight_day_people::group_id.eq(g));
         }
-        let mut all: Vec<i64> = authors.load(c).await?;
-        all.extend(commenters.load::<i64>(c).await?);
-        all.extend(thread_voters.load::<i64>(c).await?);
-        all.extend(comment_voters.load::<i64>(c).await?);
-        DbResult::Ok(all)
-    })?;
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+        Ok(q.load(c).await?)
+    })
 }
 
 /// Where a person lives: their instance, and whether that is this one.

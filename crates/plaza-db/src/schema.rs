@@ -484,6 +484,27 @@ diesel::joinable!(alert_webhooks -> alert_incidents (incident_id));
 diesel::joinable!(upload_owners -> uploads (upload_id));
 diesel::joinable!(upload_owners -> persons (person_id));
 
+diesel::table! {
+    insight_days (group_id, day) {
+        group_id -> BigInt,
+        day -> Date,
+        threads -> BigInt,
+        comments -> BigInt,
+        votes -> BigInt,
+        follows -> BigInt,
+        local_follows -> BigInt,
+    }
+}
+
+diesel::table! {
+    insight_day_people (group_id, day, person_id) {
+        group_id -> BigInt,
+        day -> Date,
+        person_id -> BigInt,
+        contributions -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     site,
     instances,
@@ -515,4 +536,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_incidents,
     alert_state,
     alert_webhooks,
+    insight_days,
+    insight_day_people,
 );

@@ -1,9 +1,8 @@
 //! The overview: new members and followers, threads, comments, votes and active people per day
 //! (or week), next to the period before.
 
-use std::collections::HashSet;
-
-use plaza_db::insight::{self, Stamp};
+use chrono::NaiveDateTime;
+use plaza_db::insight::{self, DayCounts};
 
 use super::report::{Cell, Chart, Table, col};
 use super::{Conn, Period, Scope};
@@ -39,40 +38,85 @@ const MEASURES: [(&str, &str, &str); 6] = [
     ),
 ];
 
-/// Counts per bucket of one period, and the distinct people of the whole period.
+/// Counts per bucket of one period, and over the whole period.
 struct Counted {
     per_bucket: Vec<i64>,
     total: i64,
 }
 
-fn count(period: &Period, stamps: &[Stamp]) -> Counted {
-    let mut per_bucket = vec![0_i64; period.buckets().len()];
-    let mut total = 0;
-    for (at, _) in stamps {
-        if let Some(slot) = period.bucket_of(*at).and_then(|i| per_bucket.get_mut(i)) {
-            *slot += 1;
-            total += 1;
+impl Counted {
+    fn new(period: &Period) -> Self {
+        Self {
+            per_bucket: vec![0; period.buckets().len()],
+            total: 0,
         }
     }
-    Counted { per_bucket, total }
+
+    fn add(&mut self, bucket: usize, n: i64) {
+        if let Some(slot) = self.per_bucket.get_mut(bucket) {
+            *slot += n;
+            self.total += n;
+        }
+    }
 }
 
-fn count_people(period: &Period, stamps: &[&[Stamp]]) -> Counted {
-    let mut per_bucket: Vec<HashSet<i64>> = vec![HashSet::new(); period.buckets().len()];
-    let mut all = HashSet::new();
-    for (at, who) in stamps.iter().flat_map(|s| s.iter()) {
-        if let Some(slot) = period.bucket_of(*at).and_then(|i| per_bucket.get_mut(i)) {
-            slot.insert(*who);
-            all.insert(*who);
+/// The five measures kept per day (new members, new followers, threads, comments, votes) of
+/// one period. New members are the instance's sign-ups, or for one group the local people who
+/// followed it.
+fn count_days(
+    period: &Period,
+    days: &[DayCounts],
+    signups: Option<&[NaiveDateTime]>,
+) -> [Counted; 5] {
+    let mut out = std::array::from_fn(|_| Counted::new(period));
+    for d in days {
+        let Some(i) = period.bucket_of_day(d.day) else {
+            continue;
+        };
+        let members = if signups.is_some() {
+            0
+        } else {
+            d.local_follows
+        };
+        for (counted, n) in out
+            .iter_mut()
+            .zip([members, d.follows, d.threads, d.comments, d.votes])
+        {
+            counted.add(i, n);
         }
     }
-    Counted {
-        per_bucket: per_bucket
-            .iter()
-            .map(|s| i64::try_from(s.len()).unwrap_or(i64::MAX))
-            .collect(),
-        total: i64::try_from(all.len()).unwrap_or(i64::MAX),
+    if let (Some(signups), Some(members)) = (signups, out.first_mut()) {
+        for at in signups {
+            if let Some(i) = period.bucket_of(*at) {
+                members.add(i, 1);
+            }
+        }
     }
+    out
+}
+
+/// Different active people per bucket, and over the whole period (someone active in two
+/// buckets counts once in the total).
+async fn count_people(
+    conn: Conn<'_, '_>,
+    period: &Period,
+    group: Option<i64>,
+) -> CoreResult<Counted> {
+    let days = period.days_window(group);
+    let mut counted = Counted::new(period);
+    for (run, people) in insight::active_people_per_run(conn, days, period.bucket.days()).await? {
+        if let Some(slot) = usize::try_from(run)
+            .ok()
+            .and_then(|i| counted.per_bucket.get_mut(i))
+        {
+            *slot = people;
+        }
+    }
+    counted.total = insight::active_people_per_run(conn, days, period.days())
+        .await?
+        .first()
+        .map_or(0, |(_, people)| *people);
+    Ok(counted)
 }
 
 /// Change from `before` to `now` in percent; none when there was nothing before.
@@ -84,30 +128,30 @@ fn change(now: i64, before: i64) -> Option<f64> {
 pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<Vec<Table>> {
     let period = scope.period;
     let previous = period.previous();
-    let both = plaza_db::insight::Window {
-        from: previous.start(),
-        to: period.end(),
+    let both = plaza_db::insight::Days {
+        first: previous.first,
+        last: period.last,
         group_id: scope.group_id,
     };
-    let signups = insight::signups(conn, both).await?;
-    let follows = insight::follows(conn, both).await?;
-    let threads = insight::threads(conn, both).await?;
-    let comments = insight::comments(conn, both).await?;
-    let votes = insight::votes(conn, both).await?;
-    let active: [&[Stamp]; 3] = [&threads, &comments, &votes];
-
-    let measured = |p: &Period| -> [Counted; 6] {
-        [
-            count(p, &signups),
-            count(p, &follows),
-            count(p, &threads),
-            count(p, &comments),
-            count(p, &votes),
-            count_people(p, &active),
-        ]
+    let days = insight::day_counts(conn, both).await?;
+    let signups = match scope.group_id {
+        None => Some(
+            insight::signups(
+                conn,
+                plaza_db::insight::Window {
+                    from: previous.start(),
+                    to: period.end(),
+                    group_id: None,
+                },
+            )
+            .await?,
+        ),
+        Some(_) => None,
     };
-    let now = measured(&period);
-    let before = measured(&previous);
+    let mut now: Vec<Counted> = count_days(&period, &days, signups.as_deref()).into();
+    now.push(count_people(conn, &period, scope.group_id).await?);
+    let mut before: Vec<Counted> = count_days(&previous, &days, signups.as_deref()).into();
+    before.push(count_people(conn, &previous, scope.group_id).await?);
 
     let mut totals = Table::new(
         "totals",

@@ -33,7 +33,8 @@ impl Bucket {
         }
     }
 
-    fn days(self) -> i64 {
+    /// How many days one bucket covers.
+    pub fn days(self) -> i64 {
         match self {
             Bucket::Day => 1,
             Bucket::Week => 7,
@@ -170,11 +171,24 @@ impl Period {
 
     /// The bucket an instant falls in, if it falls in the period.
     pub fn bucket_of(&self, at: NaiveDateTime) -> Option<usize> {
-        if at < self.start() || at >= self.end() {
+        self.bucket_of_day(at.date())
+    }
+
+    /// The bucket a day falls in, if it falls in the period.
+    pub fn bucket_of_day(&self, day: NaiveDate) -> Option<usize> {
+        if day < self.first || day > self.last {
             return None;
         }
-        let day = (at.date() - self.first).num_days();
-        usize::try_from(day / self.bucket.days()).ok()
+        usize::try_from((day - self.first).num_days() / self.bucket.days()).ok()
+    }
+
+    /// Its days, for the daily counts.
+    pub fn days_window(&self, group_id: Option<i64>) -> plaza_db::insight::Days {
+        plaza_db::insight::Days {
+            first: self.first,
+            last: self.last,
+            group_id,
+        }
     }
 }
 

@@ -331,32 +331,13 @@ impl Browser {
     /// Like [`Browser::screenshot`], but of the whole page, however long: the window grows to fit
     /// it for the picture (up to 4,000 pixels), then returns to its size.
     pub async fn screenshot_whole_page(&mut self, step: &str) -> PathBuf {
-        let (width, height) = self
-            .client
-            .get_window_size()
-            .await
-            .unwrap_or_else(|e| panic!("window size: {e}"));
-        let sizes = self
-            .script(
-                "return [document.documentElement.scrollHeight, \
-                 window.outerHeight - window.innerHeight];",
-            )
-            .await;
-        let page = sizes[0].as_u64().unwrap_or(height).min(4000);
-        let frame = sizes[1].as_u64().unwrap_or(0);
-        let width = u32::try_from(width).expect("window width");
-        let tall = u32::try_from(page + frame).expect("page height");
-        self.client
-            .set_window_size(width, tall)
-            .await
-            .unwrap_or_else(|e| panic!("grow the window: {e}"));
-        let path = self.screenshot(step).await;
-        let height = u32::try_from(height).expect("window height");
-        self.client
-            .set_window_size(width, height)
-            .await
-            .unwrap_or_else(|e| panic!("restore the window: {e}"));
-        path
+        self.screenshot_to(
+            step,
+            "return [document.documentElement.scrollHeight, \
+             window.outerHeight - window.innerHeight];",
+            Vec::new(),
+        )
+        .await
     }
 
     /// Like [`Browser::screenshot`], but of the page from its top down to the bottom of the
@@ -364,6 +345,19 @@ impl Browser {
     /// its size. For a long page whose first part tells the story.
     pub async fn screenshot_down_to(&mut self, step: &str, css: &str) -> PathBuf {
         self.find(css).await;
+        self.screenshot_to(
+            step,
+            "const box = document.querySelector(arguments[0]).getBoundingClientRect(); \
+             return [Math.ceil(box.bottom + window.scrollY) + 16, \
+                     window.outerHeight - window.innerHeight];",
+            vec![json!(css)],
+        )
+        .await
+    }
+
+    /// A screenshot with the window resized so the page shows down to the height `measure`
+    /// returns (with the window's frame as its second value, at most 4,000 pixels of page).
+    async fn screenshot_to(&mut self, step: &str, measure: &str, args: Vec<Value>) -> PathBuf {
         let (width, height) = self
             .client
             .get_window_size()
@@ -371,14 +365,9 @@ impl Browser {
             .unwrap_or_else(|e| panic!("window size: {e}"));
         let sizes = self
             .client
-            .execute(
-                "const box = document.querySelector(arguments[0]).getBoundingClientRect(); \
-                 return [Math.ceil(box.bottom + window.scrollY) + 16, \
-                         window.outerHeight - window.innerHeight];",
-                vec![json!(css)],
-            )
+            .execute(measure, args)
             .await
-            .unwrap_or_else(|e| panic!("the bottom of {css}: {e}"));
+            .unwrap_or_else(|e| panic!("measuring the page: {e}"));
         let bottom = sizes[0].as_u64().unwrap_or(height).min(4000);
         let frame = sizes[1].as_u64().unwrap_or(0);
         let width = u32::try_from(width).expect("window width");

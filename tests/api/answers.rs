@@ -278,3 +278,63 @@ async fn staff_list_unanswered_questions_oldest_first_and_members_may_not() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_question_whose_only_reply_is_removed_waits_again_until_it_is_restored() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ada = plaza.member("ada").await;
+    let bob = plaza.member("bob").await;
+    let thread = question(&ada, "Which plug?").await;
+    let first = bob.reply(thread, None, "The round one").await;
+    let second = ada.reply(thread, None, "Thanks, I will try").await;
+
+    let waiting = || async {
+        let list = admin.get("/admin/unanswered").await;
+        assert_eq!(list.status, 200, "{}", list.body);
+        let staff: Vec<i64> = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["thread_id"].as_i64().unwrap())
+            .collect();
+        let list = plaza
+            .anonymous()
+            .get("/groups/support/threads?filter=unanswered")
+            .await;
+        assert_eq!(list.status, 200, "{}", list.body);
+        let filtered: Vec<i64> = list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(staff, filtered, "the staff's list and the filter agree");
+        staff == vec![thread]
+    };
+    assert!(!waiting().await, "two live replies");
+
+    // The asker's own reply counts as a reply too, until it is deleted.
+    assert_eq!(ada.delete(&format!("/comments/{second}")).await.status, 204);
+    assert!(!waiting().await, "one live reply left");
+
+    let moderate = |action: &'static str| {
+        let admin = &admin;
+        async move {
+            let done = admin
+                .post(
+                    &format!("/comments/{first}/moderate"),
+                    &json!({"action": action}),
+                )
+                .await;
+            assert!(done.status < 300, "{}", done.body);
+        }
+    };
+    moderate("remove").await;
+    assert!(
+        waiting().await,
+        "every reply is gone: the question waits again"
+    );
+    moderate("restore").await;
+    assert!(!waiting().await, "the restored reply answers it again");
+}

@@ -258,8 +258,8 @@ pub struct Unanswered {
     pub created_at: NaiveDateTime,
 }
 
-/// Questions asked in `[from, to]`, in one group or everywhere, still without a reply (and
-/// neither removed nor deleted), that `rule_id` has not opened an incident for, oldest first.
+/// Questions asked in `[from, to]`, in one group or everywhere, still without a live reply
+/// (and neither removed nor deleted), that `rule_id` has not opened an incident for, oldest first.
 pub async fn unanswered_questions(
     conn: &mut DbConn<'_>,
     rule_id: i64,
@@ -271,7 +271,7 @@ pub async fn unanswered_questions(
     on_conn!(conn, |c| {
         let mut query = posts::table
             .filter(posts::question.eq(true))
-            .filter(posts::comment_count.eq(0))
+            .filter(crate::post::unanswered())
             .filter(posts::removed.eq(false))
             .filter(posts::deleted.eq(false))
             .filter(posts::created_at.between(from, to))

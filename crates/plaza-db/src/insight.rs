@@ -6,9 +6,9 @@
 //! stays in SQL.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date};
+use diesel::sql_types::{BigInt, Bool, Date};
 use diesel_async::RunQueryDsl;
 
 use crate::schema::{
@@ -247,7 +247,8 @@ pub struct ThreadReplies {
     pub first_reply_at: Option<NaiveDateTime>,
 }
 
-/// The threads started in the window, with their first reply by someone else.
+/// The threads started in the window, with their first reply by someone else (kept on the
+/// thread by the `thread_replies` triggers).
 pub async fn thread_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<ThreadReplies>> {
     type Row = (
         i64,
@@ -259,11 +260,6 @@ pub async fn thread_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Th
         Option<NaiveDateTime>,
     );
     let rows: Vec<Row> = on_conn!(conn, |c| {
-        let first_reply = comments::table
-            .filter(comments::post_id.eq(posts::id))
-            .filter(comments::author_id.ne(posts::author_id))
-            .select(diesel::dsl::min(comments::created_at))
-            .single_value();
         let mut q = posts::table
             .inner_join(groups::table)
             .filter(groups::local.eq(true))
@@ -277,7 +273,7 @@ pub async fn thread_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<Th
                 posts::created_at,
                 posts::question.or(groups::qa),
                 posts::accepted_comment_id.is_not_null(),
-                first_reply,
+                posts::first_reply_at,
             ))
             .into_boxed();
         if let Some(g) = w.group_id {
@@ -364,32 +360,24 @@ pub async fn replies_by(conn: &mut DbConn<'_>, w: Window, people: &[i64]) -> DbR
     Ok(out)
 }
 
-/// The first reply by someone else to each thread started in the window, as `(thread, author)`.
-pub async fn first_repliers(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<(i64, i64)>> {
+/// How many of the threads started in the window each person replied to first (before anyone
+/// else but the thread's author), as `(person, threads)`.
+pub async fn first_answers(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<(i64, i64)>> {
     on_conn!(conn, |c| {
-        let first_replier = comments::table
-            .filter(comments::post_id.eq(posts::id))
-            .filter(comments::author_id.ne(posts::author_id))
-            .order((comments::created_at.asc(), comments::id.asc()))
-            .select(comments::author_id)
-            .limit(1)
-            .single_value();
         let mut q = posts::table
             .inner_join(groups::table)
             .filter(groups::local.eq(true))
             .filter(posts::deleted.eq(false))
             .filter(posts::created_at.ge(w.from))
             .filter(posts::created_at.lt(w.to))
-            .select((posts::id, first_replier))
+            .filter(posts::first_reply_by.is_not_null())
+            .group_by(posts::first_reply_by)
+            .select((posts::first_reply_by.assume_not_null(), count_star()))
             .into_boxed();
         if let Some(g) = w.group_id {
             q = q.filter(posts::group_id.eq(g));
         }
-        let rows: Vec<(i64, Option<i64>)> = q.load(c).await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(thread, who)| who.map(|who| (thread, who)))
-            .collect())
+        Ok(q.load(c).await?)
     })
 }
 
@@ -414,19 +402,24 @@ pub async fn accepted_answers(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<
     })
 }
 
-/// Upvotes on the replies written in the window to threads their authors did not start, as
-/// `(author, upvotes)` per reply that has any.
+/// Upvotes on the replies written in the window to threads their authors did not start, summed
+/// per author as `(author, upvotes)`. The condition is the `comments_upvoted` partial index's,
+/// written out literally so that both planners read the window from that index alone.
 pub async fn upvoted_replies(conn: &mut DbConn<'_>, w: Window) -> DbResult<Vec<(i64, i64)>> {
     on_conn!(conn, |c| {
         let mut q = comments::table
             .inner_join(posts::table.inner_join(groups::table))
             .filter(groups::local.eq(true))
-            .filter(comments::deleted.eq(false))
-            .filter(comments::upvotes.gt(0))
+            .filter(sql::<Bool>("comments.upvotes > 0 AND NOT comments.deleted"))
             .filter(comments::author_id.ne(posts::author_id))
             .filter(comments::created_at.ge(w.from))
             .filter(comments::created_at.lt(w.to))
-            .select((comments::author_id, comments::upvotes))
+            .group_by(comments::author_id)
+            // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back so both dialects give an i64.
+            .select((
+                comments::author_id,
+                sql::<BigInt>("CAST(SUM(comments.upvotes) AS BIGINT)"),
+            ))
             .into_boxed();
         if let Some(g) = w.group_id {
             q = q.filter(posts::group_id.eq(g));
@@ -603,8 +596,10 @@ pub async fn criticised_content(
         let mut m = comments::table
             .inner_join(posts::table.inner_join(groups::table))
             .filter(groups::local.eq(true))
-            .filter(comments::deleted.eq(false))
-            .filter(comments::downvotes.gt(0).or(comments::removed.eq(true)))
+            // The `comments_criticised` partial index's condition, literally (see `upvoted_replies`).
+            .filter(sql::<Bool>(
+                "(comments.downvotes > 0 OR comments.removed) AND NOT comments.deleted",
+            ))
             .filter(comments::created_at.ge(w.from))
             .filter(comments::created_at.lt(w.to))
             .select((
@@ -649,15 +644,8 @@ pub async fn open_questions(
             .inner_join(persons::table.inner_join(instances::table))
             .filter(groups::local.eq(true))
             .filter(groups::deleted.eq(false))
-            .filter(posts::deleted.eq(false))
-            .filter(posts::removed.eq(false))
+            .filter(crate::post::unanswered())
             .filter(posts::question.eq(true).or(groups::qa.eq(true)))
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                comments::table
-                    .filter(comments::post_id.eq(posts::id))
-                    .filter(comments::deleted.eq(false))
-                    .filter(comments::removed.eq(false)),
-            )))
             .select((
                 posts::id,
                 posts::ap_id,

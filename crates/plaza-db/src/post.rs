@@ -8,6 +8,14 @@ use crate::person::PersonBrief;
 use crate::schema::{comments, groups, instances, persons, posts};
 use crate::{DbConn, DbResult, Page, now, on_conn};
 
+/// Threads with no live reply (every reply deleted or removed, or none), themselves neither
+/// deleted nor removed. It is written out as the `posts_unanswered` partial index's condition,
+/// literally rather than with bound values, so that both planners see that the index holds
+/// exactly these threads.
+pub(crate) fn unanswered() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql("posts.live_comments = 0 AND NOT posts.deleted AND NOT posts.removed")
+}
+
 /// A thread's opening post as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = posts, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
@@ -291,12 +299,7 @@ pub async fn list_for_group(
         match filter {
             ThreadFilter::All => {}
             ThreadFilter::Unanswered => {
-                query = query.filter(diesel::dsl::not(diesel::dsl::exists(
-                    comments::table
-                        .filter(comments::post_id.eq(posts::id))
-                        .filter(comments::deleted.eq(false))
-                        .filter(comments::removed.eq(false)),
-                )));
+                query = query.filter(unanswered());
             }
             ThreadFilter::Unsolved => {
                 query = query.filter(posts::accepted_comment_id.is_null());
@@ -500,12 +503,7 @@ pub async fn unanswered_questions(
             .filter(posts::removed.eq(false))
             .filter(groups::deleted.eq(false))
             .filter(posts::question.eq(true).or(groups::qa.eq(true)))
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                comments::table
-                    .filter(comments::post_id.eq(posts::id))
-                    .filter(comments::deleted.eq(false))
-                    .filter(comments::removed.eq(false)),
-            )))
+            .filter(unanswered())
             .select((PostRow::as_select(), PersonBrief::as_select(), groups::name))
             .order((posts::created_at.asc(), posts::id.asc()))
             .limit(page.fetch_limit())

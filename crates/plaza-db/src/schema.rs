@@ -173,6 +173,9 @@ diesel::table! {
         idea_note -> Nullable<Text>,
         idea_status_by -> Nullable<BigInt>,
         idea_status_at -> Nullable<Timestamp>,
+        live_comments -> BigInt,
+        first_reply_at -> Nullable<Timestamp>,
+        first_reply_by -> Nullable<BigInt>,
     }
 }
 

@@ -69,6 +69,15 @@ const SEEDED_BY_MIGRATIONS: [&str; 2] = ["alert_rules", "alert_state"];
 /// counts): they are rebuilt by the copy of those rows, so copying them too would count twice.
 pub const DERIVED_BY_TRIGGERS: [&str; 2] = ["insight_days", "insight_day_people"];
 
+/// Columns that triggers keep as other rows are written (what a thread knows of its replies):
+/// they start from their defaults and the copy of the comments fills them, as it fills the
+/// tables above.
+const COLUMNS_DERIVED_BY_TRIGGERS: [(&str, &str); 3] = [
+    ("posts", "live_comments"),
+    ("posts", "first_reply_at"),
+    ("posts", "first_reply_by"),
+];
+
 /// A table or column name, quoted for SQL. The names come from the databases' own catalogs.
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -209,8 +218,8 @@ fn dependency_order(tables: &[String], edges: &[Edge]) -> DbResult<Vec<String>> 
     Ok(order)
 }
 
-/// The columns to copy: PostgreSQL's, less the generated ones. SQLite must have each of them,
-/// or the two schemas differ and nothing should be copied.
+/// The columns to copy: PostgreSQL's, less the generated ones and those triggers derive. SQLite
+/// must have each of them, or the two schemas differ and nothing should be copied.
 async fn columns(sqlite: &mut SqliteConn, pg: &mut PgConn, table: &str) -> DbResult<Vec<String>> {
     let wanted: Vec<String> = diesel::sql_query(
         "SELECT column_name::text AS name FROM information_schema.columns \
@@ -222,6 +231,7 @@ async fn columns(sqlite: &mut SqliteConn, pg: &mut PgConn, table: &str) -> DbRes
     .await?
     .into_iter()
     .map(|row| row.name)
+    .filter(|column| !COLUMNS_DERIVED_BY_TRIGGERS.contains(&(table, column.as_str())))
     .collect();
     let present: BTreeSet<String> = diesel::sql_query("SELECT name FROM pragma_table_info(?)")
         .bind::<Text, _>(table)

@@ -394,3 +394,88 @@ async fn notifications_are_stored_once_and_read_only_by_their_recipient() -> Res
     assert_eq!(notification::unread_count(conn, bob).await?, 1);
     Ok(())
 }
+
+/// Runs statements as they are written (the same SQL on both backends).
+async fn execute(conn: &mut plaza_db::DbConn<'_>, statements: &str) -> Result<(), DbError> {
+    use plaza_db::reexports::diesel_async::SimpleAsyncConnection;
+    match conn {
+        plaza_db::DbConn::Sqlite(c) => c.batch_execute(statements).await?,
+        plaza_db::DbConn::Pg(c) => c.batch_execute(statements).await?,
+    }
+    Ok(())
+}
+
+/// The threads whose reply columns differ from a count of their comments made now.
+async fn threads_off_their_recount(conn: &mut plaza_db::DbConn<'_>) -> Result<i64, DbError> {
+    use plaza_db::reexports::diesel::{self, sql_types::BigInt};
+    use plaza_db::reexports::diesel_async::RunQueryDsl;
+    const FIRST: &str = "FROM comments c WHERE c.post_id = p.id AND c.author_id <> p.author_id \
+                         ORDER BY c.created_at, c.id LIMIT 1";
+    let query = diesel::select(diesel::dsl::sql::<BigInt>(&format!(
+        "(SELECT count(*) FROM posts p WHERE p.live_comments <> (SELECT count(*) FROM comments c \
+         WHERE c.post_id = p.id AND NOT c.deleted AND NOT c.removed) \
+         OR p.first_reply_at IS DISTINCT FROM (SELECT c.created_at {FIRST}) \
+         OR p.first_reply_by IS DISTINCT FROM (SELECT c.author_id {FIRST}))"
+    )));
+    Ok(match conn {
+        plaza_db::DbConn::Sqlite(c) => query.get_result(&mut **c).await?,
+        plaza_db::DbConn::Pg(c) => query.get_result(&mut **c).await?,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_a_thread_knows_of_its_replies_follows_every_change_of_them() -> Result<(), DbError> {
+    let db = TestDatabase::create().await?;
+    let mut pooled = db.pool.get().await?;
+    let conn = &mut pooled.conn();
+    // People a, b and c; thread 1 by a and thread 2 by b, in one group. Ids are generated (on
+    // PostgreSQL they must be), so rows are found by name.
+    execute(
+        conn,
+        "INSERT INTO instances (domain, created_at, updated_at)
+         VALUES ('brand.example', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+         INSERT INTO persons (ap_id, instance_id, name, local, inbox_url, public_key, created_at)
+         SELECT 'https://brand.example/u/' || n.name, i.id, n.name, TRUE, 'https://brand.example/inbox',
+                'k', '2026-01-01 00:00:00'
+         FROM instances i, (SELECT 'a' AS name UNION ALL SELECT 'b' UNION ALL SELECT 'c') n;
+         INSERT INTO \"groups\" (ap_id, instance_id, name, title, local, inbox_url, public_key, created_at)
+         SELECT 'https://brand.example/g/s', id, 's', 'S', TRUE, 'https://brand.example/inbox', 'k',
+                '2026-01-01 00:00:00' FROM instances;
+         INSERT INTO posts (ap_id, group_id, author_id, title, local, created_at, last_activity_at)
+         SELECT 'p' || pe.name, g.id, pe.id, 'Thread', TRUE, '2026-01-01 10:00:00', '2026-01-01 10:00:00'
+         FROM \"groups\" g, persons pe WHERE pe.name IN ('a', 'b');",
+    )
+    .await?;
+    // Comment `id` in thread `post` (a or b: who started it) by `author`.
+    let comment = |id: &str, post: &str, author: &str, at: &str| {
+        format!(
+            "INSERT INTO comments (ap_id, post_id, author_id, body_html, local, created_at) \
+             SELECT '{id}', p.id, pe.id, '', TRUE, '{at}' FROM posts p, persons pe \
+             WHERE p.ap_id = 'p{post}' AND pe.name = '{author}';"
+        )
+    };
+    let steps = [
+        // The author's own reply is live but no answer; a later one, then an earlier one, by others.
+        comment("c1", "a", "a", "2026-01-01 10:05:00"),
+        comment("c2", "a", "b", "2026-01-01 12:00:00"),
+        comment("c3", "a", "c", "2026-01-01 11:00:00"),
+        comment("c4", "b", "a", "2026-01-01 11:30:00"),
+        "UPDATE comments SET deleted = TRUE WHERE ap_id = 'c3';".to_owned(),
+        "UPDATE comments SET removed = TRUE WHERE ap_id = 'c2';".to_owned(),
+        "UPDATE comments SET removed = FALSE WHERE ap_id = 'c2';".to_owned(),
+        "UPDATE comments SET removed = TRUE, deleted = TRUE WHERE ap_id = 'c1';".to_owned(),
+        "DELETE FROM comments WHERE ap_id = 'c3';".to_owned(),
+        "UPDATE comments SET post_id = (SELECT id FROM posts WHERE ap_id = 'pb') WHERE ap_id = 'c2';"
+            .to_owned(),
+        "UPDATE comments SET author_id = (SELECT id FROM persons WHERE name = 'b') \
+         WHERE ap_id = 'c4';"
+            .to_owned(),
+        "UPDATE comments SET created_at = '2026-01-01 09:00:00' WHERE ap_id = 'c1';".to_owned(),
+        "DELETE FROM comments WHERE ap_id = 'c4';".to_owned(),
+    ];
+    for step in &steps {
+        execute(conn, step).await?;
+        assert_eq!(threads_off_their_recount(conn).await?, 0, "after {step}");
+    }
+    Ok(())
+}

@@ -29,8 +29,8 @@ pub(super) async fn tables(conn: Conn<'_, '_>, scope: &Scope<'_>) -> CoreResult<
     for (who, n) in insight::upvoted_replies(conn, window).await? {
         help.entry(who).or_default().upvotes += n;
     }
-    for (_, who) in insight::first_repliers(conn, window).await? {
-        help.entry(who).or_default().first += 1;
+    for (who, n) in insight::first_answers(conn, window).await? {
+        help.entry(who).or_default().first += n;
     }
     let ids: Vec<i64> = help.keys().copied().collect();
     let people: HashMap<i64, person::PersonBrief> = person::briefs(conn, &ids)

@@ -1,0 +1,11 @@
+DROP INDEX comments_criticised;
+DROP INDEX comments_upvoted;
+DROP INDEX posts_unanswered;
+DROP TRIGGER thread_replies_update ON comments;
+DROP TRIGGER thread_replies_delete ON comments;
+DROP TRIGGER thread_replies_insert ON comments;
+DROP FUNCTION thread_replies();
+DROP FUNCTION thread_first_reply(BIGINT);
+ALTER TABLE posts DROP COLUMN first_reply_by;
+ALTER TABLE posts DROP COLUMN first_reply_at;
+ALTER TABLE posts DROP COLUMN live_comments;

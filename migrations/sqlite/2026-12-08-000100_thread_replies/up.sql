@@ -11,13 +11,10 @@ ALTER TABLE posts ADD COLUMN first_reply_by BIGINT;
 UPDATE posts SET live_comments = (
     SELECT count(*) FROM comments c WHERE c.post_id = posts.id AND NOT c.deleted AND NOT c.removed
 );
-UPDATE posts SET
-    first_reply_at = (
-        SELECT c.created_at FROM comments c WHERE c.post_id = posts.id
-        AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1),
-    first_reply_by = (
-        SELECT c.author_id FROM comments c WHERE c.post_id = posts.id
-        AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1);
+-- A row of no values (no reply by anyone else) sets both to NULL.
+UPDATE posts SET (first_reply_at, first_reply_by) = (
+    SELECT c.created_at, c.author_id FROM comments c WHERE c.post_id = posts.id
+    AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1);
 
 -- One UPDATE per new comment: the set expressions all read the thread as it was.
 CREATE TRIGGER thread_replies_insert AFTER INSERT ON comments BEGIN
@@ -35,13 +32,9 @@ END;
 CREATE TRIGGER thread_replies_delete AFTER DELETE ON comments BEGIN
     UPDATE posts SET live_comments = live_comments - (NOT OLD.deleted AND NOT OLD.removed)
     WHERE id = OLD.post_id;
-    UPDATE posts SET
-        first_reply_at = (
-            SELECT c.created_at FROM comments c WHERE c.post_id = posts.id
-            AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1),
-        first_reply_by = (
-            SELECT c.author_id FROM comments c WHERE c.post_id = posts.id
-            AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1)
+    UPDATE posts SET (first_reply_at, first_reply_by) = (
+        SELECT c.created_at, c.author_id FROM comments c WHERE c.post_id = posts.id
+        AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1)
     WHERE id = OLD.post_id AND first_reply_by = OLD.author_id
         AND first_reply_at = OLD.created_at;
 END;
@@ -56,13 +49,9 @@ WHEN OLD.deleted IS NOT NEW.deleted OR OLD.removed IS NOT NEW.removed
     WHERE id = OLD.post_id;
     UPDATE posts SET live_comments = live_comments + (NOT NEW.deleted AND NOT NEW.removed)
     WHERE id = NEW.post_id AND NEW.post_id <> OLD.post_id;
-    UPDATE posts SET
-        first_reply_at = (
-            SELECT c.created_at FROM comments c WHERE c.post_id = posts.id
-            AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1),
-        first_reply_by = (
-            SELECT c.author_id FROM comments c WHERE c.post_id = posts.id
-            AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1)
+    UPDATE posts SET (first_reply_at, first_reply_by) = (
+        SELECT c.created_at, c.author_id FROM comments c WHERE c.post_id = posts.id
+        AND c.author_id <> posts.author_id ORDER BY c.created_at, c.id LIMIT 1)
     WHERE id IN (OLD.post_id, NEW.post_id) AND (NEW.post_id <> OLD.post_id
         OR NEW.author_id <> OLD.author_id OR NEW.created_at IS NOT OLD.created_at);
 END;

@@ -62,7 +62,7 @@ pub struct UnansweredQuery {
     pub limit: Option<u32>,
 }
 
-/// A question waiting for its first reply.
+/// A question waiting for a live reply.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnansweredJson {
     pub thread_id: i64,
@@ -77,8 +77,8 @@ pub struct UnansweredJson {
     pub waiting_seconds: i64,
 }
 
-/// Questions nobody has replied to yet, across all groups, the longest waiting first (staff and
-/// administrators).
+/// Questions with no live reply (none yet, or each deleted or removed), across all groups, the
+/// longest waiting first (staff and administrators).
 #[utoipa::path(get, path = "/admin/unanswered", tag = "admin", security(("bearer" = [])),
     params(UnansweredQuery),
     responses((status = 200, body = PageJson<UnansweredJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]

@@ -519,3 +519,44 @@ async fn a_group_rule_also_tells_that_groups_moderators() {
         .await
         .assert_error(403, "forbidden");
 }
+
+#[tokio::test]
+async fn a_question_whose_only_reply_was_removed_is_overdue_and_one_with_a_live_reply_is_not() {
+    let plaza = TestInstance::spawn().await;
+    let admin = plaza.with_group("support").await;
+    let ann = plaza.member("ann").await;
+    let bob = plaza.member("bob").await;
+    let mut asked = Vec::new();
+    for title in ["Answered", "Answer removed"] {
+        let question = ann
+            .post(
+                "/groups/support/threads",
+                &json!({"title": title, "body": "Help", "question": true}),
+            )
+            .await;
+        assert_eq!(question.status, 201, "{}", question.body);
+        asked.push(question.i64("/thread/id"));
+    }
+    let (answered, removed) = (asked[0], asked[1]);
+    bob.reply(answered, None, "Try this").await;
+    let spam = bob.reply(removed, None, "Buy cheap watches").await;
+    let moderated = admin
+        .post(
+            &format!("/comments/{spam}/moderate"),
+            &json!({"action": "remove"}),
+        )
+        .await;
+    assert!(moderated.status < 300, "{}", moderated.body);
+
+    plaza.evaluate_alerts().await;
+    plaza
+        .evaluate_alerts_at(plaza_db::now() + chrono::TimeDelta::hours(25))
+        .await;
+    let overdue: Vec<Value> = incidents(&admin)
+        .await
+        .into_iter()
+        .filter(|i| i["rule"]["kind"] == "unanswered")
+        .map(|i| i["thread_id"].clone())
+        .collect();
+    assert_eq!(overdue, [json!(removed)]);
+}

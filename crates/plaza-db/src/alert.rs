@@ -272,8 +272,6 @@ pub async fn unanswered_questions(
         let mut query = posts::table
             .filter(posts::question.eq(true))
             .filter(crate::post::unanswered())
-            .filter(posts::removed.eq(false))
-            .filter(posts::deleted.eq(false))
             .filter(posts::created_at.between(from, to))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 alert_incidents::table

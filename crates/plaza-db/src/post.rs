@@ -499,11 +499,9 @@ pub async fn unanswered_questions(
         posts::table
             .inner_join(groups::table)
             .inner_join(persons::table.inner_join(instances::table))
-            .filter(posts::deleted.eq(false))
-            .filter(posts::removed.eq(false))
+            .filter(unanswered())
             .filter(groups::deleted.eq(false))
             .filter(posts::question.eq(true).or(groups::qa.eq(true)))
-            .filter(unanswered())
             .select((PostRow::as_select(), PersonBrief::as_select(), groups::name))
             .order((posts::created_at.asc(), posts::id.asc()))
             .limit(page.fetch_limit())
